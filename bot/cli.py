@@ -37,7 +37,9 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-db_app = typer.Typer(help="Database schema: create or upgrade it, show its revision.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Database schema: create or upgrade it, show its revision.", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 
 
@@ -113,7 +115,9 @@ def db_upgrade(ctx: typer.Context) -> None:
     if before == after:
         out.print(f"{where}: already at revision {after}", markup=False)
     else:
-        out.print(f"{where}: upgraded from {before or 'an empty database'} to {after}", markup=False)
+        out.print(
+            f"{where}: upgraded from {before or 'an empty database'} to {after}", markup=False
+        )
 
 
 @db_app.command("status")
@@ -149,8 +153,7 @@ _NOT_YET = {
 def _not_available(name: str, summary: str) -> None:
     def command(ctx: typer.Context) -> None:
         _fail(
-            f"trendbot {name}: not available yet in trendbot {__version__}; "
-            "nothing was done",
+            f"trendbot {name}: not available yet in trendbot {__version__}; nothing was done",
             EXIT_UNAVAILABLE,
         )
 

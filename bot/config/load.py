@@ -54,7 +54,9 @@ class ConfigProblem:
         place = self.source
         if self.line is not None:
             place += f":{self.line}:{self.column or 1}"
-        text = f"{place}: {self.where}: {self.message}" if self.where else f"{place}: {self.message}"
+        text = (
+            f"{place}: {self.where}: {self.message}" if self.where else f"{place}: {self.message}"
+        )
         return f"{text} (hint: {self.hint})" if self.hint else text
 
 
@@ -66,7 +68,9 @@ class ConfigError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def config_path(explicit: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None) -> Path:
+def config_path(
+    explicit: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
+) -> Path:
     """The config file to use: ``--config``, else ``TRENDBOT_CONFIG``, else ./config.yaml."""
     environ = os.environ if environ is None else environ
     if explicit:
@@ -146,9 +150,7 @@ def position(tree: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[in
     for part in loc:
         if isinstance(node, CommentedMap) and part in node:
             line, column = node.lc.key(part)
-        elif (
-            isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node)
-        ):
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
             line, column = node.lc.item(part)
         else:
             break
@@ -230,9 +232,7 @@ def problems_in(tree: CommentedMap, source: str) -> tuple[Settings | None, list[
     return (settings if not out else None), out
 
 
-def apply_environment(
-    settings: Settings, environ: Mapping[str, str], config_dir: Path
-) -> Settings:
+def apply_environment(settings: Settings, environ: Mapping[str, str], config_dir: Path) -> Settings:
     """Apply ``DATABASE_URL`` and make a relative SQLite path absolute.
 
     A relative SQLite path in config.yaml is relative to the folder of config.yaml,
@@ -288,7 +288,11 @@ def load_settings(
         ) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(
-            [ConfigProblem(source, None, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+            [
+                ConfigProblem(
+                    source, None, None, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+                )
+            ]
         ) from None
     except OSError as exc:
         raise ConfigError(

@@ -128,7 +128,7 @@ class HttpSettings(Section):
     user_agent: str = Field(
         "trendbot/0.1 (AI news and Hugging Face trend monitor)",
         min_length=3,
-        description="sent with every request; add a contact URL or address so publishers can reach you",
+        description="sent with every request; add a contact URL or address for publishers",
     )
     timeout: HttpTimeouts = Field(
         default_factory=HttpTimeouts,

@@ -83,17 +83,22 @@ def find_secrets(tree: Mapping) -> list[Problem]:
     problems: list[Problem] = []
     flagged: set[tuple] = set()
     for loc, key, value in _walk(tree):
-        if isinstance(key, str) and key.lower() in SECRET_KEYS and value not in (None, ""):
-            if isinstance(value, str | int):
-                problems.append(
-                    Problem(
-                        loc,
-                        f"a secret ({key}) must not be stored in config.yaml",
-                        _where_it_belongs(loc, tree),
-                    )
+        if (
+            isinstance(key, str)
+            and key.lower() in SECRET_KEYS
+            and isinstance(value, str | int)
+            and not isinstance(value, bool)
+            and value != ""
+        ):
+            problems.append(
+                Problem(
+                    loc,
+                    f"a secret ({key}) must not be stored in config.yaml",
+                    _where_it_belongs(loc, tree),
                 )
-                flagged.add(loc)
-                continue
+            )
+            flagged.add(loc)
+            continue
         if isinstance(value, str) and loc not in flagged:
             for label, pattern in SECRET_VALUES:
                 if pattern.search(value.strip()):
@@ -117,8 +122,7 @@ def find_secrets(tree: Mapping) -> list[Problem]:
             problems.append(
                 Problem(
                     ("database",),
-                    "the database URL contains a password, which must not be stored in "
-                    "config.yaml",
+                    "the database URL contains a password, which must not be stored in config.yaml",
                     _where_it_belongs(("database",), tree),
                 )
             )

@@ -1,0 +1,171 @@
+"""The command line: exit codes, one-line errors, and no stub pretending to work."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import MINIMAL_CONFIG, ROOT
+
+ALL_COMMANDS = (
+    "check-config",
+    "db",
+    "crawl",
+    "feeds",
+    "extract",
+    "hub",
+    "rankings",
+    "digest",
+    "run",
+    "demo",
+    "status",
+)
+NOT_YET = ("crawl", "feeds", "extract", "hub", "rankings", "digest", "run", "demo", "status")
+
+
+def run(argv: list[str], capsys) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    captured = capsys.readouterr()
+    code = exited.value.code
+    return (
+        (code if isinstance(code, int) else (0 if code is None else 1)),
+        captured.out,
+        captured.err,
+    )
+
+
+def test_help_lists_every_command(capsys):
+    code, out, _ = run(["--help"], capsys)
+    assert code == 0
+    for command in ALL_COMMANDS:
+        assert f"  {command} " in out
+
+
+@pytest.mark.parametrize("command", NOT_YET)
+def test_unbuilt_commands_say_so_and_exit_2(command, capsys):
+    code, out, err = run([command, "--once", "anything"], capsys)
+    assert code == 2
+    assert out == ""
+    assert "not available yet" in err
+    assert "Traceback" not in err
+
+
+def test_check_config_ok(write_config, capsys, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    path = write_config(MINIMAL_CONFIG)
+    code, out, err = run(["check-config", str(path)], capsys)
+    assert code == 0, err
+    assert f"{path}: OK" in out
+    assert "feeds: 1" in out
+    assert "2 authors in 2 families" in out
+
+
+def test_check_config_prints_every_problem_and_exits_1(write_config, capsys):
+    path = write_config(
+        """\
+        http: {allow_privat: true}
+        feeds:
+          - {name: A, url: nope}
+          - {name: A, url: https://a.example/feed}
+        discord: {token: MTA4NzQ1NjQ4OTk1MTEyNTUyOA.GxYzAb.abcdefghijklmnopqrstuvwxyz0123456789AB}
+        """
+    )
+    code, _, err = run(["check-config", str(path)], capsys)
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert lines[0].startswith(f"{path}:1:")
+    assert any(line.startswith(f"{path}:3:") and "feeds[0].url" in line for line in lines)
+    assert any(line.startswith(f"{path}:4:") and "duplicate feed name" in line for line in lines)
+    assert any(line.startswith(f"{path}:5:") and "DISCORD_TOKEN" in line for line in lines)
+    assert lines[-1] == "4 problems in the configuration"
+    assert "GxYzAb" not in err
+    assert "Traceback" not in err
+
+
+def test_global_config_option_and_environment_variable(write_config, capsys, monkeypatch):
+    path = write_config(MINIMAL_CONFIG, name="custom.yaml")
+    assert run(["--config", str(path), "check-config"], capsys)[0] == 0
+    monkeypatch.setenv("TRENDBOT_CONFIG", str(path))
+    code, out, _ = run(["check-config"], capsys)
+    assert code == 0
+    assert str(path) in out
+
+
+def test_db_upgrade_then_status(write_config, capsys, tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    path = write_config(MINIMAL_CONFIG)
+    code, out, _ = run(["-c", str(path), "db", "status"], capsys)
+    assert code == 1  # empty database: behind the latest revision
+    code, out, err = run(["-c", str(path), "db", "upgrade"], capsys)
+    assert code == 0, err
+    assert "upgraded from an empty database to" in out
+    assert (tmp_path / "data" / "trendbot.db").exists()
+    code, out, _ = run(["-c", str(path), "db", "upgrade"], capsys)
+    assert "already at revision" in out
+    code, out, _ = run(["-c", str(path), "db", "status"], capsys)
+    assert code == 0
+    assert "(latest)" in out
+
+
+def test_db_upgrade_on_postgresql_via_database_url(write_config, capsys, monkeypatch, postgres_url):
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    code, out, err = run(["-c", str(write_config(MINIMAL_CONFIG)), "db", "upgrade"], capsys)
+    assert code == 0, err
+    assert out.startswith("postgresql+psycopg://")
+
+
+def test_unreachable_database_is_one_line_and_exit_1(write_config, capsys, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://bot:hunter2@127.0.0.1:9/none")
+    code, _, err = run(["-c", str(write_config(MINIMAL_CONFIG)), "db", "upgrade"], capsys)
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith("trendbot: cannot open database")
+    assert "hunter2" not in err
+
+
+def test_missing_config_file_is_exit_1(capsys, tmp_path):
+    code, _, err = run(["-c", str(tmp_path / "absent.yaml"), "db", "upgrade"], capsys)
+    assert code == 1
+    assert "config file not found" in err
+
+
+def test_usage_errors_exit_2_without_traceback(capsys):
+    code, _, err = run(["--no-such-flag"], capsys)
+    assert code == 2
+    assert "No such option" in err
+    assert "Traceback" not in err
+
+
+def _env_without_database_url() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+def test_python_dash_m_bot_is_the_same_program(write_config):
+    path = write_config(MINIMAL_CONFIG)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "check-config", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_env_without_database_url(),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"{path}: OK" in result.stdout
+
+
+def test_console_script_is_installed():
+    script = Path(sys.executable).with_name("trendbot")
+    if not script.exists():
+        pytest.skip(f"no console script beside {sys.executable} (project not pip-installed)")
+    result = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert result.stdout.startswith("trendbot ")
