@@ -445,6 +445,16 @@ def _section(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
+def _repeat(
+    seen: dict[str, int], key: str, index: int, field: str, message: str, hint: str
+) -> list[Problem]:
+    """A problem at feeds[index].field if ``key`` was already seen in an earlier feed."""
+    if key in seen:
+        return [Problem(("feeds", index, field), f"{message} (also feeds[{seen[key]}])", hint)]
+    seen[key] = index
+    return []
+
+
 def _feed_problems(data: Mapping[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     discord = _section(data, "discord")
@@ -457,27 +467,23 @@ def _feed_problems(data: Mapping[str, Any]) -> list[Problem]:
             continue
         name, url, channel = feed.get("name"), feed.get("url"), feed.get("channel")
         if isinstance(name, str) and name.strip():
-            key = name.strip().casefold()
-            if key in names:
-                problems.append(
-                    Problem(
-                        ("feeds", index, "name"),
-                        f"duplicate feed name {name!r} (also feeds[{names[key]}])",
-                        "feed names must be unique; rename one of them",
-                    )
-                )
-            names.setdefault(key, index)
+            problems += _repeat(
+                names,
+                name.strip().casefold(),
+                index,
+                "name",
+                f"duplicate feed name {name!r}",
+                "feed names must be unique; rename one of them",
+            )
         if isinstance(url, str) and url.strip():
-            key = normalised_feed_url(url)
-            if key in urls:
-                problems.append(
-                    Problem(
-                        ("feeds", index, "url"),
-                        f"duplicate feed URL {url.strip()} (also feeds[{urls[key]}])",
-                        "each feed URL may be listed once; remove the duplicate",
-                    )
-                )
-            urls.setdefault(key, index)
+            problems += _repeat(
+                urls,
+                normalised_feed_url(url),
+                index,
+                "url",
+                f"duplicate feed URL {url.strip()}",
+                "each feed URL may be listed once; remove the duplicate",
+            )
         if isinstance(channel, str) and not channel.strip().isdigit() and channel not in routes:
             problems.append(
                 Problem(

@@ -39,3 +39,21 @@ def test_uncreatable_sqlite_folder_is_a_clear_error(tmp_path):
     blocker.write_text("not a folder")
     with pytest.raises(DatabaseError, match="cannot create the folder"):
         create_db_engine(f"sqlite:///{blocker / 'sub' / 'bot.db'}")
+
+
+def test_open_database_applies_migrations_on_start(database_url):
+    from bot.store import open_database
+    from bot.store.migrate import current_revision, head_revision
+
+    engine = open_database(database_url)
+    try:
+        assert current_revision(engine) == head_revision()
+    finally:
+        engine.dispose()
+
+
+def test_open_database_fails_in_one_line_when_unreachable():
+    from bot.store import open_database
+
+    with pytest.raises(DatabaseError, match="cannot open database"):
+        open_database("postgresql://bot@127.0.0.1:9/none")
