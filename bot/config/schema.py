@@ -184,6 +184,40 @@ class FeedSettings(Section):
         return value
 
 
+class CrawlSettings(Section):
+    max_item_age: Duration = Field(
+        timedelta(days=2),
+        description="items published longer ago than this are stored but not posted, e.g. 2d",
+    )
+    min_text_chars: int = Field(
+        300,
+        ge=0,
+        description="extracted article text shorter than this falls back to the feed summary",
+    )
+    dedupe_window: Duration = Field(
+        timedelta(days=14),
+        description="how far back syndicated copies of a story are looked for, e.g. 14d",
+    )
+    near_duplicate_bits: int = Field(
+        5, ge=0, le=16, description="SimHash bits two copies of one story may differ by (0-16)"
+    )
+    retry_base: Duration = Field(
+        timedelta(minutes=5), description="first retry delay after a failure; doubles each time"
+    )
+    max_backoff: Duration = Field(
+        timedelta(hours=24), description="longest wait between retries of a failing feed"
+    )
+    failed_after: int = Field(
+        8, ge=1, le=100, description="consecutive failures before a feed's health is 'failed'"
+    )
+    workers: int = Field(
+        0, ge=0, le=64, description="processes for parsing and extraction; 0 = one per core"
+    )
+    fast_extraction: bool = Field(
+        False, description="true trades some article-text quality for about twice the speed"
+    )
+
+
 class FamilySettings(Section):
     authors: list[HubNamespace] = Field(
         default_factory=list, description="Hub authors whose models belong to this family"
@@ -368,6 +402,7 @@ class Settings(Section):
     )
     http: HttpSettings = Field(default_factory=HttpSettings)
     feeds: list[FeedSettings] = Field(default_factory=list)
+    crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     hub: HubSettings = Field(default_factory=HubSettings)
     entities: EntitySettings = Field(default_factory=EntitySettings)
     discord: DiscordSettings = Field(default_factory=DiscordSettings)

@@ -88,9 +88,26 @@ class Feed(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=2000)
     last_fetch_at: datetime | None = _time(default=None)
     last_success_at: datetime | None = _time(default=None)
+    baseline_at: datetime | None = _time(
+        default=None, description="when the first fetch was stored; until then nothing is posted"
+    )
     next_due_at: datetime | None = _time(default=None, index=True)
     created_at: datetime = _time(default_factory=utcnow)
     updated_at: datetime = _time(default_factory=utcnow)
+
+
+class FeedEvent(SQLModel, table=True):
+    """A change of a feed's health, kept until it has been reported to the admins."""
+
+    __tablename__ = "feed_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    feed_id: int = Field(foreign_key="feeds.id", index=True)
+    at: datetime = _time(default_factory=utcnow)
+    health_from: str = Field(max_length=16)
+    health_to: str = Field(max_length=16)
+    message: str = Field(max_length=2000)
+    reported_at: datetime | None = _time(default=None, index=True)
 
 
 class Article(SQLModel, table=True):

@@ -17,6 +17,7 @@ ALL_COMMANDS = (
     "db",
     "crawl",
     "feeds",
+    "why",
     "extract",
     "hub",
     "rankings",
@@ -25,7 +26,7 @@ ALL_COMMANDS = (
     "demo",
     "status",
 )
-NOT_YET = ("crawl", "feeds", "extract", "hub", "rankings", "digest", "run", "demo", "status")
+NOT_YET = ("extract", "hub", "rankings", "digest", "run", "demo", "status")
 
 
 def run(argv: list[str], capsys) -> tuple[int, str, str]:

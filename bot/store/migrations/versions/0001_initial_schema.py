@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-23 14:23:24.977024
+Create Date: 2026-11-23 14:34:06.330491
 """
 
 from collections.abc import Sequence
@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("last_error", sa.String(length=2000), nullable=True),
         sa.Column("last_fetch_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_success_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("baseline_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("next_due_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
@@ -132,6 +133,26 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             batch_op.f("ix_articles_published_at"), ["published_at"], unique=False
+        )
+
+    op.create_table(
+        "feed_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("feed_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("health_from", sa.String(length=16), nullable=False),
+        sa.Column("health_to", sa.String(length=16), nullable=False),
+        sa.Column("message", sa.String(length=2000), nullable=False),
+        sa.Column("reported_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["feed_id"], ["feeds.id"], name=op.f("fk_feed_events_feed_id_feeds")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_feed_events")),
+    )
+    with op.batch_alter_table("feed_events", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_feed_events_feed_id"), ["feed_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_feed_events_reported_at"), ["reported_at"], unique=False
         )
 
     op.create_table(
@@ -347,6 +368,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_hub_models_author"))
 
     op.drop_table("hub_models")
+    with op.batch_alter_table("feed_events", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_feed_events_reported_at"))
+        batch_op.drop_index(batch_op.f("ix_feed_events_feed_id"))
+
+    op.drop_table("feed_events")
     with op.batch_alter_table("articles", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_articles_published_at"))
         batch_op.drop_index(batch_op.f("ix_articles_identity_hash"))

@@ -19,9 +19,8 @@ from rich.console import Console
 
 from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
-from bot.config.load import CONFIG_ENV, DATABASE_ENV, config_path
-from bot.store.db import DatabaseError, check_connection, create_db_engine, display_url
-from bot.store.migrate import current_revision, head_revision, upgrade
+from bot.config.load import CONFIG_ENV
+from bot.store.db import DatabaseError
 
 EXIT_PROBLEM = 1
 EXIT_UNAVAILABLE = 2
@@ -69,77 +68,18 @@ def _root(
     ctx.obj = {"config": config}
 
 
-def _settings(ctx: typer.Context, path: Path | None = None) -> Settings:
+def settings_of(ctx: typer.Context, path: Path | None = None) -> Settings:
+    """The validated settings for this invocation (``--config``, else the environment)."""
     return load_settings(path or ctx.obj.get("config"))
 
 
-def _fail(message: str, code: int = EXIT_PROBLEM) -> NoReturn:
+def fail(message: str, code: int = EXIT_PROBLEM) -> NoReturn:
+    """Print one line to stderr and exit with ``code``."""
     err.print(message, markup=False)
     raise typer.Exit(code)
 
 
-@app.command("check-config")
-def check_config(
-    ctx: typer.Context,
-    path: Annotated[
-        Path | None, typer.Argument(help="config file to check (default: the one in use)")
-    ] = None,
-) -> None:
-    """Validate a config file and print every problem with its line and column."""
-    file = config_path(path or ctx.obj.get("config"))
-    settings = load_settings(file)
-    families = settings.hub.effective_families()
-    enabled = sum(1 for feed in settings.feeds if feed.enabled)
-    source = f" (from ${DATABASE_ENV})" if os.environ.get(DATABASE_ENV) else ""
-    out.print(f"{file}: OK", markup=False)
-    out.print(f"  feeds: {len(settings.feeds)} ({enabled} enabled)", markup=False)
-    out.print(
-        f"  hub: {len(settings.hub.authors)} authors in {len(families)} families, "
-        f"snapshots at {settings.hub.endpoint}",
-        markup=False,
-    )
-    out.print(f"  database: {display_url(settings.database)}{source}", markup=False)
-    token_env = settings.discord.token_env
-    token_state = "set" if os.environ.get(token_env) else "not set: output goes to the terminal"
-    out.print(f"  discord: token from ${token_env} ({token_state})", markup=False)
-
-
-@db_app.command("upgrade")
-def db_upgrade(ctx: typer.Context) -> None:
-    """Create the database schema, or bring it up to the latest migration."""
-    settings = _settings(ctx)
-    engine = create_db_engine(settings.database)
-    check_connection(engine)
-    before, after = upgrade(engine)
-    where = display_url(engine.url)
-    if before == after:
-        out.print(f"{where}: already at revision {after}", markup=False)
-    else:
-        out.print(
-            f"{where}: upgraded from {before or 'an empty database'} to {after}", markup=False
-        )
-
-
-@db_app.command("status")
-def db_status(ctx: typer.Context) -> None:
-    """Show the database's schema revision against the latest one (exit 1 if behind)."""
-    settings = _settings(ctx)
-    engine = create_db_engine(settings.database)
-    check_connection(engine)
-    current, head = current_revision(engine), head_revision()
-    where = display_url(engine.url)
-    if current == head:
-        out.print(f"{where}: at revision {current} (latest)", markup=False)
-        return
-    _fail(
-        f"{where}: at revision {current or 'none (empty)'}, latest is {head}; "
-        "run `trendbot db upgrade`"
-    )
-
-
 _NOT_YET = {
-    "crawl": "Crawl the due feeds once and store new articles.",
-    "feeds": "List, test and inspect feeds.",
     "extract": "Extract model, company and numeric-claim mentions from text or HTML files.",
     "hub": "Take Hugging Face Hub snapshots.",
     "rankings": "Print Hub rankings by family, author or model.",
@@ -152,7 +92,7 @@ _NOT_YET = {
 
 def _not_available(name: str, summary: str) -> None:
     def command(ctx: typer.Context) -> None:
-        _fail(
+        fail(
             f"trendbot {name}: not available yet in trendbot {__version__}; nothing was done",
             EXIT_UNAVAILABLE,
         )
@@ -164,8 +104,10 @@ def _not_available(name: str, summary: str) -> None:
     )(command)
 
 
-for _name, _summary in _NOT_YET.items():
-    _not_available(_name, _summary)
+def register_unavailable() -> None:
+    """Register the commands still to be built, after the real ones (for the help order)."""
+    for name, summary in _NOT_YET.items():
+        _not_available(name, summary)
 
 
 def main(argv: list[str] | None = None) -> None:

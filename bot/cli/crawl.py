@@ -1,0 +1,98 @@
+"""`trendbot crawl --once`: one crawl pass, with a progress bar and a summary."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bot.cli.app import app, fail, out, settings_of
+from bot.config.schema import Settings
+from bot.crawl import Crawler, CrawlSummary, UnknownFeed
+from bot.fetch import Fetcher
+from bot.store import open_database
+from bot.workers import Workers
+
+
+async def run_crawl(
+    settings: Settings, names: list[str] | None, show_progress: bool
+) -> CrawlSummary:
+    """Open everything a crawl needs, crawl once, close everything."""
+    engine = open_database(settings.database)
+    try:
+        with Workers(settings.crawl.workers) as workers:
+            async with Fetcher(settings.http) as fetcher:
+                crawler = Crawler(settings, engine, fetcher, workers)
+                if not show_progress:
+                    return await crawler.crawl(names)
+                total = len(names) if names else sum(f.enabled for f in settings.feeds)
+                columns = (
+                    TextColumn("crawling"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TimeElapsedColumn(),
+                    TextColumn("{task.description}"),
+                )
+                with Progress(*columns, console=out, transient=True) as progress:
+                    task = progress.add_task("", total=total)
+
+                    def done(report) -> None:
+                        progress.update(task, advance=1, description=report.feed)
+
+                    return await crawler.crawl(names, on_feed_done=done)
+    finally:
+        engine.dispose()
+
+
+def print_summary(summary: CrawlSummary) -> None:
+    table = Table(title="crawl", title_justify="left")
+    for column in ("feed", "status", "seen", "new", "stored", "posted", "error"):
+        table.add_column(column, overflow="fold")
+    for report in sorted(summary.reports, key=lambda r: (r.status == "ok", r.feed)):
+        table.add_row(
+            report.feed,
+            report.status,
+            str(report.entries_seen),
+            str(report.entries_new),
+            str(report.articles_stored),
+            str(report.posted),
+            report.error or "",
+        )
+    out.print(table)
+    totals = summary.as_json()
+    out.print(
+        f"{totals['feeds']} feeds polled, {totals['not_modified']} unchanged, "
+        f"{totals['failed']} failed; {totals['entries_new']} new entries, "
+        f"{totals['articles_stored']} articles stored",
+        markup=False,
+    )
+
+
+@app.command("crawl")
+def crawl(
+    ctx: typer.Context,
+    once: Annotated[bool, typer.Option("--once", help="crawl the due feeds once and exit")] = False,
+    feed: Annotated[
+        list[str] | None,
+        typer.Option("--feed", help="crawl this feed now, due or not (repeatable)"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON summary object")] = False,
+) -> None:
+    """Crawl feeds once: fetch, parse, store new items with full text, record every decision."""
+    if not once:
+        fail("trendbot crawl: pass --once (continuous crawling is `trendbot run`)", 2)
+    settings = settings_of(ctx)
+    show_progress = not as_json and sys.stdout.isatty()
+    try:
+        summary = asyncio.run(run_crawl(settings, feed or None, show_progress))
+    except UnknownFeed as exc:
+        fail(f"trendbot crawl: {exc}")
+    if as_json:
+        print(json.dumps(summary.as_json()))
+    else:
+        print_summary(summary)

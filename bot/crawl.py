@@ -1,0 +1,343 @@
+"""One crawl pass: poll the due feeds, store their new items with full text, record why.
+
+The event loop only waits: fetching is async, parsing and extraction run in the
+worker pool, and each database write runs in a thread under one lock, so writes
+are serialised (SQLite has one writer) and the check for an existing story and
+the insert of a new one cannot interleave between two feeds carrying it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from bot.config.schema import FeedSettings, Settings
+from bot.decisions import decide
+from bot.fetch import PAGE_ACCEPT, Fetcher, FetchError, FetchResult
+from bot.health import PollResult, next_health
+from bot.store import ingest
+from bot.store.ingest import FeedState, PageOutcome
+from bot.store.models import Decision
+from bot.workers import PageText, Workers, extract_page_job, fingerprint_job, parse_feed_job
+from extractors.feed import FeedDoc, FeedItem, NotAFeed
+
+HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/plain", "")
+
+
+@dataclass
+class FeedReport:
+    """How one feed's poll went, for the summary table and --json."""
+
+    feed: str
+    status: str  # "ok", "not_modified", "failed", "deferred"
+    error: str | None = None
+    entries_seen: int = 0
+    entries_new: int = 0
+    articles_stored: int = 0
+    posted: int = 0
+
+
+@dataclass
+class CrawlSummary:
+    reports: list[FeedReport] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "feeds": len(self.reports),
+            "not_modified": sum(r.status == "not_modified" for r in self.reports),
+            "failed": sum(r.status == "failed" for r in self.reports),
+            "entries_seen": sum(r.entries_seen for r in self.reports),
+            "entries_new": sum(r.entries_new for r in self.reports),
+            "articles_stored": sum(r.articles_stored for r in self.reports),
+            "errors": [{"feed": r.feed, "error": r.error} for r in self.reports if r.error],
+        }
+
+    def rows(self) -> list[dict]:
+        return [asdict(report) for report in self.reports]
+
+
+class UnknownFeed(ValueError):
+    """A feed named on the command line is not in the configuration."""
+
+
+class Crawler:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        fetcher: Fetcher,
+        workers: Workers,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        rng: random.Random | None = None,
+    ):
+        self.settings = settings
+        self.engine = engine
+        self.fetcher = fetcher
+        self.workers = workers
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.rng = rng or random.Random()
+        self._write = asyncio.Lock()
+
+    async def _db(self, function: Callable[..., object], *args: object, **kwargs: object):
+        """Run a write in a thread, one at a time, with its own session."""
+
+        def work():
+            with Session(self.engine) as session:
+                return function(session, *args, **kwargs)
+
+        async with self._write:
+            return await asyncio.to_thread(work)
+
+    async def crawl(
+        self,
+        names: Sequence[str] | None = None,
+        *,
+        on_feed_done: Callable[[FeedReport], None] | None = None,
+    ) -> CrawlSummary:
+        """Poll the named feeds, or every enabled feed that is due; never raises for a feed."""
+        configured = {feed.name: feed for feed in self.settings.feeds}
+        unknown = [name for name in names or () if name not in configured]
+        if unknown:
+            raise UnknownFeed(f"no feed named {', '.join(map(repr, unknown))} in the configuration")
+        now = self.clock()
+        states = await self._db(ingest.sync_feeds, self.settings.feeds, now)
+        chosen = []
+        for state in states:
+            feed = configured[state.name]
+            if names:
+                if state.name in names:
+                    chosen.append((feed, state))
+            elif feed.enabled and _is_due(state, now):
+                chosen.append((feed, state))
+
+        async def one(feed: FeedSettings, state: FeedState) -> FeedReport:
+            report = await self._crawl_feed(feed, state)
+            if on_feed_done:
+                on_feed_done(report)
+            return report
+
+        reports = await asyncio.gather(*(one(feed, state) for feed, state in chosen))
+        return CrawlSummary(list(reports))
+
+    async def _crawl_feed(self, feed: FeedSettings, state: FeedState) -> FeedReport:
+        try:
+            return await self._poll(feed, state)
+        except Exception as exc:  # a bug must cost one feed one poll, not the crawl
+            message = f"internal error: {type(exc).__name__}: {exc}"
+            await self._failed(feed, state, PollResult(ok=False, message=message), None)
+            return FeedReport(feed.name, "failed", message)
+
+    async def _poll(self, feed: FeedSettings, state: FeedState) -> FeedReport:
+        result = await self.fetcher.fetch(
+            state.url, etag=state.etag, last_modified=state.last_modified
+        )
+        if result.error == FetchError.DEFERRED:
+            poll = PollResult(
+                ok=False, deferred=True, retry_after=result.retry_after, message=result.describe()
+            )
+            await self._record(feed, state, poll, result.status)
+            return FeedReport(feed.name, "deferred", result.describe())
+        if result.error is not None:
+            poll = PollResult(
+                ok=False,
+                message=result.describe(),
+                status=result.status,
+                gone=result.error == FetchError.GONE,
+                retry_after=result.retry_after,
+            )
+            await self._failed(feed, state, poll, result.status)
+            return FeedReport(feed.name, "failed", result.describe())
+        if result.not_modified:
+            await self._record(feed, state, PollResult(ok=True, status=304), 304, result=result)
+            return FeedReport(feed.name, "not_modified")
+        try:
+            doc: FeedDoc = await self.workers.run(
+                parse_feed_job, result.body, result.final_url, result.headers
+            )
+        except NotAFeed as exc:
+            poll = PollResult(ok=False, message=str(exc), status=result.status)
+            await self._failed(feed, state, poll, result.status)
+            return FeedReport(feed.name, "failed", str(exc))
+        return await self._store_entries(feed, state, doc, result)
+
+    async def _store_entries(
+        self, feed: FeedSettings, state: FeedState, doc: FeedDoc, result: FetchResult
+    ) -> FeedReport:
+        now = self.clock()
+        report = FeedReport(feed.name, "ok", entries_seen=len(doc.items))
+        seen = await self._db(
+            ingest.known_identities, state.id, [item.identity for item in doc.items]
+        )
+        await self._db(ingest.note_rewrites, state.id, doc.items, seen, now)
+        decisions = decide(
+            doc.items,
+            known=set(seen),
+            first_fetch=state.baseline_at is None,
+            backfill=feed.backfill,
+            max_age=self.settings.crawl.max_item_age,
+            now=now,
+        )
+        report.entries_new = len(decisions)
+
+        async def handle(item: FeedItem, decision: Decision, detail: str) -> None:
+            page = await self._page(feed, item)
+            stored, posted = await self._db(
+                ingest.store_item,
+                settings=self.settings,
+                feed=feed,
+                feed_id=state.id,
+                item=item,
+                decision=decision,
+                detail=detail,
+                page=page,
+                now=self.clock(),
+            )
+            report.articles_stored += stored
+            report.posted += posted
+
+        await asyncio.gather(*(handle(d.item, d.decision, d.detail) for d in decisions))
+        await self._record(
+            feed,
+            state,
+            PollResult(ok=True, status=result.status),
+            result.status,
+            result=result,
+            baseline_done=True,
+        )
+        return report
+
+    async def _page(self, feed: FeedSettings, item: FeedItem) -> PageOutcome:
+        """Full text for an item, or its summary with the reason recorded."""
+        summary = item.summary or None
+        if not feed.full_text:
+            return await self._fallback(summary, "summary", ())
+        if not item.link:
+            note = (Decision.EXTRACTION_FALLBACK, "no link to fetch; using the feed summary", None)
+            return await self._fallback(summary, "summary", (note,))
+        fetched = await self.fetcher.fetch(item.link, accept=PAGE_ACCEPT)
+        if not fetched.ok or fetched.status != 200:
+            note = (
+                Decision.FETCH_ERROR,
+                f"article page: {fetched.describe()}; using the feed summary",
+                fetched.status,
+            )
+            return await self._fallback(summary, "summary", (note,))
+        content_type = fetched.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in HTML_TYPES:
+            note = (
+                Decision.EXTRACTION_FALLBACK,
+                f"article page is {content_type}, not HTML; using the feed summary",
+                fetched.status,
+            )
+            return await self._fallback(summary, "summary", (note,))
+        extracted: PageText = await self.workers.run(
+            extract_page_job, fetched.body, fetched.final_url, self.settings.crawl.fast_extraction
+        )
+        article = extracted.article
+        minimum = self.settings.crawl.min_text_chars
+        if article is None or len(article.text) < minimum:
+            got = "no text" if article is None else f"only {len(article.text)} characters"
+            note = (
+                Decision.EXTRACTION_FALLBACK,
+                f"extraction found {got} (minimum {minimum}); using the feed summary",
+                fetched.status,
+            )
+            return await self._fallback(
+                summary,
+                "summary",
+                (note,),
+                canonical=article.canonical_url if article else None,
+            )
+        return PageOutcome(
+            text=article.text,
+            text_source="full_text",
+            title=article.title,
+            author=article.author,
+            site_name=article.site_name,
+            canonical_url=article.canonical_url,
+            language=article.language,
+            published=_date(article.date),
+            fingerprint=extracted.fingerprint,
+        )
+
+    async def _fallback(
+        self,
+        summary: str | None,
+        source: str,
+        notes: tuple[tuple[Decision, str, int | None], ...],
+        canonical: str | None = None,
+    ) -> PageOutcome:
+        fingerprint = await self.workers.run(fingerprint_job, summary) if summary else None
+        return PageOutcome(
+            text=summary,
+            text_source=source if summary else "none",
+            canonical_url=canonical,
+            fingerprint=fingerprint,
+            notes=notes,
+        )
+
+    async def _failed(
+        self, feed: FeedSettings, state: FeedState, poll: PollResult, status: int | None
+    ) -> None:
+        await self._record(feed, state, poll, status, error_detail=poll.message)
+
+    async def _record(
+        self,
+        feed: FeedSettings,
+        state: FeedState,
+        poll: PollResult,
+        status: int | None,
+        *,
+        result: FetchResult | None = None,
+        baseline_done: bool = False,
+        error_detail: str | None = None,
+    ) -> None:
+        now = self.clock()
+        update = next_health(
+            name=feed.name,
+            health=state.health,
+            failures=state.failures,
+            interval=feed.interval,
+            result=poll,
+            now=now,
+            crawl=self.settings.crawl,
+            rng=self.rng,
+        )
+        validators = result is not None and result.status == 200
+        await self._db(
+            ingest.record_poll,
+            state.id,
+            update=update,
+            now=now,
+            status=status,
+            etag=result.headers.get("etag") if result else None,
+            last_modified=result.headers.get("last-modified") if result else None,
+            new_url=result.permanent_url if result else None,
+            validators=validators,
+            baseline_done=baseline_done,
+            error_detail=error_detail,
+        )
+
+
+def _is_due(state: FeedState, now: datetime) -> bool:
+    if state.next_due_at is None:
+        # never polled, or polling stopped (410 Gone): only new feeds are due
+        return state.health != "failed"
+    return state.next_due_at <= now
+
+
+def _date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

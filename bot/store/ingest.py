@@ -1,0 +1,397 @@
+"""The crawler's writes: feed state, entries, articles, decisions and news posts.
+
+Each function is one short transaction, so a crawl killed at any line leaves the
+database consistent and the next crawl carries on: an entry, its article, its
+decision-log rows and its outbox message are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlmodel import col, select
+
+from bot.config.schema import DiscordSettings, FeedSettings, Settings
+from bot.health import HealthUpdate
+from bot.store.models import (
+    Article,
+    Decision,
+    DecisionLog,
+    Entry,
+    Feed,
+    FeedEvent,
+    FeedHealth,
+    OutboxMessage,
+)
+from extractors.feed import FeedItem
+from extractors.fingerprint import distance
+from extractors.links import normalise_link
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """A detached copy of a feed row: what the async crawler reads between transactions."""
+
+    id: int
+    name: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+    health: str
+    failures: int
+    next_due_at: datetime | None
+    baseline_at: datetime | None
+
+    @classmethod
+    def of(cls, row: Feed) -> FeedState:
+        assert row.id is not None
+        return cls(
+            row.id,
+            row.name,
+            row.url,
+            row.etag,
+            row.last_modified,
+            row.health,
+            row.failure_count,
+            row.next_due_at,
+            row.baseline_at,
+        )
+
+
+def sync_feeds(session: Session, feeds: Sequence[FeedSettings], now: datetime) -> list[FeedState]:
+    """Make a row for every configured feed; a feed whose URL was edited starts afresh.
+
+    A new URL may be a different feed altogether, so its validators are dropped
+    and its first fetch is a baseline again: an edit never floods a channel.
+    """
+    rows = {row.name: row for row in session.exec(select(Feed)).all()}
+    states = []
+    for feed in feeds:
+        row = rows.get(feed.name)
+        if row is None:
+            row = Feed(name=feed.name, url=feed.url, config_url=feed.url)
+            session.add(row)
+        elif row.config_url != feed.url:
+            row.url = row.config_url = feed.url
+            row.etag = row.last_modified = None
+            row.baseline_at = row.next_due_at = None
+            row.health, row.failure_count, row.last_error = FeedHealth.OK, 0, None
+            row.updated_at = now
+        session.flush()
+        states.append(FeedState.of(row))
+    session.commit()
+    return states
+
+
+def known_identities(session: Session, feed_id: int, identities: Iterable[str]) -> dict[str, Entry]:
+    wanted = list(identities)
+    found: dict[str, Entry] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        query = select(Entry).where(Entry.feed_id == feed_id, col(Entry.identity_hash).in_(chunk))
+        found.update({entry.identity_hash: entry for entry in session.exec(query)})
+    return found
+
+
+def log(
+    session: Session,
+    *,
+    feed_id: int | None,
+    decision: Decision,
+    detail: str,
+    link: str | None = None,
+    identity: str | None = None,
+    entry_id: int | None = None,
+    article_id: int | None = None,
+    http_status: int | None = None,
+    at: datetime,
+) -> None:
+    session.add(
+        DecisionLog(
+            at=at,
+            feed_id=feed_id,
+            entry_id=entry_id,
+            article_id=article_id,
+            link=normalise_link(link),
+            identity_hash=identity,
+            decision=decision,
+            detail=detail[:2000],
+            http_status=http_status,
+        )
+    )
+
+
+def note_rewrites(
+    session: Session, feed_id: int, items: Sequence[FeedItem], seen: dict[str, Entry], now: datetime
+) -> int:
+    """Record, once per change, that a known item came back with a new date: not reposted."""
+    changed = 0
+    for item in items:
+        entry = seen.get(item.identity)
+        if entry is None or item.published is None or entry.published_at == item.published:
+            continue
+        before = entry.published_at
+        entry.published_at = item.published
+        session.add(entry)
+        log(
+            session,
+            feed_id=feed_id,
+            decision=Decision.DUPLICATE_ID,
+            detail=(
+                f"seen again with date {item.published:%Y-%m-%d %H:%M} "
+                f"(was {before:%Y-%m-%d %H:%M})"
+                if before
+                else "seen again with a date added"
+            )
+            + "; same identity, not posted again",
+            link=item.link,
+            identity=item.identity,
+            entry_id=entry.id,
+            article_id=entry.article_id,
+            at=now,
+        )
+        changed += 1
+    session.commit()
+    return changed
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    """What fetching and extracting an article page gave, ready to store."""
+
+    text: str | None
+    text_source: str  # "full_text", "summary" or "none"
+    title: str | None = None
+    author: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    language: str | None = None
+    published: datetime | None = None
+    fingerprint: int | None = None
+    notes: tuple[tuple[Decision, str, int | None], ...] = ()  # fallback / fetch-error records
+
+
+def _same_story(
+    session: Session, canonical: str | None, fingerprint: int | None, since: datetime, bits: int
+) -> tuple[Article | None, str]:
+    if canonical:
+        found = session.exec(select(Article).where(Article.canonical_url == canonical)).first()
+        if found:
+            return found, f"same article (canonical URL) as article #{found.id}"
+    if fingerprint is not None:
+        query = select(Article.id, Article.fingerprint).where(
+            col(Article.fingerprint).is_not(None), Article.fetched_at >= since
+        )
+        best: tuple[int, int] | None = None
+        for article_id, other in session.exec(query):
+            gap = distance(fingerprint, other)
+            if gap <= bits and (best is None or gap < best[1]):
+                best = (article_id, gap)
+        if best:
+            return session.get(Article, best[0]), (
+                f"near-identical text to article #{best[0]} ({best[1]} of 64 bits differ)"
+            )
+    return None, ""
+
+
+def route_for(feed: FeedSettings, discord: DiscordSettings) -> tuple[str, int | None]:
+    """The outbox route of a feed's news items: (route name, channel id if configured)."""
+    channel = feed.channel if feed.channel is not None else "news"
+    if isinstance(channel, int):
+        return f"channel:{channel}", channel
+    fixed = {"digest": discord.channels.digest, "alerts": discord.channels.alerts}
+    fixed["news"] = discord.channels.news
+    return channel, fixed.get(channel, discord.routes.get(channel))
+
+
+def store_item(
+    session: Session,
+    *,
+    settings: Settings,
+    feed: FeedSettings,
+    feed_id: int,
+    item: FeedItem,
+    decision: Decision,
+    detail: str,
+    page: PageOutcome,
+    now: datetime,
+) -> tuple[bool, bool]:
+    """Store one new entry with its article (or link it to the story it repeats).
+
+    Returns (new article stored, news post enqueued).
+    """
+    canonical = normalise_link(page.canonical_url or item.link)
+    since = now - settings.crawl.dedupe_window
+    existing, why = _same_story(
+        session, canonical, page.fingerprint, since, settings.crawl.near_duplicate_bits
+    )
+    entry = Entry(
+        feed_id=feed_id,
+        identity_hash=item.identity,
+        guid=item.guid,
+        link=item.link,
+        title=item.title[:1000] or None,
+        published_at=item.published,
+        first_seen_at=now,
+    )
+    common = {"feed_id": feed_id, "link": item.link, "identity": item.identity, "at": now}
+    if existing is not None:
+        entry.article_id = existing.id
+        session.add(entry)
+        session.flush()
+        log(
+            session,
+            decision=Decision.DUPLICATE_STORY,
+            detail=f"{why}; stored as another source, not posted again",
+            entry_id=entry.id,
+            article_id=existing.id,
+            **common,
+        )
+        session.commit()
+        return False, False
+    article = Article(
+        canonical_url=canonical,
+        identity_hash=item.identity,
+        feed_id=feed_id,
+        title=(item.title or page.title or None),
+        author=page.author,
+        site_name=page.site_name,
+        summary=item.summary or None,
+        text=page.text,
+        text_source=page.text_source,
+        language=page.language,
+        published_at=item.published or page.published,
+        fetched_at=now,
+        content_hash=_content_hash(page.text),
+        fingerprint=page.fingerprint,
+    )
+    session.add(article)
+    session.flush()
+    entry.article_id = article.id
+    session.add(entry)
+    session.flush()
+    for note, note_detail, status in page.notes:
+        log(
+            session,
+            decision=note,
+            detail=note_detail,
+            entry_id=entry.id,
+            article_id=article.id,
+            http_status=status,
+            **common,
+        )
+    log(
+        session,
+        decision=decision,
+        detail=detail,
+        entry_id=entry.id,
+        article_id=article.id,
+        **common,
+    )
+    posted = decision in (Decision.NEW, Decision.BACKFILL)
+    if posted:
+        route, channel_id = route_for(feed, settings.discord)
+        session.add(
+            OutboxMessage(
+                dedupe_key=f"news:{route}:{article.id}",
+                kind="news",
+                route=route,
+                channel_id=channel_id,
+                payload={
+                    "article_id": article.id,
+                    "feed": feed.name,
+                    "title": article.title,
+                    "link": item.link,
+                    "summary": (item.summary or page.text or "")[:500],
+                    "published": article.published_at.isoformat() if article.published_at else None,
+                },
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+    try:
+        session.commit()
+    except IntegrityError:
+        # another process stored the same canonical URL between our check and insert
+        session.rollback()
+        return store_item(
+            session,
+            settings=settings,
+            feed=feed,
+            feed_id=feed_id,
+            item=item,
+            decision=decision,
+            detail=detail,
+            page=page,
+            now=now,
+        )
+    return True, posted
+
+
+def _content_hash(text: str | None) -> str | None:
+    if not text:
+        return None
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
+
+
+def record_poll(
+    session: Session,
+    feed_id: int,
+    *,
+    update: HealthUpdate,
+    now: datetime,
+    status: int | None,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    new_url: str | None = None,
+    validators: bool = False,
+    baseline_done: bool = False,
+    error_detail: str | None = None,
+) -> None:
+    """Save the outcome of polling a feed: validators, URL, health, and a health event."""
+    row = session.get(Feed, feed_id)
+    assert row is not None
+    before = row.health
+    row.last_fetch_at = now
+    row.last_status = status
+    row.health = update.health
+    row.failure_count = update.failures
+    row.next_due_at = update.next_due
+    row.last_error = update.last_error
+    row.updated_at = now
+    if update.health == FeedHealth.OK and update.failures == 0 and status is not None:
+        row.last_success_at = now
+    if validators:
+        row.etag = etag[:1024] if etag else None
+        row.last_modified = last_modified[:128] if last_modified else None
+    if new_url:
+        row.url = new_url
+    if baseline_done and row.baseline_at is None:
+        row.baseline_at = now
+    session.add(row)
+    if update.event:
+        session.add(
+            FeedEvent(
+                feed_id=feed_id,
+                at=now,
+                health_from=before,
+                health_to=update.health,
+                message=update.event[:2000],
+            )
+        )
+    if error_detail:
+        log(
+            session,
+            feed_id=feed_id,
+            decision=Decision.FETCH_ERROR,
+            detail=error_detail,
+            link=row.url,
+            http_status=status,
+            at=now,
+        )
+    session.commit()
