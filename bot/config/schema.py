@@ -198,8 +198,11 @@ class CrawlSettings(Section):
         timedelta(days=14),
         description="how far back syndicated copies of a story are looked for, e.g. 14d",
     )
-    near_duplicate_bits: int = Field(
-        5, ge=0, le=16, description="SimHash bits two copies of one story may differ by (0-16)"
+    near_duplicate: float = Field(
+        0.8,
+        gt=0,
+        le=1,
+        description="share of word sequences two texts must share to be one story, e.g. 0.8",
     )
     retry_base: Duration = Field(
         timedelta(minutes=5), description="first retry delay after a failure; doubles each time"

@@ -29,7 +29,7 @@ from bot.store.models import (
     OutboxMessage,
 )
 from extractors.feed import FeedItem
-from extractors.fingerprint import distance
+from extractors.fingerprint import CANDIDATE_BITS, containment, distance
 from extractors.links import normalise_link
 
 
@@ -177,25 +177,34 @@ class PageOutcome:
 
 
 def _same_story(
-    session: Session, canonical: str | None, fingerprint: int | None, since: datetime, bits: int
+    session: Session,
+    canonical: str | None,
+    text: str | None,
+    fingerprint: int | None,
+    since: datetime,
+    threshold: float,
 ) -> tuple[Article | None, str]:
     if canonical:
         found = session.exec(select(Article).where(Article.canonical_url == canonical)).first()
         if found:
             return found, f"same article (canonical URL) as article #{found.id}"
-    if fingerprint is not None:
-        query = select(Article.id, Article.fingerprint).where(
-            col(Article.fingerprint).is_not(None), Article.fetched_at >= since
-        )
-        best: tuple[int, int] | None = None
-        for article_id, other in session.exec(query):
-            gap = distance(fingerprint, other)
-            if gap <= bits and (best is None or gap < best[1]):
-                best = (article_id, gap)
-        if best:
-            return session.get(Article, best[0]), (
-                f"near-identical text to article #{best[0]} ({best[1]} of 64 bits differ)"
-            )
+    if fingerprint is None or not text:
+        return None, ""
+    query = select(Article.id, Article.fingerprint).where(
+        col(Article.fingerprint).is_not(None), Article.fetched_at >= since
+    )
+    candidates = sorted(
+        (distance(fingerprint, other), article_id)
+        for article_id, other in session.exec(query)
+        if distance(fingerprint, other) <= CANDIDATE_BITS
+    )
+    for _bits, article_id in candidates[:5]:
+        other = session.get(Article, article_id)
+        if other is None or not other.text:
+            continue
+        shared = containment(text, other.text)
+        if shared >= threshold:
+            return other, f"near-identical text to article #{article_id} ({shared:.0%} shared)"
     return None, ""
 
 
@@ -228,7 +237,7 @@ def store_item(
     canonical = normalise_link(page.canonical_url or item.link)
     since = now - settings.crawl.dedupe_window
     existing, why = _same_story(
-        session, canonical, page.fingerprint, since, settings.crawl.near_duplicate_bits
+        session, canonical, page.text, page.fingerprint, since, settings.crawl.near_duplicate
     )
     entry = Entry(
         feed_id=feed_id,

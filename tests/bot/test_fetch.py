@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config.schema import HttpSettings
-from bot.fetch import FetchError, Fetcher, parse_retry_after
+from bot.fetch import Fetcher, FetchError, parse_retry_after
 from tests.fakes.web import FakeWeb, Listener, Response, gzipped
 
 FEED = b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title></channel></rss>"
@@ -233,7 +233,9 @@ async def test_private_addresses_are_refused_before_connecting(private_target, h
 
 
 async def test_a_redirect_to_a_private_address_is_refused_before_connecting(web, private_target):
-    web.add("/feed", Response(302, headers={"Location": f"http://127.0.0.1:{private_target.port}/"}))
+    web.add(
+        "/feed", Response(302, headers={"Location": f"http://127.0.0.1:{private_target.port}/"})
+    )
     web.add("/meta", Response(301, headers={"Location": "http://169.254.169.254/latest/meta-data"}))
     web.add("/lan", Response(302, headers={"Location": "http://10.0.0.1/admin"}))
     trusted = frozenset({f"127.0.0.1:{web.port}"})

@@ -9,6 +9,7 @@ and records every request, so a test can assert that something was *not* fetched
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gzip
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -90,10 +91,8 @@ class FakeWeb:
     async def stop(self) -> None:
         if self._server:
             self._server.close()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._server.wait_closed(), 2)
-            except TimeoutError:
-                pass
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1

@@ -1,0 +1,573 @@
+"""Crawling end to end over loopback: what is stored, what is posted, and why."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.config.schema import Settings
+from bot.crawl import Crawler, UnknownFeed
+from bot.fetch import Fetcher
+from bot.store.models import (
+    Article,
+    Decision,
+    DecisionLog,
+    Entry,
+    Feed,
+    FeedEvent,
+    OutboxMessage,
+)
+from bot.workers import Workers
+from tests.fakes.feeds import Item, article_page, now_utc, rss, story_text
+from tests.fakes.web import FakeWeb, Listener, Response
+
+NOW = now_utc()
+
+
+class Clock:
+    def __init__(self):
+        self.now = NOW
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **kwargs):
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+async def web():
+    server = await FakeWeb().start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def workers():
+    with Workers(-1) as pool:
+        yield pool
+
+
+def make_settings(web: FakeWeb, feeds: list[dict], **extra) -> Settings:
+    values = {
+        "http": {
+            "allow_private": True,
+            "timeout": {"connect": "2s", "read": "2s", "total": "5s"},
+        },
+        "feeds": feeds,
+        "discord": {"channels": {"news": 333}, "routes": {"research": 444}},
+    }
+    values.update(extra)
+    return Settings.model_validate(values)
+
+
+class Harness:
+    """A crawler over an engine, with helpers to read back what it stored."""
+
+    def __init__(self, settings, engine, workers, clock, exempt=frozenset()):
+        self.settings, self.engine, self.workers, self.clock = settings, engine, workers, clock
+        self.exempt = exempt
+
+    async def crawl(self, names=None):
+        async with Fetcher(self.settings.http, exempt_hosts=self.exempt) as fetcher:
+            crawler = Crawler(self.settings, self.engine, fetcher, self.workers, clock=self.clock)
+            return await crawler.crawl(names)
+
+    def all(self, model, *where):
+        with Session(self.engine) as session:
+            return list(session.exec(select(model).where(*where)))
+
+    def decisions(self, kind=None):
+        rows = self.all(DecisionLog)
+        return [r for r in rows if kind is None or r.decision == kind]
+
+    def feed(self, name):
+        return self.all(Feed, Feed.name == name)[0]
+
+
+@pytest.fixture
+def harness(engine, workers, web):
+    def build(feeds, exempt=frozenset(), **extra):
+        return Harness(make_settings(web, feeds, **extra), engine, workers, Clock(), exempt)
+
+    return build
+
+
+def items(web, *slugs, hours_ago=1):
+    return [
+        Item(
+            title=f"Story {slug}",
+            link=web.url(f"/news/{slug}"),
+            guid=f"tag:loopback,2026:{slug}",
+            published=NOW - timedelta(hours=hours_ago),
+            summary=f"Summary of {slug}.",
+        )
+        for slug in slugs
+    ]
+
+
+def serve_pages(web, *slugs):
+    for slug in slugs:
+        web.add(
+            f"/news/{slug}",
+            Response(body=article_page(slug), headers={"Content-Type": "text/html"}),
+        )
+
+
+async def test_first_fetch_is_a_baseline_then_new_items_are_posted(web, harness):
+    serve_pages(web, "qwen-milestone", "funding-round", "glm-release")
+    web.add("/feed", Response(body=rss(items(web, "qwen-milestone", "funding-round"))))
+    h = harness([{"name": "Daily", "url": web.url("/feed")}])
+
+    summary = (await h.crawl()).as_json()
+    assert summary["entries_new"] == 2 and summary["articles_stored"] == 2
+    assert {d.decision for d in h.decisions()} == {Decision.BASELINE}
+    assert h.all(OutboxMessage) == []
+    articles = h.all(Article)
+    assert all(a.text_source == "full_text" for a in articles)
+    assert "700 million cumulative downloads" in next(a.text for a in articles if "qwen" in a.title)
+
+    web.add(
+        "/feed", Response(body=rss(items(web, "qwen-milestone", "funding-round", "glm-release")))
+    )
+    h.clock.advance(hours=1)
+    summary = (await h.crawl()).as_json()
+    assert summary["entries_seen"] == 3 and summary["entries_new"] == 1
+    [message] = h.all(OutboxMessage)
+    assert message.kind == "news" and message.route == "news" and message.channel_id == 333
+    assert message.payload["title"] == "Story glm-release"
+    assert message.payload["link"] == web.url("/news/glm-release")
+    assert [d.detail for d in h.decisions(Decision.NEW)] == ["new item"]
+
+
+async def test_backfill_posts_the_newest_items_of_a_new_feed(web, harness):
+    feed_items = items(web, "qwen-milestone", "funding-round", "glm-release")
+    for age, item in enumerate(feed_items):
+        item.published = NOW - timedelta(hours=age + 1)
+    web.add("/feed", Response(body=rss(feed_items)))
+    h = harness(
+        [
+            {
+                "name": "Daily",
+                "url": web.url("/feed"),
+                "backfill": 2,
+                "full_text": False,
+                "channel": "research",
+            }
+        ]
+    )
+    await h.crawl()
+    posted = {m.payload["title"] for m in h.all(OutboxMessage)}
+    assert posted == {"Story qwen-milestone", "Story funding-round"}
+    assert {m.channel_id for m in h.all(OutboxMessage)} == {444}
+    assert len(h.decisions(Decision.BASELINE)) == 1
+
+
+async def test_304_costs_no_parsing_and_counts_as_success(web, harness, workers, monkeypatch):
+    def handler(request):
+        if request.headers.get("if-none-match") == '"etag-1"':
+            return Response(304)
+        return Response(body=rss(items(web, "qwen-milestone")), headers={"ETag": '"etag-1"'})
+
+    web.add("/feed", handler)
+    h = harness([{"name": "Daily", "url": web.url("/feed"), "full_text": False}])
+    await h.crawl()
+    assert h.feed("Daily").etag == '"etag-1"'
+    calls = []
+    original = workers.run
+    monkeypatch.setattr(workers, "run", lambda fn, *a: calls.append(fn) or original(fn, *a))
+    summary = (await h.crawl(["Daily"])).as_json()
+    assert summary["not_modified"] == 1 and summary["entries_seen"] == 0
+    assert calls == []
+    assert h.feed("Daily").health == "ok"
+    assert web.requests[-1].headers["if-none-match"] == '"etag-1"'
+
+
+async def test_a_publisher_rewriting_pubdate_causes_no_repost(web, harness):
+    feed_items = items(web, "qwen-milestone")
+    web.add("/feed", Response(body=rss(feed_items)))
+    h = harness([{"name": "Daily", "url": web.url("/feed"), "full_text": False}])
+    await h.crawl()
+    feed_items[0].published = NOW - timedelta(minutes=5)
+    web.add("/feed", Response(body=rss(feed_items)))
+    await h.crawl(["Daily"])
+    await h.crawl(["Daily"])  # the same rewrite seen twice is noted once
+    assert len(h.all(Entry)) == 1
+    assert h.all(OutboxMessage) == []
+    [rewrite] = h.decisions(Decision.DUPLICATE_ID)
+    assert "seen again with date" in rewrite.detail
+
+
+async def test_duplicate_and_missing_guids(web, harness):
+    feed_items = [
+        Item("One", link=web.url("/a?utm_source=rss"), guid="same", published=NOW),
+        Item("Two", link=web.url("/b"), guid="same", published=NOW),
+        Item("Three", link=web.url("/c#comments"), published=NOW),
+        Item("Four", published=NOW, summary="No link, no guid."),
+        Item("Three again", link=web.url("/c"), published=NOW),  # same link as Three
+    ]
+    web.add("/feed", Response(body=rss(feed_items)))
+    h = harness([{"name": "Daily", "url": web.url("/feed"), "full_text": False}])
+    summary = (await h.crawl()).as_json()
+    assert summary["entries_seen"] == 4
+    assert sorted(e.title for e in h.all(Entry)) == ["Four", "One", "Three", "Two"]
+    # the shared guid is not trusted: the two items are told apart by their links
+    web.add("/feed", Response(body=rss([*feed_items, Item("Five", link=web.url("/e"))])))
+    summary = (await h.crawl(["Daily"])).as_json()
+    assert summary["entries_new"] == 1
+
+
+async def test_the_same_story_in_two_feeds_is_stored_once_with_both_sources(web, harness):
+    canonical = "https://news.example/2026/11/qwen-700m"
+    web.add(
+        "/a/qwen",
+        Response(
+            body=article_page("qwen-milestone", canonical=canonical),
+            headers={"Content-Type": "text/html"},
+        ),
+    )
+    web.add(
+        "/b/qwen",
+        Response(
+            body=article_page("qwen-milestone", canonical=canonical),
+            headers={"Content-Type": "text/html"},
+        ),
+    )
+    web.add("/feed-a", Response(body=rss([])))
+    web.add("/feed-b", Response(body=rss([])))
+    h = harness(
+        [
+            {"name": "Outlet A", "url": web.url("/feed-a")},
+            {"name": "Outlet B", "url": web.url("/feed-b")},
+        ]
+    )
+    await h.crawl()  # baselines of two empty feeds
+    web.add(
+        "/feed-a",
+        Response(
+            body=rss([Item("Qwen at 700M", link=web.url("/a/qwen"), guid="a1", published=NOW)])
+        ),
+    )
+    web.add(
+        "/feed-b",
+        Response(
+            body=rss([Item("Qwen hits 700M", link=web.url("/b/qwen"), guid="b1", published=NOW)])
+        ),
+    )
+    h.clock.advance(hours=1)
+    await h.crawl()
+    [article] = h.all(Article)
+    assert article.canonical_url == canonical
+    assert {e.article_id for e in h.all(Entry)} == {article.id}
+    assert len(h.all(Entry)) == 2
+    assert len(h.all(OutboxMessage)) == 1
+    [duplicate] = h.decisions(Decision.DUPLICATE_STORY)
+    assert "canonical URL" in duplicate.detail
+
+
+async def test_a_syndicated_copy_with_near_identical_text_is_one_story(web, harness):
+    web.add(
+        "/orig", Response(body=article_page("funding-round"), headers={"Content-Type": "text/html"})
+    )
+    web.add(
+        "/copy",
+        Response(
+            body=article_page(
+                "funding-round",
+                byline="Wire Service",
+                site="Another Outlet",
+                extra_paragraphs=("This story was first published by Loopback AI Daily.",),
+            ),
+            headers={"Content-Type": "text/html"},
+        ),
+    )
+    web.add(
+        "/other", Response(body=article_page("glm-release"), headers={"Content-Type": "text/html"})
+    )
+    web.add("/feed-a", Response(body=rss([])))
+    web.add("/feed-b", Response(body=rss([])))
+    h = harness(
+        [
+            {"name": "Outlet A", "url": web.url("/feed-a")},
+            {"name": "Outlet B", "url": web.url("/feed-b")},
+        ]
+    )
+    await h.crawl()
+    web.add(
+        "/feed-a",
+        Response(
+            body=rss(
+                [
+                    Item("Moonshot raises $600M", link=web.url("/orig"), guid="a1", published=NOW),
+                    Item("GLM-4.5-Air is out", link=web.url("/other"), guid="a2", published=NOW),
+                ]
+            )
+        ),
+    )
+    h.clock.advance(hours=1)
+    await h.crawl(["Outlet A"])
+    web.add(
+        "/feed-b",
+        Response(
+            body=rss(
+                [
+                    Item(
+                        "Kimi maker valued at $4B", link=web.url("/copy"), guid="b1", published=NOW
+                    ),
+                ]
+            )
+        ),
+    )
+    await h.crawl(["Outlet B"])
+    assert len(h.all(Article)) == 2  # the copy is not a third article
+    [duplicate] = h.decisions(Decision.DUPLICATE_STORY)
+    assert "near-identical text" in duplicate.detail
+    assert len(h.all(OutboxMessage)) == 2
+
+
+async def test_extraction_fallbacks_are_recorded(web, harness):
+    web.add(
+        "/thin",
+        Response(
+            body=b"<html><body><p>Short.</p></body></html>", headers={"Content-Type": "text/html"}
+        ),
+    )
+    web.add("/pdf", Response(body=b"%PDF-1.7", headers={"Content-Type": "application/pdf"}))
+    feed_items = [
+        Item("Thin page", link=web.url("/thin"), guid="1", published=NOW, summary="Thin summary."),
+        Item(
+            "Missing page",
+            link=web.url("/missing"),
+            guid="2",
+            published=NOW,
+            summary="Missing summary.",
+        ),
+        Item("A PDF", link=web.url("/pdf"), guid="3", published=NOW, summary="PDF summary."),
+    ]
+    web.add("/feed", Response(body=rss(feed_items)))
+    h = harness([{"name": "Daily", "url": web.url("/feed")}])
+    await h.crawl()
+    articles = {a.title: a for a in h.all(Article)}
+    assert {a.text_source for a in articles.values()} == {"summary"}
+    assert articles["Missing page"].text == "Missing summary."
+    [fetch_error] = h.decisions(Decision.FETCH_ERROR)
+    assert fetch_error.http_status == 404
+    fallbacks = sorted(d.detail for d in h.decisions(Decision.EXTRACTION_FALLBACK))
+    assert "application/pdf" in fallbacks[0]
+    assert "extraction found" in fallbacks[1]
+
+
+async def test_items_older_than_the_limit_are_stored_not_posted(web, harness):
+    web.add("/feed", Response(body=rss([])))
+    h = harness(
+        [{"name": "Daily", "url": web.url("/feed"), "full_text": False}],
+        crawl={"max_item_age": "1d"},
+    )
+    await h.crawl()
+    web.add("/feed", Response(body=rss(items(web, "qwen-milestone", hours_ago=50))))
+    await h.crawl(["Daily"])
+    [old] = h.decisions(Decision.TOO_OLD)
+    assert "over the 1 day" in old.detail
+    assert h.all(OutboxMessage) == [] and len(h.all(Article)) == 1
+
+
+async def test_failures_back_off_report_health_and_recover(web, harness):
+    web.add("/feed", Response(500))
+    h = harness(
+        [{"name": "Daily", "url": web.url("/feed"), "interval": "10m"}],
+        crawl={"failed_after": 2, "retry_base": "1h"},
+    )
+    await h.crawl()
+    feed = h.feed("Daily")
+    assert (feed.health, feed.failure_count, feed.last_status) == ("failing", 1, 500)
+    assert feed.last_error == "HTTP 500 Internal Server Error"
+    assert timedelta(minutes=50) <= feed.next_due_at - h.clock.now <= timedelta(minutes=70)
+    assert (await h.crawl()).as_json()["feeds"] == 0  # not due yet
+    h.clock.advance(hours=2)
+    await h.crawl()
+    assert h.feed("Daily").health == "failed"
+    assert timedelta(hours=1, minutes=40) <= h.feed("Daily").next_due_at - h.clock.now
+    web.add("/feed", Response(body=rss([])))
+    h.clock.advance(hours=3)
+    await h.crawl()
+    assert (h.feed("Daily").health, h.feed("Daily").failure_count) == ("ok", 0)
+    events = [(e.health_from, e.health_to) for e in h.all(FeedEvent)]
+    assert events == [("ok", "failing"), ("failing", "failed"), ("failed", "ok")]
+    [error] = h.decisions(Decision.FETCH_ERROR)[:1]
+    assert error.http_status == 500
+
+
+async def test_410_stops_polling_and_says_so(web, harness):
+    web.add("/feed", Response(410))
+    h = harness([{"name": "Daily", "url": web.url("/feed")}])
+    await h.crawl()
+    feed = h.feed("Daily")
+    assert feed.health == "failed" and feed.next_due_at is None
+    assert "polling stopped" in feed.last_error
+    [event] = h.all(FeedEvent)
+    assert event.health_to == "failed" and "410" in event.message
+    h.clock.advance(days=3)
+    assert (await h.crawl()).as_json()["feeds"] == 0
+    assert len(web.hits("/feed")) == 1
+    await h.crawl(["Daily"])  # an admin can still ask for it by name
+    assert len(web.hits("/feed")) == 2
+
+
+async def test_retry_after_pushes_the_next_poll(web, harness):
+    web.add("/feed", Response(429, headers={"Retry-After": "7200"}))
+    h = harness([{"name": "Daily", "url": web.url("/feed"), "interval": "5m"}])
+    await h.crawl()
+    assert h.feed("Daily").next_due_at >= h.clock.now + timedelta(seconds=7190)
+
+
+async def test_301_updates_the_stored_url_302_does_not(web, harness):
+    web.add("/old", Response(301, headers={"Location": "/new"}))
+    web.add("/temp", Response(302, headers={"Location": "/new"}))
+    web.add("/new", Response(body=rss([])))
+    h = harness(
+        [
+            {"name": "Moved", "url": web.url("/old"), "full_text": False},
+            {"name": "Temp", "url": web.url("/temp"), "full_text": False},
+        ]
+    )
+    await h.crawl()
+    assert h.feed("Moved").url == web.url("/new")
+    assert h.feed("Temp").url == web.url("/temp")
+    await h.crawl(["Moved"])
+    assert len(web.hits("/old")) == 1  # the second poll went straight to the new URL
+
+
+async def test_an_html_page_is_not_a_feed(web, harness):
+    web.add(
+        "/feed",
+        Response(
+            body=b"<!DOCTYPE html><html><body>Welcome</body></html>",
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        ),
+    )
+    h = harness([{"name": "Daily", "url": web.url("/feed")}])
+    summary = (await h.crawl()).as_json()
+    [error] = summary["errors"]
+    assert error["feed"] == "Daily"
+    assert web.url("/feed") in error["error"] and "an HTML page (text/html" in error["error"]
+    assert h.feed("Daily").health == "failing"
+
+
+async def test_malformed_xml_with_entries_is_accepted(web, harness):
+    broken = rss(items(web, "qwen-milestone")).replace(b"</channel></rss>", b"<item><title>x")
+    web.add("/feed", Response(body=broken))
+    h = harness([{"name": "Daily", "url": web.url("/feed"), "full_text": False}])
+    summary = (await h.crawl()).as_json()
+    assert summary["failed"] == 0 and summary["entries_new"] >= 1
+
+
+async def test_declared_and_mislabelled_encodings(web, harness):
+    title = "Mistral’s café model — 12 € per million"
+    latin = [Item("Café crème for Mistral", link=web.url("/l"), guid="l", published=NOW)]
+    web.add(
+        "/cp1252",
+        Response(
+            body=rss(
+                [Item(title, link=web.url("/x"), guid="x", published=NOW)], encoding="windows-1252"
+            )
+        ),
+    )
+    # the header claims UTF-8, the bytes are Latin-1 (and the XML prolog says so)
+    web.add(
+        "/liar",
+        Response(
+            body=rss(latin, encoding="iso-8859-1"),
+            headers={"Content-Type": "application/rss+xml; charset=utf-8"},
+        ),
+    )
+    h = harness(
+        [
+            {"name": "cp1252", "url": web.url("/cp1252"), "full_text": False},
+            {"name": "liar", "url": web.url("/liar"), "full_text": False},
+        ]
+    )
+    summary = (await h.crawl()).as_json()
+    assert summary["failed"] == 0
+    titles = {e.title for e in h.all(Entry)}
+    assert title in titles
+    assert "Café crème for Mistral" in titles
+
+
+async def test_article_links_to_private_addresses_are_refused(web, harness):
+    target = await Listener().start()
+    try:
+        web.add(
+            "/feed",
+            Response(
+                body=rss(
+                    [
+                        Item(
+                            "Internal",
+                            link=f"http://127.0.0.1:{target.port}/admin",
+                            guid="1",
+                            published=NOW,
+                            summary="Looks like news.",
+                        ),
+                        Item(
+                            "Metadata",
+                            link="http://169.254.169.254/latest/meta-data/",
+                            guid="2",
+                            published=NOW,
+                            summary="Also looks like news.",
+                        ),
+                    ]
+                )
+            ),
+        )
+        h = harness(
+            [{"name": "Daily", "url": web.url("/feed")}],
+            exempt=frozenset({f"127.0.0.1:{web.port}"}),
+            http={"allow_private": False},
+        )
+        await h.crawl()
+        errors = h.decisions(Decision.FETCH_ERROR)
+        assert len(errors) == 2
+        assert all("allow_private is false" in e.detail for e in errors)
+        assert {a.text_source for a in h.all(Article)} == {"summary"}
+        assert target.connections == 0
+    finally:
+        await target.stop()
+
+
+async def test_unknown_feed_name_is_an_error(web, harness):
+    h = harness([{"name": "Daily", "url": web.url("/feed")}])
+    with pytest.raises(UnknownFeed, match="Nope"):
+        await h.crawl(["Nope"])
+
+
+async def test_an_edited_feed_url_starts_with_a_new_baseline(web, harness, engine, workers):
+    web.add("/one", Response(body=rss(items(web, "qwen-milestone"))))
+    web.add("/two", Response(body=rss(items(web, "funding-round", "glm-release"))))
+    h = harness([{"name": "Daily", "url": web.url("/one"), "full_text": False}])
+    await h.crawl()
+    edited = Harness(
+        make_settings(web, [{"name": "Daily", "url": web.url("/two"), "full_text": False}]),
+        engine,
+        workers,
+        h.clock,
+    )
+    await edited.crawl(["Daily"])
+    assert edited.all(OutboxMessage) == []
+    assert len(edited.decisions(Decision.BASELINE)) == 3
+
+
+async def test_real_process_pool(web, engine):
+    serve_pages(web, "glm-release")
+    web.add("/feed", Response(body=rss(items(web, "glm-release"))))
+    settings = make_settings(web, [{"name": "Daily", "url": web.url("/feed")}])
+    with Workers(1) as pool:
+        h = Harness(settings, engine, pool, Clock())
+        summary = (await h.crawl()).as_json()
+    assert summary["articles_stored"] == 1
+    [article] = h.all(Article)
+    assert article.text_source == "full_text"
+    assert "128K tokens" in article.text
+    assert article.fingerprint is not None
+    assert story_text("glm-release")[:40] in article.text
