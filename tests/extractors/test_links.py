@@ -38,3 +38,7 @@ def test_meaningful_query_parameters_are_kept():
     assert normalise_link("https://x.example/a?b=2&a=1") == normalise_link(
         "https://x.example/a?a=1&b=2"
     )
+
+
+def test_scheme_is_lowercased():
+    assert absolute_http_url("HTTP://www.example.org/Thing") == "http://www.example.org/Thing"
