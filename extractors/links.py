@@ -35,8 +35,8 @@ def absolute_http_url(href: str | None, base: str | None = None) -> str | None:
         return None
     if len(text) > _MAX_URL or any(ch in text for ch in ' <>"`'):
         return None
-    if parts.scheme != parts.scheme.lower():
-        text = urlunsplit((parts.scheme.lower(), *parts[1:]))
+    if not text.startswith(f"{parts.scheme}:"):  # urlsplit lower-cases the scheme
+        text = urlunsplit(parts)
     return text
 
 
