@@ -20,7 +20,7 @@ from sqlmodel import Session
 from bot.config.schema import FeedSettings, Settings
 from bot.decisions import decide
 from bot.fetch import PAGE_ACCEPT, Fetcher, FetchError, FetchResult
-from bot.health import PollResult, next_health
+from bot.health import PollResult, max_age, next_health
 from bot.store import ingest
 from bot.store.ingest import FeedState, PageOutcome
 from bot.store.models import Decision
@@ -154,8 +154,10 @@ class Crawler:
             )
             await self._failed(feed, state, poll, result.status)
             return FeedReport(feed.name, "failed", result.describe())
+        fresh_for = max_age(result.headers.get("cache-control"))
         if result.not_modified:
-            await self._record(feed, state, PollResult(ok=True, status=304), 304, result=result)
+            poll = PollResult(ok=True, status=304, fresh_for=fresh_for)
+            await self._record(feed, state, poll, 304, result=result)
             return FeedReport(feed.name, "not_modified")
         try:
             doc: FeedDoc = await self.workers.run(

@@ -17,6 +17,9 @@ from datetime import datetime, timedelta
 from bot.config.schema import CrawlSettings
 from bot.store.models import FeedHealth
 
+# A server's Cache-Control may slow polling down, but not beyond this.
+MAX_FRESHNESS_WAIT = timedelta(hours=6)
+
 
 @dataclass(frozen=True)
 class PollResult:
@@ -28,6 +31,7 @@ class PollResult:
     gone: bool = False
     retry_after: datetime | None = None
     deferred: bool = False  # not attempted: the host asked us to wait
+    fresh_for: timedelta | None = None  # Cache-Control max-age: the document will not change sooner
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,17 @@ class HealthUpdate:
     next_due: datetime | None  # None: polling stopped
     last_error: str | None
     event: str | None  # set when health changed: the message for the admins
+
+
+def max_age(cache_control: str | None) -> timedelta | None:
+    """The ``max-age`` of a Cache-Control header, if any (``no-cache`` and friends: None)."""
+    if not cache_control:
+        return None
+    for directive in cache_control.lower().split(","):
+        name, _, value = directive.strip().partition("=")
+        if name == "max-age" and value.strip().strip('"').isdigit():
+            return timedelta(seconds=int(value.strip().strip('"')))
+    return None
 
 
 def backoff(
@@ -65,7 +80,8 @@ def next_health(
         due = result.retry_after or now + interval
         return HealthUpdate(before, failures, due, result.message, None)
     if result.ok:
-        due = now + interval * rng.uniform(0.95, 1.05)
+        wait = max(interval, min(result.fresh_for or timedelta(0), MAX_FRESHNESS_WAIT))
+        due = now + wait * rng.uniform(0.95, 1.05)
         event = f"{name} is working again" if before != FeedHealth.OK else None
         return HealthUpdate(FeedHealth.OK, 0, due, None, event)
     failures += 1

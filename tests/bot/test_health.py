@@ -73,3 +73,16 @@ def test_a_deferred_poll_changes_nothing_but_the_due_time():
         later,
         None,
     )
+
+
+def test_cache_control_max_age_slows_polling_within_bounds():
+    from bot.health import max_age
+
+    assert max_age("public, max-age=3600") == timedelta(hours=1)
+    assert max_age("no-cache") is None and max_age(None) is None
+    hour = step("ok", 0, PollResult(ok=True, fresh_for=timedelta(hours=2)))
+    assert timedelta(hours=1, minutes=50) <= hour.next_due - NOW <= timedelta(hours=2, minutes=10)
+    capped = step("ok", 0, PollResult(ok=True, fresh_for=timedelta(days=30)))
+    assert capped.next_due - NOW <= timedelta(hours=6) * 1.05
+    short = step("ok", 0, PollResult(ok=True, fresh_for=timedelta(seconds=5)))
+    assert short.next_due - NOW >= timedelta(minutes=30) * 0.95
