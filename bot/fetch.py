@@ -240,25 +240,26 @@ class Fetcher:
         current, permanent, chain_is_permanent = url, None, True
         seen = {url}
         wire = 0
+
+        def done(**kwargs) -> FetchResult:
+            return FetchResult(
+                url=url,
+                final_url=current,
+                wire_bytes=wire,
+                elapsed=time.monotonic() - started,
+                **kwargs,
+            )
+
         for _hop in range(self.settings.max_redirects + 1):
             parts = urlsplit(current)
             if parts.scheme not in ("http", "https") or not parts.hostname:
-                return self._result(
-                    url,
-                    current,
-                    started,
-                    wire,
-                    error=FetchError.INVALID_URL,
-                    message=f"not an http(s) URL: {current[:200]}",
+                return done(
+                    error=FetchError.INVALID_URL, message=f"not an http(s) URL: {current[:200]}"
                 )
             host = parts.hostname.lower()
             waited = self.host_wait.get(host)
             if waited and waited > self._now():
-                return self._result(
-                    url,
-                    current,
-                    started,
-                    wire,
+                return done(
                     error=FetchError.DEFERRED,
                     retry_after=waited,
                     message=f"{host} asked to wait until {waited:%Y-%m-%d %H:%M:%S} UTC",
@@ -271,11 +272,7 @@ class Fetcher:
             outcome = await self._get_once(current, host, headers)
             wire += outcome.wire_bytes
             if outcome.error is not None or outcome.status not in REDIRECTS:
-                return self._result(
-                    url,
-                    current,
-                    started,
-                    wire,
+                return done(
                     status=outcome.status,
                     body=outcome.body,
                     headers=outcome.headers,
@@ -286,22 +283,14 @@ class Fetcher:
                 )
             location = outcome.headers.get("location")
             if not location:
-                return self._result(
-                    url,
-                    current,
-                    started,
-                    wire,
+                return done(
                     status=outcome.status,
                     error=FetchError.HTTP,
                     message=f"HTTP {outcome.status} redirect without a Location header",
                 )
             target = urljoin(current, location.strip())
             if target in seen:
-                return self._result(
-                    url,
-                    current,
-                    started,
-                    wire,
+                return done(
                     status=outcome.status,
                     error=FetchError.REDIRECTS,
                     message=f"redirect loop back to {target[:200]}",
@@ -312,19 +301,10 @@ class Fetcher:
             else:
                 chain_is_permanent = False
             current = target
-        return self._result(
-            url,
-            current,
-            started,
-            wire,
+        return done(
             error=FetchError.REDIRECTS,
             message=f"more than {self.settings.max_redirects} redirects",
             permanent_url=permanent,
-        )
-
-    def _result(self, url: str, final: str, started: float, wire: int, **kwargs) -> FetchResult:
-        return FetchResult(
-            url=url, final_url=final, wire_bytes=wire, elapsed=time.monotonic() - started, **kwargs
         )
 
     async def _get_once(self, url: str, host: str, headers: dict[str, str]) -> FetchResult:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import textwrap
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
 from bot.store.db import create_db_engine
+from tests.fakes.web import FakeWeb
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -54,6 +55,14 @@ def write_config(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+async def web() -> AsyncIterator[FakeWeb]:
+    """A fake publisher on 127.0.0.1: feeds and pages scripted per path by the test."""
+    server = await FakeWeb().start()
+    yield server
+    await server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -38,13 +38,6 @@ class Clock:
 
 
 @pytest.fixture
-async def web():
-    server = await FakeWeb().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 def workers():
     with Workers(-1) as pool:
         yield pool

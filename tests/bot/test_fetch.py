@@ -10,7 +10,7 @@ import pytest
 
 from bot.config.schema import HttpSettings
 from bot.fetch import Fetcher, FetchError, parse_retry_after
-from tests.fakes.web import FakeWeb, Listener, Response, gzipped
+from tests.fakes.web import Listener, Response, gzipped
 
 FEED = b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title></channel></rss>"
 
@@ -23,13 +23,6 @@ def http_settings(**overrides) -> HttpSettings:
     }
     values.update(overrides)
     return HttpSettings.model_validate(values)
-
-
-@pytest.fixture
-async def web():
-    server = await FakeWeb().start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture

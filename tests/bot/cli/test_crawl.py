@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.bot.cli.helpers import trendbot, write_config
 from tests.fakes.feeds import Item, article_page, now_utc, rss
-from tests.fakes.web import FakeWeb, Response
-
-
-@pytest.fixture
-async def web():
-    server = await FakeWeb().start()
-    yield server
-    await server.stop()
+from tests.fakes.web import Response
 
 
 async def test_crawl_once_json_then_why(web, tmp_path):

@@ -4,22 +4,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.bot.cli.helpers import trendbot, write_config
 from tests.fakes.feeds import Item, rss
-from tests.fakes.web import FakeWeb, Response
+from tests.fakes.web import Response
 
 DANGEROUS = re.compile(
     r"(?i)<script|javascript:|vbscript:|\bon[a-z]+\s*=|data:[a-z]+/[a-z]|<[a-z!/]"
 )
-
-
-@pytest.fixture
-async def web():
-    server = await FakeWeb().start()
-    yield server
-    await server.stop()
 
 
 async def test_feeds_test_files_and_urls(web, tmp_path):
