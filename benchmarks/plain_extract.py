@@ -1,0 +1,60 @@
+#!/usr/bin/env python
+"""The plain baseline of benchmarks/crawl_pages.py: extract every page in one loop.
+
+Reads every ``*.html`` file of a folder and runs ``trafilatura.extract(html)`` on
+each, one after the other, in this one process: no HTTP, no database, no worker
+pool. crawl_pages.py runs this as a fresh subprocess and times it from the
+outside, start-up included; it prints one JSON line with what it found.
+
+Run by hand (crawl_pages.py does this for you):
+
+    .venv/bin/python benchmarks/plain_extract.py ../shared/corpora/html-pages
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import trafilatura
+
+warnings.filterwarnings("ignore", category=FutureWarning, module=r"trafilatura\..*")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path, help="folder of *.html pages")
+    args = parser.parse_args()
+    files = sorted(args.corpus.glob("*.html"))
+    if not files:
+        print(f"no *.html files in {args.corpus}", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    extracted = characters = 0
+    for path in files:
+        html = path.read_bytes()
+        text = trafilatura.extract(html)
+        if text:
+            extracted += 1
+            characters += len(text)
+        # --- ENTITY EXTRACTION (later stage) -------------------------------------
+        # Run the entity extractor on `text` here, exactly as the crawler will,
+        # so that both sides of crawl_pages.py keep doing the same work.
+        # ----------------------------------------------------------------------------
+    loop_seconds = time.perf_counter() - started
+    summary = {
+        "pages": len(files),
+        "extracted": extracted,
+        "characters": characters,
+        "loop_seconds": round(loop_seconds, 3),
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

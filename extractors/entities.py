@@ -1,0 +1,219 @@
+"""Model and organisation mentions, linked to Hugging Face Hub ids.
+
+Model names in AI news are open-ended ("Qwen3-Coder-480B-A35B-Instruct",
+"Llama 3.1 405B", "FLUX.2 [klein]"), so they are matched as a family stem
+followed by a tail of versions, sizes and variant words, rather than listed one
+by one; a name that spells a known checkpoint links to that repo, any other to
+the family's Hub author. Organisations come from a gazetteer of canonical names
+and aliases, plus a pattern for company-shaped names ("X Capital", "Y Labs").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.knowledge import Family, Knowledge
+
+VARIANTS = {
+    "instruct", "chat", "base", "coder", "code", "math", "vl", "omni", "air", "flash",
+    "pro", "ultra", "mini", "nano", "small", "medium", "large", "turbo", "thinking",
+    "reasoner", "reasoning", "preview", "exp", "experimental", "distill", "max", "plus",
+    "lite", "sonnet", "opus", "haiku", "vision", "audio", "image", "video", "embedding",
+    "reranker", "guard", "scout", "maverick", "behemoth", "next", "dev", "schnell",
+    "kontext", "high", "low", "instant", "fast", "deep", "research", "it", "hf", "gguf",
+    "awq", "fp8", "edit", "tts", "asr", "realtime", "nemo", "codex", "oss", "moe", "xl",
+    "lightning", "krea", "omni-moe", "r", "a", "m", "v", "k", "s", "e",
+}
+# Words that end a hyphenated tail: "Llama-based models" is not a model called "Llama-based".
+NOT_TAIL = {
+    "based", "powered", "style", "like", "class", "level", "sized", "size", "scale", "family",
+    "series", "compatible", "native", "friendly", "specific", "generated", "derived",
+    "tuned", "trained", "only", "era", "grade", "maker", "team", "developer", "lab",
+    "labs", "models", "model", "weights", "checkpoint", "checkpoints", "users", "api",
+    "app", "fueled", "led", "built", "inspired", "focused", "first", "centric", "heavy",
+}
+PRODUCT_WORDS = {"app", "apps", "application", "chatbot", "assistant", "website", "subscription"}
+CORPORATE_AFTER = re.compile(
+    r"^\s*(?:'s\s+(?:ceo|founder|founders|chief|valuation|investors|headquarters|staff|"
+    r"employees|team|researchers|engineers|revenue|funding|ipo|shares|board|lab|office)\b|"
+    r"(?:said|says|announced|announces|raised|raises|is\s+valued|was\s+valued|plans|planned|"
+    r"hired|hires|founded|employs|laid|told|declined|reported|posted|launched|launches|"
+    r"released|releases|unveiled|unveils|introduced|open-sourced|published|confirmed|"
+    r"denied|claimed|claims|aims|is\s+raising|agreed|signed|filed|has\s+raised|has\s+been|"
+    r"will|would|could|also|itself|and\s+its|,\s+(?:the|a|which|whose|founded))\b)",
+    re.IGNORECASE,
+)
+CORPORATE_BEFORE = re.compile(
+    r"\b(?:start-?up|startup|company|firm|lab|laboratory|developer|maker|rival|investor|"
+    r"investors\s+in|backed|founders?\s+of|ceo\s+of|employees\s+of|at|from|by|with|rivals?|"
+    r"like|versus|vs\.?|and|including)\s+$",
+    re.IGNORECASE,
+)
+MODEL_AFTER = re.compile(
+    r"^\s*(?:'s\s+)?(?:models?|weights|checkpoints?|family|series|downloads|v\d|llms?|"
+    r"reasoning\s+model|open[- ]weights?|passed|crossed|surpassed|topped|tops|has\s+been\s+downloaded|"
+    r"was\s+downloaded|is\s+downloaded|derivatives|fine-tunes)\b",
+    re.IGNORECASE,
+)
+
+_VERSION = r"v?\d+(?:\.\d+)*[a-z]?"
+_SIZE = r"\d+(?:\.\d+)?[BbMmKkTt](?![a-z])|\d+x\d+[Bb]|[AaEe]\d+(?:\.\d+)?[Bb]"
+_CODE = r"[A-Z]\d+(?:\.\d+)?[a-z]?"
+_BRACKET = r"\[[A-Za-z0-9]+\]"
+_WORDY = r"[A-Za-z][A-Za-z0-9]*"
+_SPACED_PART = rf"(?:{_SIZE}|{_VERSION}|{_CODE}|{_BRACKET}|{_WORDY})"
+ORG_SUFFIX = re.compile(
+    r"\b(?:[A-Z][\w&'-]*(?:\.\w+)*\s+){1,3}(?:AI|Labs?|Capital|Ventures|Partners|Technologies|"
+    r"Robotics|Intelligence|Institute|University|Systems|Computing|Holdings|Group|Research|"
+    r"Inc\.?|Ltd\.?|Corp\.?|GmbH|SAS)\b"
+)
+NEVER_ORG_START = {
+    "The", "A", "An", "This", "That", "These", "Those", "Its", "Their", "Our", "Generative",
+    "Open", "Artificial", "Chinese", "American", "European", "Frontier", "Many", "Most",
+    "Some", "Other", "New", "In", "On", "At", "For", "With", "And", "But", "By", "As",
+}
+
+
+@dataclass(frozen=True)
+class Mention:
+    kind: str  # "model" or "org"
+    text: str
+    start: int
+    end: int
+    hub_id: str | None = None  # models: repo id or family author; orgs: first Hub author
+    canonical: str | None = None
+
+
+def _stem_pattern(family: Family) -> str:
+    stems = sorted(family.stems, key=len, reverse=True)
+    return "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in stems)
+
+
+class EntityFinder:
+    """Finds model and organisation mentions in text with the given knowledge."""
+
+    def __init__(self, knowledge: Knowledge):
+        self.knowledge = knowledge
+        self._families: list[tuple[re.Pattern[str], re.Pattern[str], Family]] = []
+        for family in knowledge.families:
+            stems = _stem_pattern(family)
+            exact = re.compile(rf"(?<![\w@/.-])(?:{stems})(?![\w])")
+            glued = re.compile(rf"(?<![\w@/.-])(?:{stems})(?=[-_ .]?\d)", re.IGNORECASE)
+            self._families.append((exact, glued, family))
+        aliases: dict[str, tuple[str, str | None]] = {}
+        for company in knowledge.companies:
+            for alias in (company.name, *company.aliases):
+                aliases[alias] = (company.name, company.hub_author)
+        self._aliases = aliases
+        names = sorted(aliases, key=len, reverse=True)
+        self._org = re.compile(
+            r"(?<![\w@/-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])"
+        )
+        model_aliases = sorted(knowledge.aliases, key=len, reverse=True)
+        self._model_alias = (
+            re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, model_aliases)) + r")(?![\w-])")
+            if model_aliases
+            else None
+        )
+        self._tail_glued = re.compile(
+            rf"(?:[-_.]?(?:{_SIZE}|{_VERSION}|{_CODE}|{_BRACKET}))|(?:[-_](?:{_WORDY}))"
+        )
+        self._tail_spaced = re.compile(rf" (?:{_SPACED_PART})")
+        self._company_family = {f.company: f for f in knowledge.families if f.company}
+
+    # -- models ------------------------------------------------------------------------
+
+    def _tail(self, text: str, position: int) -> tuple[int, bool]:
+        """Where a model name that starts before ``position`` ends, and whether it has a version."""
+        end, versioned = position, False
+        while True:
+            glued = self._tail_glued.match(text, end)
+            if glued:
+                part = glued.group().lstrip("-_.")
+                if part.lower() in NOT_TAIL:
+                    break
+                end = glued.end()
+                versioned |= bool(re.match(rf"^(?:{_SIZE}|{_VERSION}|{_CODE})$", part))
+                continue
+            spaced = self._tail_spaced.match(text, end)
+            if spaced:
+                part = spaced.group().strip()
+                if re.fullmatch(rf"{_SIZE}|{_VERSION}|{_CODE}|{_BRACKET}", part):
+                    # a bare year or a long number after a name is not its version
+                    if re.fullmatch(r"(?:19|20)\d\d|\d{5,}", part):
+                        break
+                    end, versioned = spaced.end(), True
+                    continue
+                if part.lower() in VARIANTS and part[0].isupper():
+                    end = spaced.end()
+                    continue
+            break
+        return end, versioned
+
+    def models(self, text: str) -> list[Mention]:
+        found: list[Mention] = []
+        for exact, glued, family in self._families:
+            starts = {m.start(): m.end() for m in exact.finditer(text)}
+            starts.update({m.start(): m.end() for m in glued.finditer(text)})
+            for start, stem_end in sorted(starts.items()):
+                end, versioned = self._tail(text, stem_end)
+                if family.needs_version and not versioned:
+                    continue
+                name = text[start:end].rstrip(".-_")
+                end = start + len(name)
+                after = text[end : end + 40]
+                if re.match(r"^\s+(?:" + "|".join(PRODUCT_WORDS) + r")\b", after, re.I):
+                    continue
+                if family.ambiguous and end == stem_end and not self._is_model_context(text, start, end):
+                    continue  # the company, not the model family
+                hub = self.knowledge.checkpoint(name) or family.author
+                found.append(Mention("model", name, start, end, hub, family.stems[0]))
+        if self._model_alias:
+            for match in self._model_alias.finditer(text):
+                alias = match.group()
+                found.append(
+                    Mention("model", alias, match.start(), match.end(), self.knowledge.aliases[alias])
+                )
+        return found
+
+    @staticmethod
+    def _is_model_context(text: str, start: int, end: int) -> bool:
+        after = text[end : end + 60]
+        before = text[max(0, start - 40) : start]
+        if CORPORATE_AFTER.match(after) or CORPORATE_BEFORE.search(before):
+            return False
+        return bool(MODEL_AFTER.match(after))
+
+    # -- organisations -----------------------------------------------------------------
+
+    def orgs(self, text: str) -> list[Mention]:
+        found: list[Mention] = []
+        for match in self._org.finditer(text):
+            canonical, hub = self._aliases[match.group()]
+            found.append(Mention("org", match.group(), match.start(), match.end(), hub, canonical))
+        for match in ORG_SUFFIX.finditer(text):
+            words = match.group().split()
+            while words and (words[0] in NEVER_ORG_START or words[0].lower() == words[0]):
+                words = words[1:]
+            if len(words) < 2:
+                continue
+            name = " ".join(words)
+            start = match.end() - len(name)
+            if text[start:match.end()] != name:
+                continue
+            found.append(Mention("org", name, start, match.end(), None, name))
+        return found
+
+    # -- both --------------------------------------------------------------------------
+
+    def find(self, text: str) -> list[Mention]:
+        """All mentions, overlaps resolved: the longer span wins, then models over orgs."""
+        candidates = self.models(text) + self.orgs(text)
+        candidates.sort(key=lambda m: (-(m.end - m.start), m.kind != "model", m.start))
+        taken: list[Mention] = []
+        for mention in candidates:
+            if any(mention.start < t.end and t.start < mention.end for t in taken):
+                continue
+            taken.append(mention)
+        return sorted(taken, key=lambda m: m.start)
