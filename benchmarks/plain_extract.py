@@ -3,8 +3,10 @@
 
 Reads every ``*.html`` file of a folder and runs ``trafilatura.extract(html)`` on
 each, one after the other, in this one process: no HTTP, no database, no worker
-pool. crawl_pages.py runs this as a fresh subprocess and times it from the
-outside, start-up included; it prints one JSON line with what it found.
+pool. ``--with-metadata`` makes it ``extract(html, with_metadata=True)``, closer
+to the crawler, which also asks trafilatura for title, author, date and site.
+crawl_pages.py runs this as a fresh subprocess and times it from the outside,
+start-up included; it prints one JSON line with what it found.
 
 Run by hand (crawl_pages.py does this for you):
 
@@ -28,6 +30,11 @@ warnings.filterwarnings("ignore", category=FutureWarning, module=r"trafilatura\.
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path, help="folder of *.html pages")
+    parser.add_argument(
+        "--with-metadata",
+        action="store_true",
+        help="extract(html, with_metadata=True): also find title, author, date, site name",
+    )
     args = parser.parse_args()
     files = sorted(args.corpus.glob("*.html"))
     if not files:
@@ -37,7 +44,7 @@ def main() -> int:
     extracted = characters = 0
     for path in files:
         html = path.read_bytes()
-        text = trafilatura.extract(html)
+        text = trafilatura.extract(html, with_metadata=args.with_metadata)
         if text:
             extracted += 1
             characters += len(text)
@@ -51,6 +58,7 @@ def main() -> int:
         "extracted": extracted,
         "characters": characters,
         "loop_seconds": round(loop_seconds, 3),
+        "with_metadata": args.with_metadata,
     }
     print(json.dumps(summary))
     return 0

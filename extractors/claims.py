@@ -45,10 +45,30 @@ class Claim:
 
 
 MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -65,12 +85,27 @@ UNIT_NOUNS: list[tuple[str, str]] = [
     (r"h100[- ]hours?|a100[- ]hours?", "GPU_hours"),
     (r"(?:total\s+|active\s+)?param(?:eter)?s?", "parameters"),
     (r"(?:context\s+)?tokens?", "tokens"),
-    (r"(?:cumulative\s+|total\s+|monthly\s+|weekly\s+|daily\s+|all-time\s+)?downloads?", "downloads"),
-    (r"(?:monthly\s+|weekly\s+|daily\s+|active\s+|paying\s+)*(?:users|subscribers|customers|developers|people)", "count"),
+    (
+        r"(?:cumulative\s+|total\s+|monthly\s+|weekly\s+|daily\s+|all-time\s+)?downloads?",
+        "downloads",
+    ),
+    (
+        r"(?:monthly\s+|weekly\s+|daily\s+|active\s+|paying\s+)*(?:users|subscribers|customers|developers|people)",
+        "count",
+    ),
     (r"(?:github\s+)?(?:stars|likes|upvotes|followers)", "count"),
-    (r"(?:derivative|fine-tuned|community|open-weight|open|derived)?\s*(?:models|fine-tunes|derivatives|variants|repos|repositories|checkpoints)", "count"),
-    (r"(?:nvidia\s+)?(?:h100s?|h200s?|h800s?|b200s?|a100s?|gb200s?|gpus|chips|accelerators|tpus)", "count"),
-    (r"employees|staff|researchers|engineers|languages|countries|apps|companies|organi[sz]ations", "count"),
+    (
+        r"(?:derivative|fine-tuned|community|open-weight|open|derived)?\s*(?:models|fine-tunes|derivatives|variants|repos|repositories|checkpoints)",
+        "count",
+    ),
+    (
+        r"(?:nvidia\s+)?(?:h100s?|h200s?|h800s?|b200s?|a100s?|gb200s?|gpus|chips|accelerators|tpus)",
+        "count",
+    ),
+    (
+        r"employees|staff|researchers|engineers|languages|countries|apps|companies|organi[sz]ations",
+        "count",
+    ),
     (r"points?|pts", "points"),
     (r"elo", "points"),
 ]
@@ -86,16 +121,24 @@ GENERIC_COUNT = re.compile(
 )
 
 QUALIFIERS: list[tuple[str, str]] = [
-    (r"more than|over|above|exceeding|exceeded|exceeds|in excess of|north of|upwards of|"
-     r"at least|passed|passes|passing|surpassed|surpasses|crossed|crosses|topped|tops|"
-     r"beyond|greater than|higher than|\+", "more_than"),
+    (
+        r"more than|over|above|exceeding|exceeded|exceeds|in excess of|north of|upwards of|"
+        r"at least|passed|passes|passing|surpassed|surpasses|crossed|crosses|topped|tops|"
+        r"beyond|greater than|higher than|\+",
+        "more_than",
+    ),
     (r"less than|fewer than|under|below|shy of|short of|lower than|just under", "less_than"),
-    (r"about|around|roughly|approximately|nearly|almost|some|close to|an estimated|"
-     r"estimated|circa|c\.|~|≈|approx\.?", "approx"),
+    (
+        r"about|around|roughly|approximately|nearly|almost|some|close to|an estimated|"
+        r"estimated|circa|c\.|~|≈|approx\.?",
+        "approx",
+    ),
     (r"up to|as many as|as much as|as high as|a maximum of", "up_to"),
 ]
 _QUALIFIER = re.compile(
-    r"(?:" + "|".join(f"(?P<q{i}>{p})" for i, (p, _q) in enumerate(QUALIFIERS)) + r")\s*(?:an?\s+)?$",
+    r"(?:"
+    + "|".join(f"(?P<q{i}>{p})" for i, (p, _q) in enumerate(QUALIFIERS))
+    + r")\s*(?:an?\s+)?$",
     re.IGNORECASE,
 )
 NEGATION = re.compile(
@@ -107,20 +150,35 @@ NEGATION = re.compile(
 # Words that tell a figure's metric, searched near it (nearest wins).
 MONEY_METRICS: list[tuple[str, str]] = [
     (r"valu(?:ed|ation|ing)|worth|market cap(?:italisation|italization)?", "valuation"),
-    (r"rais(?:ed|es|e|ing)|funding|round|series [a-f]\b|seed|investment|invest(?:ed|s)?|"
-     r"financing|backed|led by|injection|capital", "funding_round"),
-    (r"revenue|arr\b|annuali[sz]ed|run-rate|sales|turnover|earn(?:ed|s)?|income|bookings", "revenue"),
+    (
+        r"rais(?:ed|es|e|ing)|funding|round|series [a-f]\b|seed|investment|invest(?:ed|s)?|"
+        r"financing|backed|led by|injection|capital",
+        "funding_round",
+    ),
+    (
+        r"revenue|arr\b|annuali[sz]ed|run-rate|sales|turnover|earn(?:ed|s)?|income|bookings",
+        "revenue",
+    ),
     (r"train(?:ed|ing)?|compute bill|to build|cost to train|training run", "training_cost"),
-    (r"per (?:million|1m|thousand|1k|token|month|hour|user|seat|image|minute)|/month|"
-     r"/mo\b|pric(?:e|ed|es|ing)|charg(?:e|es|ed|ing)|subscription|a month|per million|"
-     r"cost(?:s)?\s+(?:just|only)?|input tokens|output tokens", "price"),
+    (
+        r"per (?:million|1m|thousand|1k|token|month|hour|user|seat|image|minute)|/month|"
+        r"/mo\b|pric(?:e|ed|es|ing)|charg(?:e|es|ed|ing)|subscription|a month|per million|"
+        r"cost(?:s)?\s+(?:just|only)?|input tokens|output tokens",
+        "price",
+    ),
 ]
 PERCENT_METRICS: list[tuple[str, str]] = [
     (r"market share|share of the (?:\w+\s+)?market|of the (?:\w+\s+)?market", "market_share"),
-    (r"(?:share|percent|%\s)?\s*of\s+(?:all\s+)?(?:\w+\s+)?downloads|download share|"
-     r"downloads on hugging face", "download_share"),
-    (r"score[sd]?|scoring|accuracy|pass@1|benchmark|mmlu|gpqa|aime|swe-bench|humaneval|"
-     r"math-500|livecodebench|arena|leaderboard|eval|on the \w+ test|test", "benchmark_score"),
+    (
+        r"(?:share|percent|%\s)?\s*of\s+(?:all\s+)?(?:\w+\s+)?downloads|download share|"
+        r"downloads on hugging face",
+        "download_share",
+    ),
+    (
+        r"score[sd]?|scoring|accuracy|pass@1|benchmark|mmlu|gpqa|aime|swe-bench|humaneval|"
+        r"math-500|livecodebench|arena|leaderboard|eval|on the \w+ test|test",
+        "benchmark_score",
+    ),
     (r"share|of (?:all|global|worldwide)", "market_share"),
 ]
 PERIOD = re.compile(
@@ -157,9 +215,19 @@ RANK_PATTERNS = re.compile(
 )
 
 MODEL_METRICS = {
-    "downloads_total", "downloads_period", "download_share", "params_total", "params_active",
-    "context_length", "training_tokens", "benchmark_score", "rank", "release_date", "speedup",
-    "compute", "price",
+    "downloads_total",
+    "downloads_period",
+    "download_share",
+    "params_total",
+    "params_active",
+    "context_length",
+    "training_tokens",
+    "benchmark_score",
+    "rank",
+    "release_date",
+    "speedup",
+    "compute",
+    "price",
 }
 COMPARISON_BEFORE = re.compile(
     r"(?:than|behind|versus|vs\.?|against|compared (?:with|to)|ahead of|beat|beats|beating|"
@@ -299,7 +367,11 @@ class ClaimFinder:
             if raw is None:
                 continue
             # a digit glued to letters before it is part of a name ("GPT4", "H100")
-            if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "./") and not match.group("cur"):
+            if (
+                start > 0
+                and (text[start - 1].isalnum() or text[start - 1] in "./")
+                and not match.group("cur")
+            ):
                 continue
             currency = match.group("cur") or match.group("cur2") or match.group("cur_after")
             value: Any = raw
@@ -308,7 +380,10 @@ class ClaimFinder:
                 end = match.start("range")
             if high is not None:
                 low = raw
-                magnitude = re.search(r"(?i)(thousand|million|billion|trillion|bn|[kmbt])\s*$", match.group("num2") or "")
+                magnitude = re.search(
+                    r"(?i)(thousand|million|billion|trillion|bn|[kmbt])\s*$",
+                    match.group("num2") or "",
+                )
                 if magnitude and not re.search(r"(?i)[a-z]\s*$", number) and low < 1000:
                     low = number_value(f"{number}{magnitude.group(1)}") or low
                 value = [clean(low), clean(high)]
@@ -316,8 +391,12 @@ class ClaimFinder:
             metric: str | None = None
             if match.group("paramglue"):
                 unit, metric = "parameters", None
-                value = clean(raw * {"million": 1e6, "billion": 1e9, "trillion": 1e12}[
-                    re.search(r"million|billion|trillion", match.group("paramglue")).group()])
+                value = clean(
+                    raw
+                    * {"million": 1e6, "billion": 1e9, "trillion": 1e12}[
+                        re.search(r"million|billion|trillion", match.group("paramglue")).group()
+                    ]
+                )
             elif currency:
                 unit = CURRENCIES.get(currency.strip().lower(), "USD")
             elif match.group("pct"):
@@ -326,8 +405,8 @@ class ClaimFinder:
                 unit, metric = "multiplier", "speedup"
             elif re.fullmatch(FRACTION, number.strip(), re.IGNORECASE):
                 unit = "fraction"
-            noun = _UNIT_NOUN.match(text, end) if unit in (None, "parameters") or (unit and unit.isupper()) else None
-            if noun and unit is None or (noun and unit == "parameters" and not match.group("paramglue")):
+            noun = _UNIT_NOUN.match(text, end) if unit is None else None
+            if noun:
                 for i, (_p, noun_unit) in enumerate(UNIT_NOUNS):
                     if noun.group(f"u{i}"):
                         unit = noun_unit
@@ -348,10 +427,14 @@ class ClaimFinder:
         return out
 
     @staticmethod
-    def _unit_from_context(text: str, start: int, end: int, lo: int, hi: int, number: str) -> str | None:
+    def _unit_from_context(
+        text: str, start: int, end: int, lo: int, hi: int, number: str
+    ) -> str | None:
         """A unit for a bare number from its sentence, or None when it is no claim."""
         around = text[max(lo, start - 50) : min(hi, end + 50)].lower()
-        has_magnitude = bool(re.search(r"(?i)(?:million|billion|trillion|thousand|\d[kmbt]|bn|mn)\b", number))
+        has_magnitude = bool(
+            re.search(r"(?i)(?:million|billion|trillion|thousand|\d[kmbt]|bn|mn)\b", number)
+        )
         if re.search(r"context|window", around) and has_magnitude:
             return "tokens"
         if "download" in around and has_magnitude:
@@ -379,7 +462,7 @@ class ClaimFinder:
     ) -> Claim:
         start, end, value, unit, metric, qualifier = candidate
         q, q_start = _qualifier(text, start)
-        if q and unit not in ("rank",) or (q and unit == "rank" and False):
+        if q and unit != "rank":
             qualifier, start = q, q_start
         clause = text[lo:start]
         if NEGATION.search(clause[-60:]):
@@ -398,12 +481,24 @@ class ClaimFinder:
             subject_hub_id=subject.hub_id if subject else None,
         )
 
-    def _metric(self, text: str, start: int, end: int, unit: str, value: Any, lo: int, hi: int) -> str:
+    def _metric(
+        self, text: str, start: int, end: int, unit: str, value: Any, lo: int, hi: int
+    ) -> str:
         sentence = text[lo:hi]
         near = text[max(lo, start - 40) : min(hi, end + 40)]
         if unit in ("USD", "EUR", "CNY", "GBP", "HKD"):
             return _nearest(MONEY_METRICS, text, start, end) or "amount"
         if unit in ("percent", "fraction"):
+            of = re.match(
+                r"\s+of\s+(?:all\s+|the\s+|its\s+|global\s+)*(?:[\w-]+\s+){0,2}?"
+                r"(?P<what>downloads|market|revenue|traffic|usage|users|spending)",
+                text[end : end + 60],
+                re.IGNORECASE,
+            )
+            if of:
+                return (
+                    "download_share" if of.group("what").lower() == "downloads" else "market_share"
+                )
             return _nearest(PERCENT_METRICS, text, start, end) or "percentage"
         if unit == "downloads":
             return "downloads_period" if PERIOD.search(near) else "downloads_total"
@@ -411,9 +506,9 @@ class ClaimFinder:
             spelled = text[max(lo, start - 12) : min(hi, end + 12)].lower()
             return "params_active" if "active" in spelled else "params_total"
         if unit == "tokens":
-            if re.search(r"(?i)\btrain|pre-?train|corpus|dataset|\bdata\b", sentence):
-                if not re.search(r"(?i)context|window", near):
-                    return "training_tokens"
+            training = re.search(r"(?i)\btrain|pre-?train|corpus|dataset|\bdata\b", sentence)
+            if training and not re.search(r"(?i)context|window", near):
+                return "training_tokens"
             return "context_length"
         if unit == "GPU_hours":
             return "compute"
@@ -446,7 +541,10 @@ class ClaimFinder:
             if pool:
                 return pool[-1] if pool is not after and pool[0].end <= start else pool[0]
         # "It", "The model", "The company": the figure is about the previous sentence's subject
-        if previous and re.match(r"^\s*(?:it|its|the (?:model|company|lab|startup|firm|family))\b",
-                                 text[max(0, start - 200) : start].split(".")[-1], re.IGNORECASE):
+        if previous and re.match(
+            r"^\s*(?:it|its|the (?:model|company|lab|startup|firm|family))\b",
+            text[max(0, start - 200) : start].split(".")[-1],
+            re.IGNORECASE,
+        ):
             return previous
         return None

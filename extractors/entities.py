@@ -16,22 +16,127 @@ from dataclasses import dataclass
 from extractors.knowledge import Family, Knowledge
 
 VARIANTS = {
-    "instruct", "chat", "base", "coder", "code", "math", "vl", "omni", "air", "flash",
-    "pro", "ultra", "mini", "nano", "small", "medium", "large", "turbo", "thinking",
-    "reasoner", "reasoning", "preview", "exp", "experimental", "distill", "max", "plus",
-    "lite", "sonnet", "opus", "haiku", "vision", "audio", "image", "video", "embedding",
-    "reranker", "guard", "scout", "maverick", "behemoth", "next", "dev", "schnell",
-    "kontext", "high", "low", "instant", "fast", "deep", "research", "it", "hf", "gguf",
-    "awq", "fp8", "edit", "tts", "asr", "realtime", "nemo", "codex", "oss", "moe", "xl",
-    "lightning", "krea", "omni-moe", "r", "a", "m", "v", "k", "s", "e",
+    "instruct",
+    "chat",
+    "base",
+    "coder",
+    "code",
+    "math",
+    "vl",
+    "omni",
+    "air",
+    "flash",
+    "pro",
+    "ultra",
+    "mini",
+    "nano",
+    "small",
+    "medium",
+    "large",
+    "turbo",
+    "thinking",
+    "reasoner",
+    "reasoning",
+    "preview",
+    "exp",
+    "experimental",
+    "distill",
+    "max",
+    "plus",
+    "lite",
+    "sonnet",
+    "opus",
+    "haiku",
+    "vision",
+    "audio",
+    "image",
+    "video",
+    "embedding",
+    "reranker",
+    "guard",
+    "scout",
+    "maverick",
+    "behemoth",
+    "next",
+    "dev",
+    "schnell",
+    "kontext",
+    "high",
+    "low",
+    "instant",
+    "fast",
+    "deep",
+    "research",
+    "it",
+    "hf",
+    "gguf",
+    "awq",
+    "fp8",
+    "edit",
+    "tts",
+    "asr",
+    "realtime",
+    "nemo",
+    "codex",
+    "oss",
+    "moe",
+    "xl",
+    "lightning",
+    "krea",
+    "omni-moe",
+    "r",
+    "a",
+    "m",
+    "v",
+    "k",
+    "s",
+    "e",
 }
 # Words that end a hyphenated tail: "Llama-based models" is not a model called "Llama-based".
 NOT_TAIL = {
-    "based", "powered", "style", "like", "class", "level", "sized", "size", "scale", "family",
-    "series", "compatible", "native", "friendly", "specific", "generated", "derived",
-    "tuned", "trained", "only", "era", "grade", "maker", "team", "developer", "lab",
-    "labs", "models", "model", "weights", "checkpoint", "checkpoints", "users", "api",
-    "app", "fueled", "led", "built", "inspired", "focused", "first", "centric", "heavy",
+    "based",
+    "powered",
+    "style",
+    "like",
+    "class",
+    "level",
+    "sized",
+    "size",
+    "scale",
+    "family",
+    "series",
+    "compatible",
+    "native",
+    "friendly",
+    "specific",
+    "generated",
+    "derived",
+    "tuned",
+    "trained",
+    "only",
+    "era",
+    "grade",
+    "maker",
+    "team",
+    "developer",
+    "lab",
+    "labs",
+    "models",
+    "model",
+    "weights",
+    "checkpoint",
+    "checkpoints",
+    "users",
+    "api",
+    "app",
+    "fueled",
+    "led",
+    "built",
+    "inspired",
+    "focused",
+    "first",
+    "centric",
+    "heavy",
 }
 PRODUCT_WORDS = {"app", "apps", "application", "chatbot", "assistant", "website", "subscription"}
 CORPORATE_AFTER = re.compile(
@@ -52,8 +157,8 @@ CORPORATE_BEFORE = re.compile(
 )
 MODEL_AFTER = re.compile(
     r"^\s*(?:'s\s+)?(?:models?|weights|checkpoints?|family|series|downloads|v\d|llms?|"
-    r"reasoning\s+model|open[- ]weights?|passed|crossed|surpassed|topped|tops|has\s+been\s+downloaded|"
-    r"was\s+downloaded|is\s+downloaded|derivatives|fine-tunes)\b",
+    r"reasoning\s+model|open[- ]weights?|passed|crossed|surpassed|topped|tops|"
+    r"has\s+been\s+downloaded|was\s+downloaded|is\s+downloaded|derivatives|fine-tunes)\b",
     re.IGNORECASE,
 )
 
@@ -69,9 +174,37 @@ ORG_SUFFIX = re.compile(
     r"Inc\.?|Ltd\.?|Corp\.?|GmbH|SAS)\b"
 )
 NEVER_ORG_START = {
-    "The", "A", "An", "This", "That", "These", "Those", "Its", "Their", "Our", "Generative",
-    "Open", "Artificial", "Chinese", "American", "European", "Frontier", "Many", "Most",
-    "Some", "Other", "New", "In", "On", "At", "For", "With", "And", "But", "By", "As",
+    "The",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "Its",
+    "Their",
+    "Our",
+    "Generative",
+    "Open",
+    "Artificial",
+    "Chinese",
+    "American",
+    "European",
+    "Frontier",
+    "Many",
+    "Most",
+    "Some",
+    "Other",
+    "New",
+    "In",
+    "On",
+    "At",
+    "For",
+    "With",
+    "And",
+    "But",
+    "By",
+    "As",
 }
 
 
@@ -165,7 +298,11 @@ class EntityFinder:
                 after = text[end : end + 40]
                 if re.match(r"^\s+(?:" + "|".join(PRODUCT_WORDS) + r")\b", after, re.I):
                     continue
-                if family.ambiguous and end == stem_end and not self._is_model_context(text, start, end):
+                if (
+                    family.ambiguous
+                    and end == stem_end
+                    and not self._is_model_context(text, start, end)
+                ):
                     continue  # the company, not the model family
                 hub = self.knowledge.checkpoint(name) or family.author
                 found.append(Mention("model", name, start, end, hub, family.stems[0]))
@@ -173,7 +310,9 @@ class EntityFinder:
             for match in self._model_alias.finditer(text):
                 alias = match.group()
                 found.append(
-                    Mention("model", alias, match.start(), match.end(), self.knowledge.aliases[alias])
+                    Mention(
+                        "model", alias, match.start(), match.end(), self.knowledge.aliases[alias]
+                    )
                 )
         return found
 
@@ -200,7 +339,7 @@ class EntityFinder:
                 continue
             name = " ".join(words)
             start = match.end() - len(name)
-            if text[start:match.end()] != name:
+            if text[start : match.end()] != name:
                 continue
             found.append(Mention("org", name, start, match.end(), None, name))
         return found

@@ -39,7 +39,7 @@ def simhash(text: str) -> int | None:
     bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8)).reshape(len(grams), 64)
     votes = bits.sum(axis=0, dtype=np.int64) * 2 - len(grams)
     value = 0
-    for bit in (votes > 0):
+    for bit in votes > 0:
         value = (value << 1) | int(bit)
     return value - (1 << 64) if value >= (1 << 63) else value
 

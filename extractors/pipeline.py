@@ -25,7 +25,9 @@ from extractors.entities import EntityFinder, Mention
 from extractors.knowledge import Knowledge, load_knowledge
 
 # One token for model-name-like words: letters and digits joined by - . _ (Qwen2.5-1.5B-Instruct)
-MODEL_TOKEN = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-._][A-Za-z0-9]+)+$|^[A-Za-z]+\d+(?:\.\d+)*[A-Za-z]*$")
+MODEL_TOKEN = re.compile(
+    r"^[A-Za-z][A-Za-z0-9]*(?:[-._][A-Za-z0-9]+)+$|^[A-Za-z]+\d+(?:\.\d+)*[A-Za-z]*$"
+)
 MAGNITUDE_SUFFIX = r"(?<=\d)(?:[KkMmBbTt]|bn|mn|tn)(?=$|[.,;:!?)\]])"
 
 
@@ -76,7 +78,9 @@ class TrendbotComponent:
         claims = self.claims.find(text, kept, sentences)
         spans = []
         for claim in claims:
-            span = doc.char_span(claim.start, claim.end, label=claim.metric, alignment_mode="expand")
+            span = doc.char_span(
+                claim.start, claim.end, label=claim.metric, alignment_mode="expand"
+            )
             if span is not None:
                 spans.append(span)
         doc.spans["claims"] = spans
@@ -84,9 +88,7 @@ class TrendbotComponent:
         return doc
 
 
-@Language.factory(
-    "trendbot_extractor", default_config={"entities": {}, "hub_ids": []}
-)
+@Language.factory("trendbot_extractor", default_config={"entities": {}, "hub_ids": []})
 def make_extractor(
     nlp: Language, name: str, entities: dict[str, Any], hub_ids: list[str]
 ) -> TrendbotComponent:

@@ -80,7 +80,6 @@ def fail(message: str, code: int = EXIT_PROBLEM) -> NoReturn:
 
 
 _NOT_YET = {
-    "extract": "Extract model, company and numeric-claim mentions from text or HTML files.",
     "hub": "Take Hugging Face Hub snapshots.",
     "rankings": "Print Hub rankings by family, author or model.",
     "digest": "Compose a digest, or print it with --print.",

@@ -26,7 +26,7 @@ ALL_COMMANDS = (
     "demo",
     "status",
 )
-NOT_YET = ("extract", "hub", "rankings", "digest", "run", "demo", "status")
+NOT_YET = ("hub", "rankings", "digest", "run", "demo", "status")
 
 
 def run(argv: list[str], capsys) -> tuple[int, str, str]:

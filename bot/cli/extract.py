@@ -1,0 +1,106 @@
+"""`trendbot extract`: models, companies and numeric claims from text or HTML files."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, select
+
+from bot.cli.app import app, err, out
+from bot.config import ConfigError, load_settings
+from bot.store.db import DatabaseError, create_db_engine
+from bot.store.models import HubModel
+from extractors.article import extract_article
+from extractors.pipeline import Extraction, build_pipeline, extract_many
+
+
+def known_hub_ids(database: str) -> list[str]:
+    """Repo ids from Hub snapshots, if a database with snapshots is reachable; else none."""
+    url = make_url(database)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
+        return []  # no database yet: do not create one just to read nothing
+    try:
+        engine = create_db_engine(database)
+        with Session(engine) as session:
+            ids = list(session.exec(select(HubModel.model_id)))
+        engine.dispose()
+        return ids
+    except (SQLAlchemyError, DatabaseError):
+        return []
+
+
+def _read(source: str) -> tuple[str | None, str | None]:
+    """(text, error) for one input: '-' is stdin, .html goes through trafilatura."""
+    if source == "-":
+        return sys.stdin.read(), None
+    path = Path(source)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, f"cannot read {source}: {exc.strerror or exc}"
+    if path.suffix.lower() in (".html", ".htm", ".xhtml"):
+        article = extract_article(data, path.resolve().as_uri())
+        return (article.text if article else ""), None
+    return data.decode("utf-8", errors="replace"), None
+
+
+def _print_readable(source: str, result: Extraction) -> None:
+    out.print(f"{source}", markup=False)
+    for model in result.models:
+        out.print(f"  model  {model['text']}  -> {model['hub_id'] or '(no Hub id)'}", markup=False)
+    for org in result.orgs:
+        out.print(
+            f"  org    {org['text']}  -> {org['canonical']} ({org['hub_author'] or '-'})",
+            markup=False,
+        )
+    for claim in result.claims:
+        qualifier = f" [{claim['qualifier']}]" if claim["qualifier"] else ""
+        out.print(
+            f"  claim  {claim['text']!r}: {claim['value']} {claim['unit']} {claim['metric']}"
+            f"{qualifier} about {claim['subject'] or '?'}",
+            markup=False,
+        )
+
+
+@app.command("extract")
+def extract(
+    ctx: typer.Context,
+    sources: Annotated[
+        list[str], typer.Argument(help=".txt/.html files, or - for stdin", metavar="PATH... | -")
+    ],
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="one JSON object per input per line")
+    ] = False,
+) -> None:
+    """Find the models, companies and numeric claims in each input (offline, no download)."""
+    entities: dict = {}
+    hub_ids: list[str] = []
+    try:
+        settings = load_settings(ctx.obj.get("config"))
+    except ConfigError:
+        settings = None  # no usable config: the built-in knowledge alone
+    if settings is not None:
+        entities = settings.entities.model_dump()
+        hub_ids = known_hub_ids(settings.database)
+    nlp = build_pipeline(entities, hub_ids)
+    texts, failed = [], False
+    for source in sources:
+        text, error = _read(source)
+        if error:
+            err.print(f"trendbot extract: {error}", markup=False)
+            failed = True
+        texts.append((source, text or ""))
+    results = extract_many(nlp, (text for _, text in texts))
+    for (source, _text), result in zip(texts, results, strict=True):
+        if jsonl:
+            print(json.dumps({"path": source, **result.as_json()}, ensure_ascii=False))
+        else:
+            _print_readable(source, result)
+    if failed:
+        raise typer.Exit(1)
