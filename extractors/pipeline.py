@@ -48,6 +48,20 @@ def _tokenizer_rules(nlp: Language) -> None:
     tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     infixes = [r"(?<=[$€£¥])(?=\d)", *nlp.Defaults.infixes]
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # abbreviations that must not end a sentence ("No. 1 on the leaderboard")
+    for abbreviation in (
+        "No.",
+        "no.",
+        "Nos.",
+        "Inc.",
+        "Corp.",
+        "Ltd.",
+        "Co.",
+        "vs.",
+        "approx.",
+        "est.",
+    ):
+        tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
 
 
 class TrendbotComponent:

@@ -1,0 +1,148 @@
+"""The extractor on sentences written for the cases the issue names."""
+
+import pytest
+
+from extractors.pipeline import build_pipeline, extract
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return build_pipeline()
+
+
+def claims(nlp, text):
+    return [(c["text"], c["value"], c["unit"], c["qualifier"]) for c in extract(nlp, text).claims]
+
+
+def one(nlp, text):
+    found = extract(nlp, text).claims
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier"),
+    [
+        ("Qwen passed 700 million downloads.", 700_000_000, "downloads", "more_than"),
+        ("The model has 1.5B parameters.", 1_500_000_000, "parameters", None),
+        ("The start-up raised $20M.", 20_000_000, "USD", None),
+        ("Mistral AI raised €600 million.", 600_000_000, "EUR", None),
+        ("Qwen holds ~15% of open-model downloads.", 15, "percent", "approx"),
+        ("Qwen holds about 15 percent of the market.", 15, "percent", "approx"),
+        ("Llama has over 600 million downloads.", 600_000_000, "downloads", "more_than"),
+        ("It reads 128K tokens at once in its context window.", 128_000, "tokens", None),
+        ("Nearly two-thirds of downloads were Qwen models.", 0.667, "fraction", "approx"),
+        ("The lab trained it on eight H100 GPUs.", 8, "count", None),
+        ("Inference is 3x faster than before.", 3, "multiplier", None),
+        ("DeepSeek did not reach 1 billion downloads.", 1_000_000_000, "downloads", "negated"),
+        ("Access costs up to $200 a month.", 200, "USD", "up_to"),
+    ],
+)
+def test_values_units_and_qualifiers(nlp, text, value, unit, qualifier):
+    claim = one(nlp, text)
+    assert (claim["value"], claim["unit"], claim["qualifier"]) == (value, unit, qualifier)
+
+
+def test_ranges(nlp):
+    claim = one(nlp, "Models range from 600M to tens of billions of parameters.")
+    assert claim["value"] == [600_000_000, 10_000_000_000]
+    claim = one(nlp, "The round was $10-20 million.")
+    assert claim["value"] == [10_000_000, 20_000_000] and claim["unit"] == "USD"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Qwen2.5-1.5B was the most downloaded model in October.",
+        "DeepSeek-R1 is No. 1 on the leaderboard.",
+        "Kimi K2 topped the charts on Hugging Face.",
+    ],
+)
+def test_superlatives_that_state_a_rank_are_claims(nlp, text):
+    claim = next(c for c in extract(nlp, text).claims if c["unit"] == "rank")
+    assert (claim["value"], claim["metric"]) == (1, "rank")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Meta released Llama 3.1 405B in two variants.",
+        "Qwen3 arrived with version 2.0 of the toolkit in 2024.",
+        "The four labs each shipped three sizes of gpt-oss-120b.",
+    ],
+)
+def test_traps_are_not_claims(nlp, text):
+    assert extract(nlp, text).claims == []
+
+
+def test_the_name_number_becomes_a_claim_when_spelled_as_a_size(nlp):
+    claim = one(nlp, "Meta called Llama 3.1 the 405-billion-parameter model of its dreams.")
+    assert (claim["value"], claim["unit"], claim["metric"]) == (
+        405_000_000_000,
+        "parameters",
+        "params_total",
+    )
+
+
+def test_dates_at_the_precision_written(nlp):
+    assert one(nlp, "GLM-4.5 was released in July 2025.")["value"] == "2025-07"
+    assert one(nlp, "It launched on 5 August 2025.")["value"] == "2025-08-05"
+
+
+def test_subject_is_the_entity_the_figure_is_about(nlp):
+    claim = one(nlp, "DeepSeek-R1 beat GPT-4o with a score of 79.8 on AIME.")
+    assert (claim["subject"], claim["subject_hub_id"]) == ("DeepSeek-R1", "deepseek-ai/DeepSeek-R1")
+    found = extract(
+        nlp, "Moonshot AI, which makes Kimi K2, raised $600 million at a $4 billion valuation."
+    )
+    assert {c["subject"] for c in found.claims} == {"Moonshot AI"}
+    assert [c["metric"] for c in found.claims] == ["funding_round", "valuation"]
+
+
+def test_entities_and_links(nlp):
+    result = extract(
+        nlp,
+        "Alibaba Cloud's Qwen team shipped Qwen2.5-1.5B-Instruct; Zhipu AI (Z.ai) shipped "
+        "GLM-4.5-Air; OpenAI's gpt-oss-120b and GPT-4o; Meta's Llama 5 70B; Qwen3.5-Omni.",
+    )
+    models = {m["text"]: m["hub_id"] for m in result.models}
+    assert models == {
+        "Qwen2.5-1.5B-Instruct": "Qwen/Qwen2.5-1.5B-Instruct",
+        "GLM-4.5-Air": "zai-org/GLM-4.5-Air",
+        "gpt-oss-120b": "openai/gpt-oss-120b",
+        "GPT-4o": None,
+        "Llama 5 70B": "meta-llama",
+        "Qwen3.5-Omni": "Qwen",
+    }
+    orgs = {o["text"]: (o["canonical"], o["hub_author"]) for o in result.orgs}
+    assert orgs == {
+        "Alibaba Cloud": ("Alibaba", "Qwen"),
+        "Qwen team": ("Alibaba", "Qwen"),
+        "Zhipu AI": ("Zhipu AI", "zai-org"),
+        "Z.ai": ("Zhipu AI", "zai-org"),
+        "OpenAI": ("OpenAI", "openai"),
+        "Meta": ("Meta", "meta-llama"),
+    }
+
+
+def test_repo_ids_from_the_database_link_any_spelling():
+    nlp = build_pipeline(hub_ids=["Qwen/Qwen9-7B-Chat"])
+    result = extract(nlp, "Qwen9 7B Chat and qwen9-7b-chat are the same model.")
+    assert [m["hub_id"] for m in result.models] == ["Qwen/Qwen9-7B-Chat"] * 2
+
+
+def test_config_entities_extend_the_knowledge():
+    nlp = build_pipeline(
+        {
+            "companies": [{"name": "Acme AI", "aliases": ["Acme"], "hub_authors": ["acme"]}],
+            "models": [{"name": "RoadRunner", "hub_id": "acme/roadrunner-7b", "aliases": []}],
+        }
+    )
+    result = extract(nlp, "Acme released RoadRunner.")
+    assert result.orgs[0]["canonical"] == "Acme AI" and result.orgs[0]["hub_author"] == "acme"
+    assert result.models[0]["hub_id"] == "acme/roadrunner-7b"
+
+
+def test_people_products_and_exchanges_are_not_entities(nlp):
+    result = extract(nlp, "Sam Altman said ChatGPT and the Gemini app grew; shares rose on Nasdaq.")
+    assert result.models == [] and result.orgs == []
