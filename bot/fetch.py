@@ -335,10 +335,13 @@ class Fetcher:
         try:
             status = response.status_code
             response_headers = {k.lower(): v for k, v in response.headers.items()}
-            if status in REDIRECTS or status == 304:
+            if status in REDIRECTS or status == 304 or status >= 400:
+                # Read the (small) body to its end so the connection can be reused:
+                # httpcore keeps a connection only after seeing the end of a response.
+                await self._drain(response)
+                if status >= 400:
+                    return self._error_status(url, host, status, response_headers)
                 return FetchResult(url, url, status=status, headers=response_headers)
-            if status >= 400:
-                return self._error_status(url, host, status, response_headers)
             declared = response_headers.get("content-length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:
                 return FetchResult(
@@ -393,6 +396,15 @@ class Fetcher:
         finally:
             self.wire_bytes += wire
             await response.aclose()
+
+    @staticmethod
+    async def _drain(response: httpx.Response, limit: int = 65_536) -> None:
+        """Read a body we do not need, up to ``limit`` bytes (beyond that, drop the connection)."""
+        seen = 0
+        async for chunk in response.aiter_raw():
+            seen += len(chunk)
+            if seen > limit:
+                break
 
     def _error_status(
         self, url: str, host: str, status: int, headers: dict[str, str]

@@ -62,7 +62,8 @@ class Workers:
         else:
             self.size = processes or os.cpu_count() or 1
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(_PRELOAD)
+            # "__main__" too: each worker would otherwise import the main script again
+            context.set_forkserver_preload(["__main__", *_PRELOAD])
             self.executor = ProcessPoolExecutor(
                 max_workers=self.size, mp_context=context, initializer=_warm_up
             )

@@ -42,7 +42,14 @@ def extract_article(html: bytes | str, url: str, *, fast: bool = False) -> Artic
     """Main text and metadata of a page, or None when nothing usable is found."""
     try:
         document = trafilatura.bare_extraction(
-            html, url=url, with_metadata=True, fast=fast, include_comments=False
+            html,
+            url=url,
+            with_metadata=True,
+            fast=fast,
+            include_comments=False,
+            # the page's own markup (meta tags, JSON-LD, time elements) gives the date;
+            # the extensive text search costs as much as the extraction itself
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception:  # a hostile page must not take the crawler down
         return None

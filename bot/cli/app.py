@@ -12,15 +12,18 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
 from bot import __version__
-from bot.config import ConfigError, Settings, load_settings
-from bot.config.load import CONFIG_ENV
-from bot.store.db import DatabaseError
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+# Command modules import their heavy dependencies (SQLAlchemy, httpx, spaCy...) inside
+# the commands, so that `trendbot --help` and the worker processes start fast.
 
 EXIT_PROBLEM = 1
 EXIT_UNAVAILABLE = 2
@@ -36,10 +39,6 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-db_app = typer.Typer(
-    help="Database schema: create or upgrade it, show its revision.", no_args_is_help=True
-)
-app.add_typer(db_app, name="db")
 
 
 def _version(value: bool) -> None:
@@ -56,7 +55,7 @@ def _root(
         typer.Option(
             "--config",
             "-c",
-            help=f"config file to use (default: ${CONFIG_ENV}, else ./config.yaml)",
+            help="config file to use (default: $TRENDBOT_CONFIG, else ./config.yaml)",
             show_default=False,
         ),
     ] = None,
@@ -70,6 +69,8 @@ def _root(
 
 def settings_of(ctx: typer.Context, path: Path | None = None) -> Settings:
     """The validated settings for this invocation (``--config``, else the environment)."""
+    from bot.config import load_settings
+
     return load_settings(path or ctx.obj.get("config"))
 
 
@@ -117,24 +118,30 @@ def main(argv: list[str] | None = None) -> None:
     """
     try:
         app(args=argv, prog_name="trendbot")
-    except ConfigError as exc:
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        _report(exc)
+        sys.exit(EXIT_PROBLEM)
+
+
+def _report(exc: Exception) -> None:
+    """One line per problem for expected errors; one line for a bug, unless debugging."""
+    from bot.config import ConfigError
+    from bot.store.db import DatabaseError
+
+    if isinstance(exc, ConfigError):
         for problem in exc.problems:
             err.print(str(problem), markup=False)
         count = len(exc.problems)
         err.print(f"{count} problem{'s' if count != 1 else ''} in the configuration", markup=False)
-        sys.exit(EXIT_PROBLEM)
-    except DatabaseError as exc:
+    elif isinstance(exc, DatabaseError):
         err.print(f"trendbot: {exc}", markup=False)
-        sys.exit(EXIT_PROBLEM)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except Exception as exc:  # a bug: say what it was in one line, unless debugging
-        if os.environ.get("TRENDBOT_DEBUG"):
-            traceback.print_exc()
-        else:
-            err.print(
-                f"trendbot: internal error: {type(exc).__name__}: {exc} "
-                "(set TRENDBOT_DEBUG=1 for the traceback)",
-                markup=False,
-            )
-        sys.exit(EXIT_PROBLEM)
+    elif os.environ.get("TRENDBOT_DEBUG"):
+        traceback.print_exc()
+    else:
+        err.print(
+            f"trendbot: internal error: {type(exc).__name__}: {exc} "
+            "(set TRENDBOT_DEBUG=1 for the traceback)",
+            markup=False,
+        )

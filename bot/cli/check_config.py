@@ -9,9 +9,6 @@ from typing import Annotated
 import typer
 
 from bot.cli.app import app, out
-from bot.config import load_settings
-from bot.config.load import DATABASE_ENV, config_path
-from bot.store.db import display_url
 
 
 @app.command("check-config")
@@ -22,6 +19,10 @@ def check_config(
     ] = None,
 ) -> None:
     """Validate a config file and print every problem with its line and column."""
+    from bot.config import load_settings
+    from bot.config.load import DATABASE_ENV, config_path
+    from bot.store.db import display_url
+
     file = config_path(path or ctx.obj.get("config"))
     settings = load_settings(file)
     families = settings.hub.effective_families()

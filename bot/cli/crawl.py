@@ -5,24 +5,28 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from bot.cli.app import app, fail, out, settings_of
-from bot.config.schema import Settings
-from bot.crawl import Crawler, CrawlSummary, UnknownFeed
-from bot.fetch import Fetcher
-from bot.store import open_database
-from bot.workers import Workers
+
+if TYPE_CHECKING:
+    from bot.config.schema import Settings
+    from bot.crawl import CrawlSummary
 
 
 async def run_crawl(
     settings: Settings, names: list[str] | None, show_progress: bool
 ) -> CrawlSummary:
     """Open everything a crawl needs, crawl once, close everything."""
+    from bot.crawl import Crawler
+    from bot.fetch import Fetcher
+    from bot.store import open_database
+    from bot.workers import Workers
+
     engine = open_database(settings.database)
     try:
         with Workers(settings.crawl.workers) as workers:
@@ -86,6 +90,8 @@ def crawl(
     """Crawl feeds once: fetch, parse, store new items with full text, record every decision."""
     if not once:
         fail("trendbot crawl: pass --once (continuous crawling is `trendbot run`)", 2)
+    from bot.crawl import UnknownFeed
+
     settings = settings_of(ctx)
     show_progress = not as_json and sys.stdout.isatty()
     try:

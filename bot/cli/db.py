@@ -5,8 +5,6 @@ from __future__ import annotations
 import typer
 
 from bot.cli.app import app, fail, out, settings_of
-from bot.store.db import check_connection, create_db_engine, display_url
-from bot.store.migrate import current_revision, head_revision, upgrade
 
 db_app = typer.Typer(
     help="Database schema: create or upgrade it, show its revision.", no_args_is_help=True
@@ -17,6 +15,9 @@ app.add_typer(db_app, name="db")
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Create the database schema, or bring it up to the latest migration."""
+    from bot.store.db import check_connection, create_db_engine, display_url
+    from bot.store.migrate import upgrade
+
     settings = settings_of(ctx)
     engine = create_db_engine(settings.database)
     check_connection(engine)
@@ -33,6 +34,9 @@ def db_upgrade(ctx: typer.Context) -> None:
 @db_app.command("status")
 def db_status(ctx: typer.Context) -> None:
     """Show the database's schema revision against the latest one (exit 1 if behind)."""
+    from bot.store.db import check_connection, create_db_engine, display_url
+    from bot.store.migrate import current_revision, head_revision
+
     settings = settings_of(ctx)
     engine = create_db_engine(settings.database)
     check_connection(engine)

@@ -5,23 +5,25 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session, select
 
 from bot.cli.app import app, err, out
-from bot.config import ConfigError, load_settings
-from bot.store.db import DatabaseError, create_db_engine
-from bot.store.models import HubModel
-from extractors.article import extract_article
-from extractors.pipeline import Extraction, build_pipeline, extract_many
+
+if TYPE_CHECKING:
+    from extractors.pipeline import Extraction
 
 
 def known_hub_ids(database: str) -> list[str]:
     """Repo ids from Hub snapshots, if a database with snapshots is reachable; else none."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session, select
+
+    from bot.store.db import DatabaseError, create_db_engine
+    from bot.store.models import HubModel
+
     url = make_url(database)
     if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
         return []  # no database yet: do not create one just to read nothing
@@ -37,6 +39,8 @@ def known_hub_ids(database: str) -> list[str]:
 
 def _read(source: str) -> tuple[str | None, str | None]:
     """(text, error) for one input: '-' is stdin, .html goes through trafilatura."""
+    from extractors.article import extract_article
+
     if source == "-":
         return sys.stdin.read(), None
     path = Path(source)
@@ -79,6 +83,9 @@ def extract(
     ] = False,
 ) -> None:
     """Find the models, companies and numeric claims in each input (offline, no download)."""
+    from bot.config import ConfigError, load_settings
+    from extractors.pipeline import build_pipeline, extract_many
+
     entities: dict = {}
     hub_ids: list[str] = []
     try:

@@ -5,18 +5,15 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
-from sqlmodel import Session, select
 
 from bot.cli.app import app, fail, out, settings_of
-from bot.config.schema import HttpSettings
-from bot.feedcheck import FeedCheck, check_sources
-from bot.fetch import Fetcher
-from bot.store import open_database
-from bot.store.models import Feed
+
+if TYPE_CHECKING:
+    from bot.feedcheck import FeedCheck
 
 feeds_app = typer.Typer(
     help="List feeds with their health; test a feed before adding it.", no_args_is_help=True
@@ -46,6 +43,11 @@ def feeds_list(
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per feed")] = False,
 ) -> None:
     """Every configured feed: URL, health, last fetch, next poll and last error."""
+    from sqlmodel import Session, select
+
+    from bot.store import open_database
+    from bot.store.models import Feed
+
     settings = settings_of(ctx)
     engine = open_database(settings.database)
     with Session(engine) as session:
@@ -111,6 +113,10 @@ def feeds_test(
     as_json: Annotated[bool, typer.Option("--json", help="one JSON line per input")] = False,
 ) -> None:
     """Check that each input is a feed and show what would be stored; exit 1 if any is not."""
+    from bot.config.schema import HttpSettings
+    from bot.feedcheck import check_sources
+    from bot.fetch import Fetcher
+
     try:
         http = settings_of(ctx).http
     except Exception:  # no usable config: test with the safe defaults

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlmodel import Session, col, or_, select
 
 from bot.cli.app import app, fail, out, settings_of
-from bot.store import open_database
-from bot.store.models import Article, DecisionLog, Feed
-from extractors.links import normalise_link
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from bot.store.models import DecisionLog
 
 
 def decisions_for(session: Session, url: str) -> list[tuple[DecisionLog, str | None]]:
     """Decision-log rows for a link, as written in any feed or as the article's canonical URL."""
+    from sqlmodel import col, or_, select
+
+    from bot.store.models import Article, DecisionLog, Feed
+    from extractors.links import normalise_link
+
     link = normalise_link(url)
     if link is None:
         return []
@@ -42,6 +48,11 @@ def why(
     url: Annotated[str, typer.Argument(help="the article link, as seen in a feed or in Discord")],
 ) -> None:
     """Explain what happened to an article: every feed it was seen in and every decision."""
+    from sqlmodel import Session
+
+    from bot.store import open_database
+    from extractors.links import normalise_link
+
     if normalise_link(url) is None:
         fail(f"trendbot why: {url!r} is not an http(s) link")
     settings = settings_of(ctx)
