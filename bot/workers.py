@@ -67,6 +67,9 @@ class Workers:
             self.executor = ProcessPoolExecutor(
                 max_workers=self.size, mp_context=context, initializer=_warm_up
             )
+            # start every worker now, so they boot while the caller opens the database
+            for _ in range(self.size):
+                self.executor.submit(_warm_up)
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)

@@ -139,6 +139,7 @@ NOT_TAIL = {
     "heavy",
 }
 PRODUCT_WORDS = {"app", "apps", "application", "chatbot", "assistant", "website", "subscription"}
+PRODUCT_AFTER = re.compile(r"^\s+(?:" + "|".join(PRODUCT_WORDS) + r")\b", re.IGNORECASE)
 CORPORATE_AFTER = re.compile(
     r"^\s*(?:'s\s+(?:ceo|founder|founders|chief|valuation|investors|headquarters|staff|"
     r"employees|team|researchers|engineers|revenue|funding|ipo|shares|board|lab|office)\b|"
@@ -228,12 +229,16 @@ class EntityFinder:
 
     def __init__(self, knowledge: Knowledge):
         self.knowledge = knowledge
-        self._families: list[tuple[re.Pattern[str], re.Pattern[str], Family]] = []
+        # One pass over the text for all families: every stem in one alternation, longest
+        # first; the matched stem (case-folded) names its family.
+        self._stem_family: dict[str, Family] = {}
         for family in knowledge.families:
-            stems = _stem_pattern(family)
-            exact = re.compile(rf"(?<![\w@/.-])(?:{stems})(?![\w])")
-            glued = re.compile(rf"(?<![\w@/.-])(?:{stems})(?=[-_ .]?\d)", re.IGNORECASE)
-            self._families.append((exact, glued, family))
+            for stem in family.stems:
+                self._stem_family.setdefault(re.sub(r"\s+", " ", stem.casefold()), family)
+        stems = sorted({s for f in knowledge.families for s in f.stems}, key=len, reverse=True)
+        alternation = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in stems)
+        self._exact = re.compile(rf"(?<![\w@/.-])(?:{alternation})(?![\w])")
+        self._glued = re.compile(rf"(?<![\w@/.-])(?:{alternation})(?=[-_ .]?\d)", re.IGNORECASE)
         aliases: dict[str, tuple[str, str | None]] = {}
         for company in knowledge.companies:
             for alias in (company.name, *company.aliases):
@@ -286,26 +291,28 @@ class EntityFinder:
 
     def models(self, text: str) -> list[Mention]:
         found: list[Mention] = []
-        for exact, glued, family in self._families:
-            starts = {m.start(): m.end() for m in exact.finditer(text)}
-            starts.update({m.start(): m.end() for m in glued.finditer(text)})
-            for start, stem_end in sorted(starts.items()):
-                end, versioned = self._tail(text, stem_end)
-                if family.needs_version and not versioned:
-                    continue
-                name = text[start:end].rstrip(".-_")
-                end = start + len(name)
-                after = text[end : end + 40]
-                if re.match(r"^\s+(?:" + "|".join(PRODUCT_WORDS) + r")\b", after, re.I):
-                    continue
-                if (
-                    family.ambiguous
-                    and end == stem_end
-                    and not self._is_model_context(text, start, end)
-                ):
-                    continue  # the company, not the model family
-                hub = self.knowledge.checkpoint(name) or family.author
-                found.append(Mention("model", name, start, end, hub, family.stems[0]))
+        starts = {m.start(): m.end() for m in self._exact.finditer(text)}
+        starts.update({m.start(): m.end() for m in self._glued.finditer(text)})
+        for start, stem_end in sorted(starts.items()):
+            family = self._stem_family.get(re.sub(r"\s+", " ", text[start:stem_end].casefold()))
+            if family is None:
+                continue
+            end, versioned = self._tail(text, stem_end)
+            if family.needs_version and not versioned:
+                continue
+            name = text[start:end].rstrip(".-_")
+            end = start + len(name)
+            after = text[end : end + 40]
+            if PRODUCT_AFTER.match(after):
+                continue
+            if (
+                family.ambiguous
+                and end == stem_end
+                and not self._is_model_context(text, start, end)
+            ):
+                continue  # the company, not the model family
+            hub = self.knowledge.checkpoint(name) or family.author
+            found.append(Mention("model", name, start, end, hub, family.stems[0]))
         if self._model_alias:
             for match in self._model_alias.finditer(text):
                 alias = match.group()

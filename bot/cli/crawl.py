@@ -27,9 +27,9 @@ async def run_crawl(
     from bot.store import open_database
     from bot.workers import Workers
 
-    engine = open_database(settings.database)
-    try:
-        with Workers(settings.crawl.workers) as workers:
+    with Workers(settings.crawl.workers) as workers:  # first: they boot meanwhile
+        engine = open_database(settings.database)
+        try:
             async with Fetcher(settings.http) as fetcher:
                 crawler = Crawler(settings, engine, fetcher, workers)
                 if not show_progress:
@@ -49,8 +49,8 @@ async def run_crawl(
                         progress.update(task, advance=1, description=report.feed)
 
                     return await crawler.crawl(names, on_feed_done=done)
-    finally:
-        engine.dispose()
+        finally:
+            engine.dispose()
 
 
 def print_summary(summary: CrawlSummary) -> None:
