@@ -24,7 +24,7 @@ from bot.health import PollResult, max_age, next_health
 from bot.store import ingest
 from bot.store.ingest import FeedState, PageOutcome
 from bot.store.models import Decision
-from bot.workers import PageText, Workers, extract_page_job, fingerprint_job, parse_feed_job
+from bot.workers import PageText, Workers, extract_page_job, parse_feed_job, summary_job
 from extractors.feed import FeedDoc, FeedItem, NotAFeed
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/plain", "")
@@ -267,6 +267,7 @@ class Crawler:
             language=article.language,
             published=_date(article.date),
             fingerprint=extracted.fingerprint,
+            extraction=extracted.extraction,
         )
 
     async def _fallback(
@@ -276,12 +277,13 @@ class Crawler:
         notes: tuple[tuple[Decision, str, int | None], ...],
         canonical: str | None = None,
     ) -> PageOutcome:
-        fingerprint = await self.workers.run(fingerprint_job, summary) if summary else None
+        analysed = await self.workers.run(summary_job, summary) if summary else None
         return PageOutcome(
             text=summary,
             text_source=source if summary else "none",
             canonical_url=canonical,
-            fingerprint=fingerprint,
+            fingerprint=analysed.fingerprint if analysed else None,
+            extraction=analysed.extraction if analysed else None,
             notes=notes,
         )
 

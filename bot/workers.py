@@ -1,10 +1,10 @@
-"""CPU-bound work off the event loop: feed parsing and article extraction in a process pool.
+"""CPU-bound work off the event loop: parsing, article extraction, entities and claims.
 
-feedparser and trafilatura hold the GIL for tens of milliseconds a document;
-run on the event loop they would stall every fetch and, later, the Discord
-heartbeat. Workers are forked from a forkserver that has already imported the
-extractors, so each starts warm and nothing of the parent's event loop or
-threads leaks into it.
+feedparser, trafilatura and spaCy hold the GIL for tens of milliseconds a
+document; run on the event loop they would stall every fetch and, later, the
+Discord heartbeat. Workers are forked from a forkserver that has already
+imported them, so each starts warm, and each builds the extractor pipeline
+once, in its initializer, from the configuration and the known Hub repo ids.
 """
 
 from __future__ import annotations
@@ -12,25 +12,54 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from extractors.article import ArticleText, extract_article
 from extractors.feed import FeedDoc, parse_feed
 from extractors.fingerprint import simhash
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from extractors.pipeline import Extraction
+
 T = TypeVar("T")
-_PRELOAD = ["extractors.feed", "extractors.article", "extractors.fingerprint"]
+_PRELOAD = [
+    "extractors.feed",
+    "extractors.article",
+    "extractors.fingerprint",
+    "extractors.pipeline",
+]
+_pipeline: Language | None = None
 
 
 @dataclass(frozen=True)
 class PageText:
-    """An article page after extraction: the text (if any) and its fingerprint."""
+    """Text after extraction: the article (if any), its fingerprint, its entities and claims."""
 
     article: ArticleText | None
     fingerprint: int | None
+    extraction: Extraction | None
+
+
+def _init_worker(entities: Mapping[str, Any], hub_ids: list[str]) -> None:
+    """Build the extractor once per worker process."""
+    global _pipeline
+    from extractors.pipeline import build_pipeline
+
+    _pipeline = build_pipeline(entities, hub_ids)
+
+
+def _analyse(text: str) -> Extraction:
+    from extractors.pipeline import build_pipeline, extract
+
+    global _pipeline
+    if _pipeline is None:  # a pool made without an initializer
+        _pipeline = build_pipeline()
+    return extract(_pipeline, text)
 
 
 def parse_feed_job(data: bytes, url: str, headers: Mapping[str, str]) -> FeedDoc:
@@ -39,25 +68,39 @@ def parse_feed_job(data: bytes, url: str, headers: Mapping[str, str]) -> FeedDoc
 
 def extract_page_job(html: bytes, url: str, fast: bool) -> PageText:
     article = extract_article(html, url, fast=fast)
-    return PageText(article, simhash(article.text) if article else None)
+    if article is None:
+        return PageText(None, None, None)
+    return PageText(article, simhash(article.text), _analyse(article.text))
 
 
-def fingerprint_job(text: str) -> int | None:
-    return simhash(text)
+def summary_job(text: str) -> PageText:
+    """For an item stored with its feed summary: fingerprint, entities and claims."""
+    return PageText(None, simhash(text), _analyse(text))
 
 
-def _warm_up() -> None:
-    import extractors.article
-    import extractors.feed  # noqa: F401
+def _noop() -> None:
+    return None
 
 
 class Workers:
     """A pool of worker processes (or, with ``processes=-1``, threads, for quick tests)."""
 
-    def __init__(self, processes: int = 0):
+    def __init__(
+        self,
+        processes: int = 0,
+        *,
+        entities: Mapping[str, Any] | None = None,
+        hub_ids: Iterable[str] = (),
+    ):
         self.executor: Executor
+        initargs = (dict(entities or {}), sorted(set(hub_ids)))
         if processes < 0:
-            self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="trendbot-cpu")
+            self.executor = ThreadPoolExecutor(
+                max_workers=2,
+                thread_name_prefix="trendbot-cpu",
+                initializer=_init_worker,
+                initargs=initargs,
+            )
             self.size = 0
         else:
             self.size = processes or os.cpu_count() or 1
@@ -65,11 +108,14 @@ class Workers:
             # "__main__" too: each worker would otherwise import the main script again
             context.set_forkserver_preload(["__main__", *_PRELOAD])
             self.executor = ProcessPoolExecutor(
-                max_workers=self.size, mp_context=context, initializer=_warm_up
+                max_workers=self.size,
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=initargs,
             )
-            # start every worker now, so they boot while the caller opens the database
+            # start every worker now, so they boot while the caller does other work
             for _ in range(self.size):
-                self.executor.submit(_warm_up)
+                self.executor.submit(_noop)
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)

@@ -305,7 +305,7 @@ class ClaimFinder:
         claims: list[Claim] = []
         taken: list[tuple[int, int]] = []
         spans = _sentences(text, sentences)
-        previous_subject: Mention | None = None
+        previous: list[Mention] = []
         for s_start, s_end in spans:
             local = [m for m in mentions if s_start <= m.start < s_end]
             found = (
@@ -320,9 +320,9 @@ class ClaimFinder:
                 if any(m.start <= start < m.end or m.start < end <= m.end for m in models):
                     continue
                 taken.append((start, end))
-                claims.append(self._finish(text, claim, local, previous_subject, s_start, s_end))
+                claims.append(self._finish(text, claim, local, previous, s_start, s_end))
             if local:
-                previous_subject = local[0]
+                previous = local
         return sorted(claims, key=lambda c: c.start)
 
     # -- candidates: (start, end, value, unit, metric or None, qualifier or None) ---------
@@ -456,7 +456,7 @@ class ClaimFinder:
         text: str,
         candidate: tuple,
         local: list[Mention],
-        previous: Mention | None,
+        previous: list[Mention],
         lo: int,
         hi: int,
     ) -> Claim:
@@ -523,7 +523,7 @@ class ClaimFinder:
 
     @staticmethod
     def _subject(
-        text: str, start: int, end: int, metric: str, local: list[Mention], previous: Mention | None
+        text: str, start: int, end: int, metric: str, local: list[Mention], previous: list[Mention]
     ) -> Mention | None:
         preferred = "model" if metric in MODEL_METRICS else "org"
 
@@ -541,10 +541,13 @@ class ClaimFinder:
             if pool:
                 return pool[-1] if pool is not after and pool[0].end <= start else pool[0]
         # "It", "The model", "The company": the figure is about the previous sentence's subject
-        if previous and re.match(
+        antecedent = next((m for m in previous if m.kind == preferred), None) or (
+            previous[0] if previous else None
+        )
+        if antecedent and re.match(
             r"^\s*(?:it|its|the (?:model|company|lab|startup|firm|family))\b",
             text[max(0, start - 200) : start].split(".")[-1],
             re.IGNORECASE,
         ):
-            return previous
+            return antecedent
         return None

@@ -25,9 +25,13 @@ async def run_crawl(
     from bot.crawl import Crawler
     from bot.fetch import Fetcher
     from bot.store import open_database
+    from bot.store.knowledge import known_repo_ids
     from bot.workers import Workers
 
-    with Workers(settings.crawl.workers) as workers:  # first: they boot meanwhile
+    hub_ids = known_repo_ids(settings.database)
+    entities = settings.entities.model_dump()
+    # workers first: they boot while the database is opened and migrated
+    with Workers(settings.crawl.workers, entities=entities, hub_ids=hub_ids) as workers:
         engine = open_database(settings.database)
         try:
             async with Fetcher(settings.http) as fetcher:

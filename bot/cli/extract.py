@@ -15,28 +15,6 @@ if TYPE_CHECKING:
     from extractors.pipeline import Extraction
 
 
-def known_hub_ids(database: str) -> list[str]:
-    """Repo ids from Hub snapshots, if a database with snapshots is reachable; else none."""
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import SQLAlchemyError
-    from sqlmodel import Session, select
-
-    from bot.store.db import DatabaseError, create_db_engine
-    from bot.store.models import HubModel
-
-    url = make_url(database)
-    if url.get_backend_name() == "sqlite" and not Path(url.database or "").is_file():
-        return []  # no database yet: do not create one just to read nothing
-    try:
-        engine = create_db_engine(database)
-        with Session(engine) as session:
-            ids = list(session.exec(select(HubModel.model_id)))
-        engine.dispose()
-        return ids
-    except (SQLAlchemyError, DatabaseError):
-        return []
-
-
 def _read(source: str) -> tuple[str | None, str | None]:
     """(text, error) for one input: '-' is stdin, .html goes through trafilatura."""
     from extractors.article import extract_article
@@ -84,6 +62,7 @@ def extract(
 ) -> None:
     """Find the models, companies and numeric claims in each input (offline, no download)."""
     from bot.config import ConfigError, load_settings
+    from bot.store.knowledge import known_repo_ids
     from extractors.pipeline import build_pipeline, extract_many
 
     entities: dict = {}
@@ -94,7 +73,7 @@ def extract(
         settings = None  # no usable config: the built-in knowledge alone
     if settings is not None:
         entities = settings.entities.model_dump()
-        hub_ids = known_hub_ids(settings.database)
+        hub_ids = known_repo_ids(settings.database)
     nlp = build_pipeline(entities, hub_ids)
     texts, failed = [], False
     for source in sources:

@@ -11,6 +11,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -20,16 +21,22 @@ from bot.config.schema import DiscordSettings, FeedSettings, Settings
 from bot.health import HealthUpdate
 from bot.store.models import (
     Article,
+    Claim,
     Decision,
     DecisionLog,
     Entry,
     Feed,
     FeedEvent,
     FeedHealth,
+    Mention,
+    MentionKind,
     OutboxMessage,
 )
 from extractors.feed import FeedItem
 from extractors.fingerprint import CANDIDATE_BITS, containment, distance
+
+if TYPE_CHECKING:
+    from extractors.pipeline import Extraction
 from extractors.links import normalise_link
 
 
@@ -173,6 +180,7 @@ class PageOutcome:
     language: str | None = None
     published: datetime | None = None
     fingerprint: int | None = None
+    extraction: Extraction | None = None  # entities and claims found in ``text``
     notes: tuple[tuple[Decision, str, int | None], ...] = ()  # fallback / fetch-error records
 
 
@@ -284,6 +292,8 @@ def store_item(
     entry.article_id = article.id
     session.add(entry)
     session.flush()
+    if page.extraction is not None:
+        _add_extraction(session, article.id, page.extraction, now)
     for note, note_detail, status in page.notes:
         log(
             session,
@@ -340,6 +350,41 @@ def store_item(
             now=now,
         )
     return True, posted
+
+
+def _add_extraction(session: Session, article_id: int, found: Extraction, now: datetime) -> None:
+    for kind, items in ((MentionKind.MODEL, found.models), (MentionKind.ORG, found.orgs)):
+        for item in items:
+            session.add(
+                Mention(
+                    article_id=article_id,
+                    kind=kind,
+                    text=item["text"][:300],
+                    start=item["start"],
+                    end=item["end"],
+                    canonical=item.get("canonical"),
+                    hub_id=item.get("hub_id") if kind == MentionKind.MODEL else None,
+                    hub_author=item.get("hub_author")
+                    or (item.get("hub_id") or "").split("/")[0]
+                    or None,
+                )
+            )
+    for claim in found.claims:
+        session.add(
+            Claim(
+                article_id=article_id,
+                text=claim["text"][:1000],
+                start=claim["start"],
+                end=claim["end"],
+                value=claim["value"],
+                unit=claim["unit"],
+                metric=claim["metric"],
+                qualifier=claim["qualifier"],
+                subject=(claim["subject"] or None) and claim["subject"][:300],
+                subject_hub_id=claim["subject_hub_id"],
+                created_at=now,
+            )
+        )
 
 
 def _content_hash(text: str | None) -> str | None:

@@ -12,11 +12,13 @@ from bot.crawl import Crawler, UnknownFeed
 from bot.fetch import Fetcher
 from bot.store.models import (
     Article,
+    Claim,
     Decision,
     DecisionLog,
     Entry,
     Feed,
     FeedEvent,
+    Mention,
     OutboxMessage,
 )
 from bot.workers import Workers
@@ -564,3 +566,12 @@ async def test_real_process_pool(web, engine):
     assert "128K tokens" in article.text
     assert article.fingerprint is not None
     assert story_text("glm-release")[:40] in article.text
+    # the workers ran the extractor: mentions and claims are stored with the article
+    mentions = {(m.kind, m.text, m.hub_id) for m in h.all(Mention)}
+    assert ("model", "GLM-4.5-Air", "zai-org/GLM-4.5-Air") in mentions
+    assert ("org", "Zhipu AI", None) in mentions
+    claims = {c.text: c for c in h.all(Claim)}
+    context = claims["128K tokens"]
+    assert (context.value, context.unit, context.metric) == (128_000, "tokens", "context_length")
+    assert context.subject_hub_id == "zai-org/GLM-4.5-Air"
+    assert article.text[context.start : context.end] == "128K tokens"
