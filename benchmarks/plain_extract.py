@@ -2,8 +2,8 @@
 """The plain baseline of benchmarks/crawl_pages.py: extract every page in one loop.
 
 Reads every ``*.html`` file of a folder and runs ``trafilatura.extract(html)`` on
-each, one after the other, in this one process: no HTTP, no database, no worker
-pool. ``--with-metadata`` makes it ``extract(html, with_metadata=True)``, closer
+each, one after the other, in this one process, then the project's extractor
+(entities and claims) over the texts: no HTTP, no database, no worker pool. ``--with-metadata`` makes it ``extract(html, with_metadata=True)``, closer
 to the crawler, which also asks trafilatura for title, author, date and site.
 crawl_pages.py runs this as a fresh subprocess and times it from the outside,
 start-up included; it prints one JSON line with what it found.
@@ -24,6 +24,9 @@ from pathlib import Path
 
 import trafilatura
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from extractors.pipeline import build_pipeline, extract_many
+
 warnings.filterwarnings("ignore", category=FutureWarning, module=r"trafilatura\..*")
 
 
@@ -42,21 +45,23 @@ def main() -> int:
         return 1
     started = time.perf_counter()
     extracted = characters = 0
+    texts = []
     for path in files:
         html = path.read_bytes()
         text = trafilatura.extract(html, with_metadata=args.with_metadata)
         if text:
             extracted += 1
             characters += len(text)
-        # --- ENTITY EXTRACTION (later stage) -------------------------------------
-        # Run the entity extractor on `text` here, exactly as the crawler will,
-        # so that both sides of crawl_pages.py keep doing the same work.
-        # ----------------------------------------------------------------------------
+            texts.append(text)
+    # then the project's extractor over the texts, as the crawler does in its workers
+    nlp = build_pipeline()
+    claims = sum(len(result.claims) for result in extract_many(nlp, texts))
     loop_seconds = time.perf_counter() - started
     summary = {
         "pages": len(files),
         "extracted": extracted,
         "characters": characters,
+        "claims": claims,
         "loop_seconds": round(loop_seconds, 3),
         "with_metadata": args.with_metadata,
     }

@@ -46,19 +46,21 @@ class PageText:
 
 
 def _init_worker(entities: Mapping[str, Any], hub_ids: list[str]) -> None:
-    """Build the extractor once per worker process."""
-    global _pipeline
-    from extractors.pipeline import build_pipeline
+    """Keep the extractor's configuration; the pipeline is built once, at first use.
 
-    _pipeline = build_pipeline(entities, hub_ids)
+    Building it lazily lets a fresh worker parse the feed straight away, while
+    the spaCy import and the pipeline build happen on the first article.
+    """
+    global _pipeline_config
+    _pipeline_config = (dict(entities), list(hub_ids))
 
 
 def _analyse(text: str) -> Extraction:
     from extractors.pipeline import build_pipeline, extract
 
     global _pipeline
-    if _pipeline is None:  # a pool made without an initializer
-        _pipeline = build_pipeline()
+    if _pipeline is None:
+        _pipeline = build_pipeline(*_pipeline_config)
     return extract(_pipeline, text)
 
 
