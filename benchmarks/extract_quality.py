@@ -43,7 +43,9 @@ def main() -> None:
             f"{kind:10}{tally.precision:10.3f}{tally.recall:10.3f}{tally.f1:10.3f}"
             f"{tally.gold:8d}{tally.predicted:8d}"
         )
-    print(f"value accuracy on matched claims: {report.value_accuracy:.3f} ({report.values_checked})")
+    print(
+        f"value accuracy on matched claims: {report.value_accuracy:.3f} ({report.values_checked})"
+    )
     print(f"Hub id accuracy on matched models: {report.hub_accuracy:.3f} ({report.hub_checked})")
     if args.errors:
         for kind in ("models", "orgs", "claims"):

@@ -3,8 +3,9 @@
 
 Reads every ``*.html`` file of a folder and runs ``trafilatura.extract(html)`` on
 each, one after the other, in this one process, then the project's extractor
-(entities and claims) over the texts: no HTTP, no database, no worker pool. ``--with-metadata`` makes it ``extract(html, with_metadata=True)``, closer
-to the crawler, which also asks trafilatura for title, author, date and site.
+(entities and claims) over the texts: no HTTP, no database, no worker pool.
+``--with-metadata`` makes it ``extract(html, with_metadata=True)``, which does
+more than the crawler (it reads title, author, date and site from the page head).
 crawl_pages.py runs this as a fresh subprocess and times it from the outside,
 start-up included; it prints one JSON line with what it found.
 
