@@ -164,6 +164,8 @@ MODEL_AFTER = re.compile(
 )
 
 _VERSION = r"v?\d+(?:\.\d+)*[a-z]?"
+# A size in a name marks one checkpoint: 32B, 1.5B, 135M, 8x7B, A3B
+CHECKPOINT_SIZE = re.compile(r"(?<![A-Za-z])(?:\d+x)?\d+(?:\.\d+)?[BbMm](?![A-Za-z])")
 _SIZE = r"\d+(?:\.\d+)?[BbMmKkTt](?![a-z])|\d+x\d+[Bb]|[AaEe]\d+(?:\.\d+)?[Bb]"
 _CODE = r"[A-Z]\d+(?:\.\d+)?[a-z]?"
 _BRACKET = r"\[[A-Za-z0-9]+\]"
@@ -311,7 +313,7 @@ class EntityFinder:
                 and not self._is_model_context(text, start, end)
             ):
                 continue  # the company, not the model family
-            hub = self.knowledge.checkpoint(name) or family.author
+            hub = self._link(name, family)
             found.append(Mention("model", name, start, end, hub, family.stems[0]))
         if self._model_alias:
             for match in self._model_alias.finditer(text):
@@ -322,6 +324,22 @@ class EntityFinder:
                     )
                 )
         return found
+
+    def _link(self, name: str, family: Family) -> str | None:
+        """The repo id for a name that spells one checkpoint, else the family's author.
+
+        A known repo id wins. Otherwise a name written the way the Hub writes repo
+        names, with a size ("Qwen2.5-32B", "Llama 3.1 70B", "SmolLM2-135M"), is taken
+        as that repo under the family's author; an API-only variant has no Hub id.
+        """
+        known = self.knowledge.checkpoint(name)
+        if known:
+            return known
+        if family.is_closed(name):
+            return None
+        if CHECKPOINT_SIZE.search(name):
+            return f"{family.author}/" + re.sub(r"\s+", "-", name)
+        return family.author
 
     @staticmethod
     def _is_model_context(text: str, start: int, end: int) -> bool:

@@ -38,6 +38,10 @@ class Family:
     company: str | None
     ambiguous: bool = False  # the bare stem is also the company's name
     needs_version: bool = False  # the bare stem is a common word
+    closed: tuple[str, ...] = ()  # patterns of API-only variants (no Hub id)
+
+    def is_closed(self, name: str) -> bool:
+        return self.author is None or any(re.search(p, name, re.IGNORECASE) for p in self.closed)
 
 
 @dataclass
@@ -87,6 +91,7 @@ def _builtin() -> tuple[tuple[Company, ...], tuple[Family, ...], tuple[str, ...]
             f.get("company"),
             bool(f.get("ambiguous")),
             bool(f.get("needs_version")),
+            tuple(f.get("closed") or ()),
         )
         for f in data["families"]
     )
