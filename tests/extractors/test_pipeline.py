@@ -111,7 +111,7 @@ def test_entities_and_links(nlp):
         "GLM-4.5-Air": "zai-org/GLM-4.5-Air",
         "gpt-oss-120b": "openai/gpt-oss-120b",
         "GPT-4o": None,
-        "Llama 5 70B": "meta-llama",
+        "Llama 5 70B": "meta-llama/Llama-5-70B",  # a size names one checkpoint
         "Qwen3.5-Omni": "Qwen",
     }
     orgs = {o["text"]: (o["canonical"], o["hub_author"]) for o in result.orgs}
@@ -122,6 +122,16 @@ def test_entities_and_links(nlp):
         "Z.ai": ("Zhipu AI", "zai-org"),
         "OpenAI": ("OpenAI", "openai"),
         "Meta": ("Meta", "meta-llama"),
+    }
+
+
+def test_api_only_variants_have_no_hub_id(nlp):
+    result = extract(nlp, "Grok 4, Mistral Medium 3, FLUX.2 [pro] and Qwen2.5-Max are API-only.")
+    assert {m["text"]: m["hub_id"] for m in result.models} == {
+        "Grok 4": None,
+        "Mistral Medium 3": None,
+        "FLUX.2 [pro]": None,
+        "Qwen2.5-Max": None,
     }
 
 
