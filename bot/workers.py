@@ -17,13 +17,13 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from extractors.article import ArticleText, extract_article
-from extractors.feed import FeedDoc, parse_feed
-from extractors.fingerprint import simhash
-
+# The extractors are imported inside the jobs: the workers have them preloaded by the
+# forkserver, and the main process, which only waits, never pays for them.
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from extractors.article import ArticleText
+    from extractors.feed import FeedDoc
     from extractors.pipeline import Extraction
 
 T = TypeVar("T")
@@ -65,10 +65,15 @@ def _analyse(text: str) -> Extraction:
 
 
 def parse_feed_job(data: bytes, url: str, headers: Mapping[str, str]) -> FeedDoc:
+    from extractors.feed import parse_feed
+
     return parse_feed(data, url=url, headers=headers)
 
 
 def extract_page_job(html: bytes, url: str, fast: bool) -> PageText:
+    from extractors.article import extract_article
+    from extractors.fingerprint import simhash
+
     article = extract_article(html, url, fast=fast)
     if article is None:
         return PageText(None, None, None)
@@ -77,11 +82,26 @@ def extract_page_job(html: bytes, url: str, fast: bool) -> PageText:
 
 def summary_job(text: str) -> PageText:
     """For an item stored with its feed summary: fingerprint, entities and claims."""
+    from extractors.fingerprint import simhash
+
     return PageText(None, simhash(text), _analyse(text))
 
 
 def _noop() -> None:
     return None
+
+
+def start_forkserver() -> None:
+    """Start the process workers are forked from, so that its imports start now.
+
+    Commands that will need workers call this first thing: the server's imports
+    (trafilatura, spaCy, feedparser) then overlap with the command's own start-up
+    (configuration, database) instead of delaying the first job.
+    """
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload(["__main__", *_PRELOAD])
+    forkserver.ensure_running()
 
 
 class Workers:

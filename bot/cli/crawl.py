@@ -94,6 +94,9 @@ def crawl(
     """Crawl feeds once: fetch, parse, store new items with full text, record every decision."""
     if not once:
         fail("trendbot crawl: pass --once (continuous crawling is `trendbot run`)", 2)
+    from bot.workers import start_forkserver
+
+    start_forkserver()
     from bot.crawl import UnknownFeed
 
     settings = settings_of(ctx)

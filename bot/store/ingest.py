@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
@@ -353,38 +354,43 @@ def store_item(
 
 
 def _add_extraction(session: Session, article_id: int, found: Extraction, now: datetime) -> None:
-    for kind, items in ((MentionKind.MODEL, found.models), (MentionKind.ORG, found.orgs)):
-        for item in items:
-            session.add(
-                Mention(
-                    article_id=article_id,
-                    kind=kind,
-                    text=item["text"][:300],
-                    start=item["start"],
-                    end=item["end"],
-                    canonical=item.get("canonical"),
-                    hub_id=item.get("hub_id") if kind == MentionKind.MODEL else None,
-                    hub_author=item.get("hub_author")
-                    or (item.get("hub_id") or "").split("/")[0]
-                    or None,
-                )
-            )
-    for claim in found.claims:
-        session.add(
-            Claim(
-                article_id=article_id,
-                text=claim["text"][:1000],
-                start=claim["start"],
-                end=claim["end"],
-                value=claim["value"],
-                unit=claim["unit"],
-                metric=claim["metric"],
-                qualifier=claim["qualifier"],
-                subject=(claim["subject"] or None) and claim["subject"][:300],
-                subject_hub_id=claim["subject_hub_id"],
-                created_at=now,
-            )
-        )
+    """Mentions and claims of a new article, in two bulk inserts (not an ORM object each)."""
+    mentions = [
+        {
+            "article_id": article_id,
+            "kind": kind,
+            "text": item["text"][:300],
+            "start": item["start"],
+            "end": item["end"],
+            "canonical": item.get("canonical"),
+            "hub_id": item.get("hub_id") if kind == MentionKind.MODEL else None,
+            "hub_author": item.get("hub_author")
+            or (item.get("hub_id") or "").split("/")[0]
+            or None,
+        }
+        for kind, items in ((MentionKind.MODEL, found.models), (MentionKind.ORG, found.orgs))
+        for item in items
+    ]
+    claims = [
+        {
+            "article_id": article_id,
+            "text": claim["text"][:1000],
+            "start": claim["start"],
+            "end": claim["end"],
+            "value": claim["value"],
+            "unit": claim["unit"],
+            "metric": claim["metric"],
+            "qualifier": claim["qualifier"],
+            "subject": claim["subject"][:300] if claim["subject"] else None,
+            "subject_hub_id": claim["subject_hub_id"],
+            "created_at": now,
+        }
+        for claim in found.claims
+    ]
+    if mentions:
+        session.execute(insert(Mention), mentions)
+    if claims:
+        session.execute(insert(Claim), claims)
 
 
 def _content_hash(text: str | None) -> str | None:
