@@ -56,4 +56,4 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
 def test_the_head_revision_constant_is_alembics_head():
     from bot.store import HEAD_REVISION
 
-    assert HEAD_REVISION == head_revision()
+    assert head_revision() == HEAD_REVISION
