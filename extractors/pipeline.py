@@ -67,13 +67,28 @@ def _tokenizer_rules(nlp: Language) -> None:
 class TrendbotComponent:
     """The spaCy component: mentions as entities, claims as a span group."""
 
-    def __init__(self, knowledge: Knowledge):
+    def __init__(self, knowledge: Knowledge, statistical: Language | None = None):
         self.entities = EntityFinder(knowledge)
         self.claims = ClaimFinder()
+        self.statistical = statistical
+
+    def _statistical_orgs(self, text: str, found: list[Mention]) -> list[Mention]:
+        """Organisations a trained pipeline sees that the rules did not (no overlaps)."""
+        if self.statistical is None:
+            return []
+        extra = []
+        for ent in self.statistical(text).ents:
+            if ent.label_ != "ORG":
+                continue
+            if any(ent.start_char < m.end and m.start < ent.end_char for m in found + extra):
+                continue
+            extra.append(Mention("org", ent.text, ent.start_char, ent.end_char, None, ent.text))
+        return extra
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc.text
         mentions = self.entities.find(text)
+        mentions = sorted(mentions + self._statistical_orgs(text, mentions), key=lambda m: m.start)
         ents = []
         kept: list[Mention] = []
         for mention in mentions:
@@ -102,11 +117,29 @@ class TrendbotComponent:
         return doc
 
 
+class StatisticalModelMissing(ValueError):
+    """The trained spaCy pipeline named in config.yaml is not installed."""
+
+
+def _statistical(name: str | None) -> Language | None:
+    if not name:
+        return None
+    try:
+        # only its entity recogniser is needed; parsers and taggers are dead weight here
+        return spacy.load(name, exclude=["parser", "tagger", "lemmatizer", "attribute_ruler"])
+    except OSError:
+        raise StatisticalModelMissing(
+            f"entities.statistical_model {name!r} is not an installed spaCy pipeline; "
+            "install it or remove the setting (the built-in extractor needs none)"
+        ) from None
+
+
 @Language.factory("trendbot_extractor", default_config={"entities": {}, "hub_ids": []})
 def make_extractor(
     nlp: Language, name: str, entities: dict[str, Any], hub_ids: list[str]
 ) -> TrendbotComponent:
-    return TrendbotComponent(load_knowledge(entities, hub_ids))
+    statistical = _statistical(entities.get("statistical_model"))
+    return TrendbotComponent(load_knowledge(entities, hub_ids), statistical)
 
 
 def build_pipeline(

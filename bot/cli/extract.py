@@ -63,7 +63,7 @@ def extract(
     """Find the models, companies and numeric claims in each input (offline, no download)."""
     from bot.config import ConfigError, load_settings
     from bot.store.knowledge import known_repo_ids
-    from extractors.pipeline import build_pipeline, extract_many
+    from extractors.pipeline import StatisticalModelMissing, build_pipeline, extract_many
 
     entities: dict = {}
     hub_ids: list[str] = []
@@ -74,7 +74,11 @@ def extract(
     if settings is not None:
         entities = settings.entities.model_dump()
         hub_ids = known_repo_ids(settings.database)
-    nlp = build_pipeline(entities, hub_ids)
+    try:
+        nlp = build_pipeline(entities, hub_ids)
+    except StatisticalModelMissing as exc:
+        err.print(f"trendbot extract: {exc}", markup=False)
+        raise typer.Exit(1) from None
     texts, failed = [], False
     for source in sources:
         text, error = _read(source)

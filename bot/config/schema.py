@@ -335,6 +335,24 @@ class EntitySettings(Section):
     models: list[ModelAliasSettings] = Field(
         default_factory=list, description="extra model names and aliases"
     )
+    statistical_model: str | None = Field(
+        None,
+        description="optional: an installed trained spaCy pipeline (package name or path, "
+        "e.g. en_core_web_sm) whose organisations are added to the built-in ones",
+    )
+
+    @field_validator("statistical_model")
+    @classmethod
+    def _installed(cls, value: str | None) -> str | None:
+        import importlib.util
+        from pathlib import Path
+
+        if value and not Path(value).is_dir() and importlib.util.find_spec(value) is None:
+            raise ValueError(
+                f"{value!r} is not an installed spaCy pipeline (nothing is downloaded at run "
+                "time); install it, or remove the setting: the built-in extractor needs none"
+            )
+        return value
 
 
 class ChannelSettings(Section):

@@ -156,3 +156,26 @@ def test_config_entities_extend_the_knowledge():
 def test_people_products_and_exchanges_are_not_entities(nlp):
     result = extract(nlp, "Sam Altman said ChatGPT and the Gemini app grew; shares rose on Nasdaq.")
     assert result.models == [] and result.orgs == []
+
+
+def test_a_trained_pipeline_named_in_config_adds_its_organisations(tmp_path):
+    import spacy
+
+    trained = spacy.blank("en")  # stands in for an installed statistical pipeline
+    trained.add_pipe("entity_ruler").add_patterns(
+        [{"label": "ORG", "pattern": "Acme Widgets"}, {"label": "ORG", "pattern": "Meta"}]
+    )
+    trained.to_disk(tmp_path / "trained")
+    nlp = build_pipeline({"statistical_model": str(tmp_path / "trained")})
+    result = extract(nlp, "Acme Widgets and Meta signed a deal.")
+    assert [(o["text"], o["canonical"]) for o in result.orgs] == [
+        ("Acme Widgets", "Acme Widgets"),
+        ("Meta", "Meta"),  # found by the rules; the trained pipeline's copy is not doubled
+    ]
+
+
+def test_a_missing_trained_pipeline_is_a_clear_error():
+    from extractors.pipeline import StatisticalModelMissing
+
+    with pytest.raises(StatisticalModelMissing, match="not an installed spaCy pipeline"):
+        build_pipeline({"statistical_model": "en_core_web_nonexistent"})

@@ -353,3 +353,9 @@ def test_invalid_database_url_in_the_environment_is_named(write_config):
     problem = only(problems_of(write_config(MINIMAL_CONFIG), {DATABASE_ENV: "mysql://x@y/z"}))
     assert problem.source == "$DATABASE_URL"
     assert "sqlite" in problem.message
+
+
+def test_a_statistical_model_must_be_installed(write_config):
+    problem = only(problems_of(write_config("entities:\n  statistical_model: en_core_web_zz\n")))
+    assert problem.where == "entities.statistical_model" and problem.line == 2
+    assert "not an installed spaCy pipeline" in problem.message
