@@ -240,7 +240,11 @@ class EntityFinder:
         stems = sorted({s for f in knowledge.families for s in f.stems}, key=len, reverse=True)
         alternation = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in stems)
         self._exact = re.compile(rf"(?<![\w@/.-])(?:{alternation})(?![\w])")
-        self._glued = re.compile(rf"(?<![\w@/.-])(?:{alternation})(?=[-_ .]?\d)", re.IGNORECASE)
+        # Any case when a version follows ("qwen2.5-7b", "glm-4.5"), but only for stems
+        # long enough not to be ordinary words: "Mai 2019" is a date, not MAI.
+        loose = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in stems if len(s) >= 4)
+        self._glued = re.compile(rf"(?<![\w@/.-])(?:{loose})(?=[-_ .]?\d)", re.IGNORECASE)
+        self._glued_exact = re.compile(rf"(?<![\w@/.-])(?:{alternation})(?=[-_ .]?\d)")
         aliases: dict[str, tuple[str, str | None]] = {}
         for company in knowledge.companies:
             for alias in (company.name, *company.aliases):
@@ -295,6 +299,7 @@ class EntityFinder:
         found: list[Mention] = []
         starts = {m.start(): m.end() for m in self._exact.finditer(text)}
         starts.update({m.start(): m.end() for m in self._glued.finditer(text)})
+        starts.update({m.start(): m.end() for m in self._glued_exact.finditer(text)})
         for start, stem_end in sorted(starts.items()):
             family = self._stem_family.get(re.sub(r"\s+", " ", text[start:stem_end].casefold()))
             if family is None:

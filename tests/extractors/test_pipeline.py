@@ -179,3 +179,8 @@ def test_a_missing_trained_pipeline_is_a_clear_error():
 
     with pytest.raises(StatisticalModelMissing, match="not an installed spaCy pipeline"):
         build_pipeline({"statistical_model": "en_core_web_nonexistent"})
+
+
+def test_short_stems_are_not_found_in_ordinary_words(nlp):
+    result = extract(nlp, "Im Mai 2019 stieg der Umsatz. Together, they wrote a yi 2 poem.")
+    assert result.models == [] and result.orgs == []
