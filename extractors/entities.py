@@ -176,6 +176,7 @@ ORG_SUFFIX = re.compile(
     r"Robotics|Intelligence|Institute|University|Systems|Computing|Holdings|Group|Research|"
     r"Inc\.?|Ltd\.?|Corp\.?|GmbH|SAS)\b"
 )
+UNIVERSITY_OF = re.compile(r"\bUniversity of (?:[A-Z][\w-]+)(?:,? [A-Z][\w-]+)?")
 NEVER_ORG_START = {
     "The",
     "A",
@@ -245,6 +246,10 @@ class EntityFinder:
         loose = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in stems if len(s) >= 4)
         self._glued = re.compile(rf"(?<![\w@/.-])(?:{loose})(?=[-_ .]?\d)", re.IGNORECASE)
         self._glued_exact = re.compile(rf"(?<![\w@/.-])(?:{alternation})(?=[-_ .]?\d)")
+        # repo-style spellings with a digit further on: "whisper-large-v3"
+        self._repo_style = re.compile(
+            rf"(?<![\w@/.-])(?:{loose})(?=-[a-z][a-z0-9]*(?:[-.][a-z0-9]+)*-v?\d)", re.IGNORECASE
+        )
         aliases: dict[str, tuple[str, str | None]] = {}
         for company in knowledge.companies:
             for alias in (company.name, *company.aliases):
@@ -278,7 +283,9 @@ class EntityFinder:
                 if part.lower() in NOT_TAIL:
                     break
                 end = glued.end()
-                versioned |= bool(re.match(rf"^(?:{_SIZE}|{_VERSION}|{_CODE})$", part))
+                versioned |= bool(re.match(rf"^(?:{_SIZE}|{_VERSION}|{_CODE})$", part)) or (
+                    part.lower() in VARIANTS and len(part) > 2
+                )
                 continue
             spaced = self._tail_spaced.match(text, end)
             if spaced:
@@ -290,7 +297,7 @@ class EntityFinder:
                     end, versioned = spaced.end(), True
                     continue
                 if part.lower() in VARIANTS and part[0].isupper():
-                    end = spaced.end()
+                    end, versioned = spaced.end(), versioned or len(part) > 2
                     continue
             break
         return end, versioned
@@ -300,6 +307,7 @@ class EntityFinder:
         starts = {m.start(): m.end() for m in self._exact.finditer(text)}
         starts.update({m.start(): m.end() for m in self._glued.finditer(text)})
         starts.update({m.start(): m.end() for m in self._glued_exact.finditer(text)})
+        starts.update({m.start(): m.end() for m in self._repo_style.finditer(text)})
         for start, stem_end in sorted(starts.items()):
             family = self._stem_family.get(re.sub(r"\s+", " ", text[start:stem_end].casefold()))
             if family is None:
@@ -361,6 +369,10 @@ class EntityFinder:
         for match in self._org.finditer(text):
             canonical, hub = self._aliases[match.group()]
             found.append(Mention("org", match.group(), match.start(), match.end(), hub, canonical))
+        for match in UNIVERSITY_OF.finditer(text):
+            found.append(
+                Mention("org", match.group(), match.start(), match.end(), None, match.group())
+            )
         for match in ORG_SUFFIX.finditer(text):
             words = match.group().split()
             while words and (words[0] in NEVER_ORG_START or words[0].lower() == words[0]):
