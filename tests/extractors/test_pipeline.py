@@ -184,3 +184,23 @@ def test_a_missing_trained_pipeline_is_a_clear_error():
 def test_short_stems_are_not_found_in_ordinary_words(nlp):
     result = extract(nlp, "Im Mai 2019 stieg der Umsatz. Together, they wrote a yi 2 poem.")
     assert result.models == [] and result.orgs == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Qwen2.5-1.5B-Instruct",
+        "DeepSeek-R1",
+        "Llama 3.1 405B",
+        "FLUX.2 [klein]",
+        "gpt-oss-120b",
+        "GLM-4.5-Air",
+        "Kimi K2",
+        "Qwen3.5-Omni",
+        "Llama 5 70B",
+    ],
+)
+def test_the_issue_s_model_names_are_one_mention_each(nlp, name):
+    result = extract(nlp, f"Yesterday {name} was released with open weights.")
+    assert [m["text"] for m in result.models] == [name]
+    assert result.claims == []  # the numbers in a name are not claims
