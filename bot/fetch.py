@@ -24,6 +24,7 @@ import email.utils
 import time
 import zlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -169,7 +170,7 @@ class Fetcher:
         settings: HttpSettings,
         *,
         exempt_hosts: frozenset[str] = frozenset(),
-        clock: type[datetime] = datetime,
+        clock: Callable[[], datetime] | None = None,
     ):
         self.settings = settings
         self.max_bytes = int(settings.max_response_bytes)
@@ -211,7 +212,7 @@ class Fetcher:
             lambda: asyncio.Semaphore(settings.per_host_concurrency)
         )
         self.host_wait: dict[str, datetime] = {}
-        self._clock = clock
+        self._clock = clock or (lambda: datetime.now(UTC))
         self.requests = 0
         self.wire_bytes = 0
 
@@ -225,7 +226,7 @@ class Fetcher:
         await self.client.aclose()
 
     def _now(self) -> datetime:
-        return self._clock.now(UTC)
+        return self._clock()
 
     async def fetch(
         self,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from bot.cli.app import app, fail, out, settings_of
+from bot.cli.app import app, out, settings_of
 
 if TYPE_CHECKING:
     from bot.feedcheck import FeedCheck
@@ -135,6 +135,3 @@ def feeds_test(
 
     if not asyncio.run(run()):
         raise typer.Exit(1)
-
-
-__all__ = ["fail"]
