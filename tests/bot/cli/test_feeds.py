@@ -59,6 +59,7 @@ async def test_feeds_test_all_good_exits_0(tmp_path):
     assert ran.out.startswith("OK ")
 
 
+@pytest.mark.timeout(600)
 async def test_the_feedparser_corpus_in_one_process(shared_dir):
     """2,106 real-world and hostile documents: no traceback, nothing executable kept."""
     corpus = shared_dir / "corpora" / "feedparser-suite"
