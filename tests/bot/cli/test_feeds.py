@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.bot.cli.helpers import trendbot, write_config
 from tests.fakes.feeds import Item, rss
 from tests.fakes.web import Response
