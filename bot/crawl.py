@@ -84,6 +84,9 @@ class Crawler:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.rng = rng or random.Random()
         self._write = asyncio.Lock()
+        # Pages fetched but not yet extracted wait in memory (up to max_response_bytes
+        # each): keep only a few per worker in flight, however long the feed.
+        self._pages_in_flight = asyncio.Semaphore(max(4, 4 * (workers.size or 1)))
 
     async def _db(self, function: Callable[..., object], *args: object, **kwargs: object):
         """Run a write in a thread, one at a time, with its own session."""
@@ -217,6 +220,10 @@ class Crawler:
 
     async def _page(self, feed: FeedSettings, item: FeedItem) -> PageOutcome:
         """Full text for an item, or its summary with the reason recorded."""
+        async with self._pages_in_flight:
+            return await self._page_now(feed, item)
+
+    async def _page_now(self, feed: FeedSettings, item: FeedItem) -> PageOutcome:
         summary = item.summary or None
         if not feed.full_text:
             return await self._fallback(summary, "summary", ())

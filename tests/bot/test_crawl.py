@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -575,3 +576,37 @@ async def test_real_process_pool(web, engine):
     assert (context.value, context.unit, context.metric) == (128_000, "tokens", "context_length")
     assert context.subject_hub_id == "zai-org/GLM-4.5-Air"
     assert article.text[context.start : context.end] == "128K tokens"
+
+
+async def test_pages_in_flight_are_bounded(web, harness, workers):
+    """A long feed does not hold every fetched page in memory at once."""
+    from bot.workers import extract_page_job
+
+    slugs = [f"s{i}" for i in range(30)]
+    for slug in slugs:
+        web.add(
+            f"/news/{slug}",
+            Response(body=article_page("glm-release"), headers={"Content-Type": "text/html"}),
+        )
+    web.add("/feed", Response(body=rss(items(web, *slugs))))
+    h = harness([{"name": "Daily", "url": web.url("/feed")}])
+    active = peak = 0
+    original = workers.run
+
+    async def counting(fn, *args):
+        nonlocal active, peak
+        if fn is not extract_page_job:
+            return await original(fn, *args)
+        active += 1
+        peak = max(peak, active)
+        try:
+            await asyncio.sleep(0.01)
+            return await original(fn, *args)
+        finally:
+            active -= 1
+
+    workers.run = counting
+    await h.crawl()
+    assert len(h.all(Entry)) == 30
+    assert len(h.all(Article)) == 1  # thirty copies of one page are one story
+    assert peak == 4  # the bound (4 per worker; the tests' thread pool counts as one) held
