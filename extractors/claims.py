@@ -281,7 +281,8 @@ def _qualifier(text: str, start: int) -> tuple[str | None, int]:
     return None, start
 
 
-def _range_high(text: str | None, low_unit_hint: str) -> float | None:
+def _range_high(text: str | None) -> float | None:
+    """The upper end of a range: a number, or "tens/hundreds of millions"."""
     if text is None:
         return None
     lowered = text.lower()
@@ -375,7 +376,7 @@ class ClaimFinder:
                 continue
             currency = match.group("cur") or match.group("cur2") or match.group("cur_after")
             value: Any = raw
-            high = _range_high(match.group("num2"), "") if match.group("range") else None
+            high = _range_high(match.group("num2")) if match.group("range") else None
             if match.group("range") and high is None:
                 end = match.start("range")
             if high is not None:
