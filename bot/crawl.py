@@ -41,6 +41,7 @@ class FeedReport:
     entries_new: int = 0
     articles_stored: int = 0
     posted: int = 0
+    failed_items: int = 0
 
 
 @dataclass
@@ -133,8 +134,11 @@ class Crawler:
         try:
             return await self._poll(feed, state)
         except Exception as exc:  # a bug must cost one feed one poll, not the crawl
-            message = f"internal error: {type(exc).__name__}: {exc}"
-            await self._failed(feed, state, PollResult(ok=False, message=message), None)
+            message = f"internal error: {type(exc).__name__}: {str(exc)[:300]}"
+            try:
+                await self._failed(feed, state, PollResult(ok=False, message=message), None)
+            except Exception as again:  # e.g. the database is unavailable: say so, go on
+                message += f"; and it could not be recorded: {type(again).__name__}"
             return FeedReport(feed.name, "failed", message)
 
     async def _poll(self, feed: FeedSettings, state: FeedState) -> FeedReport:
@@ -190,6 +194,10 @@ class Crawler:
             now=now,
         )
         report.entries_new = len(decisions)
+        fresh = {d.item.identity for d in decisions}
+        repeats = [item for item in doc.repeated if item.identity in fresh]
+        if repeats:  # recorded once, when the identity they share is first seen
+            await self._db(ingest.note_repeats, state.id, repeats, now)
 
         async def handle(item: FeedItem, decision: Decision, detail: str) -> None:
             page = await self._page(feed, item)
@@ -207,14 +215,32 @@ class Crawler:
             report.articles_stored += stored
             report.posted += posted
 
-        await asyncio.gather(*(handle(d.item, d.decision, d.detail) for d in decisions))
+        async def guarded(item: FeedItem, decision: Decision, detail: str) -> None:
+            try:
+                await handle(item, decision, detail)
+            except Exception as exc:  # one bad item must not cost the feed its other items
+                report.failed_items += 1
+                await self._db(
+                    ingest.log_item_failure,
+                    feed_id=state.id,
+                    item=item,
+                    detail=f"not stored: {type(exc).__name__}: {str(exc)[:300]}; retried next poll",
+                    at=self.clock(),
+                )
+
+        await asyncio.gather(*(guarded(d.item, d.decision, d.detail) for d in decisions))
+        poll = PollResult(
+            ok=True, status=result.status, fresh_for=max_age(result.headers.get("cache-control"))
+        )
+        # An item that failed is not remembered, so the next poll tries it again; the
+        # baseline is done only when every item of the first fetch is stored.
         await self._record(
             feed,
             state,
-            PollResult(ok=True, status=result.status),
+            poll,
             result.status,
             result=result,
-            baseline_done=True,
+            baseline_done=report.failed_items == 0,
         )
         return report
 

@@ -95,8 +95,8 @@ def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        wait = timedelta(seconds=int(value))
+    if value.isascii() and value.isdigit():
+        wait = timedelta(seconds=min(int(value[:12]), int(MAX_RETRY_AFTER.total_seconds()) + 1))
     else:
         try:
             when = email.utils.parsedate_to_datetime(value)
@@ -309,7 +309,8 @@ class Fetcher:
         )
 
     async def _get_once(self, url: str, host: str, headers: dict[str, str]) -> FetchResult:
-        async with self._global, self._per_host[host]:
+        # the host's own limit first: a busy host must not hold global slots while it waits
+        async with self._per_host[host], self._global:
             self.requests += 1
             try:
                 async with asyncio.timeout(self.total_timeout):
@@ -328,6 +329,20 @@ class Fetcher:
                     str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 )
                 return FetchResult(url, url, error=FetchError.CONNECT, message=f"{host}: {reason}")
+            except (UnicodeError, ValueError) as exc:  # host names idna or the resolver refuse
+                return FetchResult(
+                    url,
+                    url,
+                    error=FetchError.INVALID_URL,
+                    message=f"bad host {host[:100]!r}: {exc}",
+                )
+            except Exception as exc:  # whatever a hostile server provokes, it is this URL's failure
+                return FetchResult(
+                    url,
+                    url,
+                    error=FetchError.CONNECT,
+                    message=f"{host}: {type(exc).__name__}: {str(exc)[:200]}",
+                )
 
     async def _stream(self, url: str, host: str, headers: dict[str, str]) -> FetchResult:
         request = self.client.build_request("GET", url, headers=headers)

@@ -49,8 +49,9 @@ def max_age(cache_control: str | None) -> timedelta | None:
         return None
     for directive in cache_control.lower().split(","):
         name, _, value = directive.strip().partition("=")
-        if name == "max-age" and value.strip().strip('"').isdigit():
-            return timedelta(seconds=int(value.strip().strip('"')))
+        seconds = value.strip().strip('"')
+        if name == "max-age" and seconds.isascii() and seconds.isdigit():
+            return timedelta(seconds=min(int(seconds[:12]), 10**9))
     return None
 
 

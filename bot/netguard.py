@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,8 +30,18 @@ class BlockedAddress(Exception):
 
 def address_problem(address: IPAddress) -> str | None:
     """Why connecting to this address is refused, or None when it is a public address."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.is_site_local:
+            return f"site-local address {address}"
+        # an IPv4 address carried inside IPv6 (mapped, 6to4, Teredo) is judged as itself
+        embedded = (
+            address.ipv4_mapped
+            or address.sixtofour
+            or (address.teredo[1] if address.teredo else None)
+        )
+        if embedded is not None:
+            problem = address_problem(embedded)
+            return f"{problem} (inside {address})" if problem else None
     for label, flag in (
         ("loopback", address.is_loopback),
         ("link-local", address.is_link_local),
@@ -89,7 +100,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     def __init__(self, policy: AddressPolicy, inner: httpcore.AsyncNetworkBackend | None = None):
         self.policy = policy
         self.inner = inner or httpcore.AnyIOBackend()
-        self.connections: list[tuple[str, int]] = []  # what was actually connected to
+        # the most recent addresses actually connected to (bounded: the process runs for months)
+        self.connections: deque[tuple[str, int]] = deque(maxlen=256)
 
     async def connect_tcp(
         self,
@@ -101,10 +113,9 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
     ) -> httpcore.AsyncNetworkStream:
         try:
             addresses = await resolve(host, port)
-        except OSError as exc:
-            raise httpcore.ConnectError(
-                f"cannot resolve host {host}: {exc.strerror or exc}"
-            ) from None
+        except (OSError, UnicodeError, ValueError) as exc:  # bad names fail here, not later
+            reason = getattr(exc, "strerror", None) or exc
+            raise httpcore.ConnectError(f"cannot resolve host {host[:100]}: {reason}") from None
         refusal = self.policy.refusal(host, port, addresses)
         if refusal:
             raise BlockedAddress(refusal)

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -105,7 +106,12 @@ def start_forkserver() -> None:
 
 
 class Workers:
-    """A pool of worker processes (or, with ``processes=-1``, threads, for quick tests)."""
+    """A pool of worker processes (or, with ``processes=-1``, threads, for quick tests).
+
+    A worker that dies (killed for memory on a huge page, or crashed in a C
+    library) breaks a process pool for good; the pool is then rebuilt and the job
+    tried once more, so one bad page cannot stop every later crawl.
+    """
 
     def __init__(
         self,
@@ -114,33 +120,45 @@ class Workers:
         entities: Mapping[str, Any] | None = None,
         hub_ids: Iterable[str] = (),
     ):
-        self.executor: Executor
-        initargs = (dict(entities or {}), sorted(set(hub_ids)))
-        if processes < 0:
-            self.executor = ThreadPoolExecutor(
+        self._initargs = (dict(entities or {}), sorted(set(hub_ids)))
+        self._threads = processes < 0
+        self.size = 0 if self._threads else (processes or os.cpu_count() or 1)
+        self.rebuilds = 0
+        self.executor: Executor = self._start()
+
+    def _start(self) -> Executor:
+        if self._threads:
+            return ThreadPoolExecutor(
                 max_workers=2,
                 thread_name_prefix="trendbot-cpu",
                 initializer=_init_worker,
-                initargs=initargs,
+                initargs=self._initargs,
             )
-            self.size = 0
-        else:
-            self.size = processes or os.cpu_count() or 1
-            context = multiprocessing.get_context("forkserver")
-            # "__main__" too: each worker would otherwise import the main script again
-            context.set_forkserver_preload(["__main__", *_PRELOAD])
-            self.executor = ProcessPoolExecutor(
-                max_workers=self.size,
-                mp_context=context,
-                initializer=_init_worker,
-                initargs=initargs,
-            )
-            # start every worker now, so they boot while the caller does other work
-            for _ in range(self.size):
-                self.executor.submit(_noop)
+        context = multiprocessing.get_context("forkserver")
+        # "__main__" too: each worker would otherwise import the main script again
+        context.set_forkserver_preload(["__main__", *_PRELOAD])
+        executor = ProcessPoolExecutor(
+            max_workers=self.size,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=self._initargs,
+        )
+        # start every worker now, so they boot while the caller does other work
+        for _ in range(self.size):
+            executor.submit(_noop)
+        return executor
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self.executor, function, *args)
+        loop = asyncio.get_running_loop()
+        executor = self.executor
+        try:
+            return await loop.run_in_executor(executor, function, *args)
+        except BrokenProcessPool:
+            if self.executor is executor:  # the first to notice rebuilds it
+                executor.shutdown(wait=False, cancel_futures=True)
+                self.executor = self._start()
+                self.rebuilds += 1
+            return await loop.run_in_executor(self.executor, function, *args)
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)

@@ -6,8 +6,9 @@ feedparser recognises a version or finds entries: ``bozo`` alone says nothing, a
 malformed feeds still yield entries and HTML pages parse with ``bozo=0``.
 
 Identity is what stops reposts when publishers rewrite dates: the guid when
-present and unique within the document, else the normalised link, else the
-title and date, hashed.
+present and unique within the document, else the normalised link, else the title and date,
+hashed. Items of one document with the same identity are kept once; the others
+are returned as ``repeated`` so that their fate is recorded too.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class FeedDoc:
     link: str | None
     items: tuple[FeedItem, ...]
     malformed: str | None  # feedparser's complaint about a feed it still read
+    repeated: tuple[FeedItem, ...] = ()  # items whose identity an earlier item already has
 
 
 def _struct_time(entry: Mapping[str, Any], *keys: str) -> datetime | None:
@@ -107,10 +109,12 @@ def parse_feed(data: bytes, *, url: str, headers: Mapping[str, str] | None = Non
     base = absolute_http_url(channel.get("link"), url) or url
     guid_counts = Counter(str(e.get("id")).strip() for e in entries if e.get("id"))
     items = []
+    repeated = []
     seen: set[str] = set()
     for entry in entries:
         item = _item(entry, base, guid_counts)
-        if item.identity in seen:  # the same item twice in one document
+        if item.identity in seen:  # the same identity twice in one document: kept once
+            repeated.append(item)
             continue
         seen.add(item.identity)
         items.append(item)
@@ -120,6 +124,7 @@ def parse_feed(data: bytes, *, url: str, headers: Mapping[str, str] | None = Non
         title=to_plain_text(channel.get("title"), max_length=MAX_TITLE),
         link=absolute_http_url(channel.get("link"), url),
         items=tuple(items),
+        repeated=tuple(repeated),
         malformed=str(problem).strip().splitlines()[0][:300] if problem else None,
     )
 

@@ -45,14 +45,14 @@ def _strip_once(text: str) -> str:
 def to_plain_text(value: str | None, *, max_length: int | None = None) -> str:
     """Inert plain text from any HTML-ish string; '' for nothing.
 
-    Layers of escaping are peeled until the text stops changing (at most four
-    times), then anything still shaped like a tag, an event handler or a script
+    Layers of escaping are peeled until the text stops changing (up to 48
+    layers), then anything still shaped like a tag, an event handler or a script
     URL scheme is defused, so stored text can be shown anywhere as it is.
     """
     if not value:
         return ""
     text = _CONTROL.sub("", value)
-    for _ in range(4):
+    for _ in range(24):  # each pass peels up to two layers; stop once nothing changes
         stripped = _strip_once(html.unescape(text) if "<" not in text else text)
         if stripped == text:
             break

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
@@ -134,6 +135,37 @@ def log(
     )
 
 
+def log_item_failure(
+    session: Session, *, feed_id: int, item: FeedItem, detail: str, at: datetime
+) -> None:
+    """An item that could not be stored: recorded, and not remembered, so it is retried."""
+    log(
+        session,
+        feed_id=feed_id,
+        decision=Decision.FETCH_ERROR,
+        detail=detail,
+        link=item.link,
+        identity=item.identity,
+        at=at,
+    )
+    session.commit()
+
+
+def note_repeats(session: Session, feed_id: int, items: Sequence[FeedItem], now: datetime) -> None:
+    """Items sharing another item's identity in the same document: kept once, said so."""
+    for item in items:
+        log(
+            session,
+            feed_id=feed_id,
+            decision=Decision.DUPLICATE_ID,
+            detail=f"same {item.identity_basis} as another item of this feed document; stored once",
+            link=item.link,
+            identity=item.identity,
+            at=now,
+        )
+    session.commit()
+
+
 def note_rewrites(
     session: Session, feed_id: int, items: Sequence[FeedItem], seen: dict[str, Entry], now: datetime
 ) -> int:
@@ -241,9 +273,48 @@ def store_item(
 ) -> tuple[bool, bool]:
     """Store one new entry with its article (or link it to the story it repeats).
 
-    Returns (new article stored, news post enqueued).
+    Returns (new article stored, news post enqueued). A unique-key conflict means
+    another crawl stored the same entry or story between our check and our insert:
+    the entry is then a duplicate, or the story is looked up again, once.
     """
-    canonical = normalise_link(page.canonical_url or item.link)
+    arguments = {
+        "settings": settings,
+        "feed": feed,
+        "feed_id": feed_id,
+        "item": item,
+        "decision": decision,
+        "detail": detail,
+        "page": page,
+        "now": now,
+    }
+    for attempt in (1, 2):
+        try:
+            return _store_item(session, **arguments)
+        except IntegrityError:
+            session.rollback()
+            already = session.exec(
+                select(Entry).where(Entry.feed_id == feed_id, Entry.identity_hash == item.identity)
+            ).first()
+            if already is not None:
+                return False, False  # a concurrent crawl of this feed stored it first
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _store_item(
+    session: Session,
+    *,
+    settings: Settings,
+    feed: FeedSettings,
+    feed_id: int,
+    item: FeedItem,
+    decision: Decision,
+    detail: str,
+    page: PageOutcome,
+    now: datetime,
+) -> tuple[bool, bool]:
+    canonical = normalise_link(_trusted_canonical(page.canonical_url, item.link))
     since = now - settings.crawl.dedupe_window
     existing, why = _same_story(
         session, canonical, page.text, page.fingerprint, since, settings.crawl.near_duplicate
@@ -258,20 +329,27 @@ def store_item(
         first_seen_at=now,
     )
     common = {"feed_id": feed_id, "link": item.link, "identity": item.identity, "at": now}
+    wants_post = decision in (Decision.NEW, Decision.BACKFILL)
     if existing is not None:
         entry.article_id = existing.id
         session.add(entry)
         session.flush()
+        # A story first stored without a post (a baseline, an old item) that another
+        # feed now carries as new is news after all: it is posted, once.
+        posted = wants_post and not _news_posted(session, existing.id)
+        outcome = "posted now: no feed had posted it yet" if posted else "not posted again"
         log(
             session,
             decision=Decision.DUPLICATE_STORY,
-            detail=f"{why}; stored as another source, not posted again",
+            detail=f"{why}; stored as another source, {outcome}",
             entry_id=entry.id,
             article_id=existing.id,
             **common,
         )
+        if posted:
+            _enqueue_news(session, settings, feed, existing, item, page, now)
         session.commit()
-        return False, False
+        return False, posted
     article = Article(
         canonical_url=canonical,
         identity_hash=item.identity,
@@ -313,44 +391,55 @@ def store_item(
         article_id=article.id,
         **common,
     )
-    posted = decision in (Decision.NEW, Decision.BACKFILL)
-    if posted:
-        route, channel_id = route_for(feed, settings.discord)
-        session.add(
-            OutboxMessage(
-                dedupe_key=f"news:{route}:{article.id}",
-                kind="news",
-                route=route,
-                channel_id=channel_id,
-                payload={
-                    "article_id": article.id,
-                    "feed": feed.name,
-                    "title": article.title,
-                    "link": item.link,
-                    "summary": (item.summary or page.text or "")[:500],
-                    "published": article.published_at.isoformat() if article.published_at else None,
-                },
-                created_at=now,
-                next_attempt_at=now,
-            )
+    if wants_post:
+        _enqueue_news(session, settings, feed, article, item, page, now)
+    session.commit()
+    return True, wants_post
+
+
+def _trusted_canonical(canonical: str | None, link: str | None) -> str | None:
+    """The page's canonical URL, unless it is a site's front page (a common misconfiguration
+    that would make every article of the site one story)."""
+    if canonical and urlsplit(canonical).path.strip("/"):
+        return canonical
+    return link
+
+
+def _news_posted(session: Session, article_id: int) -> bool:
+    query = select(OutboxMessage.id).where(
+        OutboxMessage.kind == "news", col(OutboxMessage.dedupe_key).like(f"news:%:{article_id}")
+    )
+    return session.exec(query).first() is not None
+
+
+def _enqueue_news(
+    session: Session,
+    settings: Settings,
+    feed: FeedSettings,
+    article: Article,
+    item: FeedItem,
+    page: PageOutcome,
+    now: datetime,
+) -> None:
+    route, channel_id = route_for(feed, settings.discord)
+    session.add(
+        OutboxMessage(
+            dedupe_key=f"news:{route}:{article.id}",
+            kind="news",
+            route=route,
+            channel_id=channel_id,
+            payload={
+                "article_id": article.id,
+                "feed": feed.name,
+                "title": article.title,
+                "link": item.link,
+                "summary": (item.summary or page.text or "")[:500],
+                "published": article.published_at.isoformat() if article.published_at else None,
+            },
+            created_at=now,
+            next_attempt_at=now,
         )
-    try:
-        session.commit()
-    except IntegrityError:
-        # another process stored the same canonical URL between our check and insert
-        session.rollback()
-        return store_item(
-            session,
-            settings=settings,
-            feed=feed,
-            feed_id=feed_id,
-            item=item,
-            decision=decision,
-            detail=detail,
-            page=page,
-            now=now,
-        )
-    return True, posted
+    )
 
 
 def _add_extraction(session: Session, article_id: int, found: Extraction, now: datetime) -> None:

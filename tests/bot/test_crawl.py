@@ -209,6 +209,8 @@ async def test_duplicate_and_missing_guids(web, harness):
     summary = (await h.crawl()).as_json()
     assert summary["entries_seen"] == 4
     assert sorted(e.title for e in h.all(Entry)) == ["Four", "One", "Three", "Two"]
+    [repeat] = h.decisions(Decision.DUPLICATE_ID)  # "Three again": same link, said so
+    assert "same link as another item" in repeat.detail
     # the shared guid is not trusted: the two items are told apart by their links
     web.add("/feed", Response(body=rss([*feed_items, Item("Five", link=web.url("/e"))])))
     summary = (await h.crawl(["Daily"])).as_json()
@@ -610,3 +612,82 @@ async def test_pages_in_flight_are_bounded(web, harness, workers):
     assert len(h.all(Entry)) == 30
     assert len(h.all(Article)) == 1  # thirty copies of one page are one story
     assert peak == 4  # the bound (4 per worker; the tests' thread pool counts as one) held
+
+
+async def test_one_failing_item_does_not_cost_the_feed_its_other_items(web, harness, workers):
+    from bot.workers import extract_page_job
+
+    serve_pages(web, "qwen-milestone", "funding-round", "glm-release")
+    web.add("/feed", Response(body=rss([])))
+    h = harness([{"name": "Daily", "url": web.url("/feed")}])
+    await h.crawl()  # baseline of an empty feed
+    web.add(
+        "/feed", Response(body=rss(items(web, "qwen-milestone", "funding-round", "glm-release")))
+    )
+    original = workers.run
+
+    async def failing(fn, *args):
+        if fn is extract_page_job and args[1].endswith("/funding-round"):
+            raise RuntimeError("worker crashed")
+        return await original(fn, *args)
+
+    workers.run = failing
+    report = (await h.crawl(["Daily"])).reports[0]
+    assert (report.status, report.articles_stored, report.failed_items) == ("ok", 2, 1)
+    [failure] = h.decisions(Decision.FETCH_ERROR)
+    assert "worker crashed" in failure.detail and "retried next poll" in failure.detail
+    workers.run = original
+    await h.crawl(["Daily"])  # the failed item was not remembered: it is stored now
+    assert len(h.all(Article)) == 3 and len(h.all(OutboxMessage)) == 3
+
+
+async def test_a_baseline_story_is_posted_when_another_feed_brings_it_as_new(web, harness):
+    canonical = "https://news.example/2026/11/qwen-700m"
+    page = Response(
+        body=article_page("qwen-milestone", canonical=canonical),
+        headers={"Content-Type": "text/html"},
+    )
+    web.add("/a/qwen", page)
+    web.add("/b/qwen", page)
+    web.add(
+        "/feed-a",
+        Response(
+            body=rss([Item("Qwen at 700M", link=web.url("/a/qwen"), guid="a1", published=NOW)])
+        ),
+    )
+    web.add("/feed-b", Response(body=rss([])))
+    h = harness(
+        [
+            {"name": "New outlet", "url": web.url("/feed-a")},
+            {"name": "Established", "url": web.url("/feed-b")},
+        ]
+    )
+    await h.crawl()  # the new outlet's first fetch stores the story as a baseline
+    assert h.all(OutboxMessage) == []
+    web.add(
+        "/feed-b",
+        Response(
+            body=rss([Item("Qwen hits 700M", link=web.url("/b/qwen"), guid="b1", published=NOW)])
+        ),
+    )
+    await h.crawl(["Established"])
+    [message] = h.all(OutboxMessage)
+    assert message.payload["feed"] == "Established"
+    [duplicate] = h.decisions(Decision.DUPLICATE_STORY)
+    assert "posted now" in duplicate.detail
+
+
+async def test_a_front_page_canonical_does_not_merge_a_site_s_articles(web, harness):
+    for slug in ("qwen-milestone", "glm-release"):
+        web.add(
+            f"/news/{slug}",
+            Response(
+                body=article_page(slug, canonical="https://news.example/"),
+                headers={"Content-Type": "text/html"},
+            ),
+        )
+    web.add("/feed", Response(body=rss(items(web, "qwen-milestone", "glm-release"))))
+    h = harness([{"name": "Daily", "url": web.url("/feed")}])
+    await h.crawl()
+    assert len(h.all(Article)) == 2
+    assert h.decisions(Decision.DUPLICATE_STORY) == []

@@ -221,7 +221,7 @@ async def test_private_addresses_are_refused_before_connecting(private_target, h
         result = await client.fetch(f"http://{host}:{private_target.port}/feed.xml")
         assert result.error == FetchError.BLOCKED
         assert "allow_private" in result.describe()
-        assert client.backend.connections == []
+        assert list(client.backend.connections) == []
     assert private_target.connections == 0
 
 
@@ -247,3 +247,15 @@ async def test_allow_private_lets_loopback_through(web):
     web.add("/feed", Response(body=FEED))
     async with Fetcher(http_settings(allow_private=True)) as client:
         assert (await client.fetch(web.url("/feed"))).status == 200
+
+
+async def test_hostile_retry_after_and_host_names_never_raise(web, fetcher):
+    web.add("/huge", Response(503, headers={"Retry-After": "100000000000000"}))
+    web.add("/odd", Response(429, headers={"Retry-After": "²"}))
+    huge = await fetcher.fetch(web.url("/huge"))
+    assert huge.error == FetchError.HTTP and huge.retry_after is not None
+    fetcher.host_wait.clear()
+    assert (await fetcher.fetch(web.url("/odd"))).retry_after is None
+    for url in ("http://.example.com/", "http://a..b/", f"http://{'x' * 70}.example/"):
+        result = await fetcher.fetch(url)
+        assert result.error in (FetchError.INVALID_URL, FetchError.CONNECT), url

@@ -44,3 +44,12 @@ def test_policy_exemptions_are_exact_origins():
 def test_one_bad_address_among_several_is_enough_to_refuse():
     mixed = [ipaddress.ip_address("1.1.1.1"), ipaddress.ip_address("10.0.0.1")]
     assert AddressPolicy().refusal("rebind.example", 80, mixed) is not None
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["2002:a9fe:a9fe::", "2002:7f00:1::", "fec0::1", "2001:0:4136:e378:8000:63bf:80ff:fffe"],
+)
+def test_ipv4_inside_ipv6_and_site_local_are_refused(address):
+    # 6to4 of 169.254.169.254 and 127.0.0.1, site-local, Teredo of 127.0.0.1
+    assert address_problem(ipaddress.ip_address(address)) is not None

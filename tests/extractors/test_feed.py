@@ -111,3 +111,17 @@ def test_a_malformed_feed_with_entries_is_accepted_and_its_problem_kept():
 def test_non_http_links_are_dropped():
     doc = parse_feed(rss([Item("A", link="javascript:alert(1)", guid="g")]), url=URL)
     assert doc.items[0].link is None
+
+
+def test_items_sharing_one_identity_are_kept_once_and_reported():
+    doc = parse_feed(
+        rss(
+            [
+                Item("Issue 12: Qwen passes 700M", link="https://x.example/newsletter"),
+                Item("Issue 13: Kimi K2 tops the charts", link="https://x.example/newsletter"),
+            ]
+        ),
+        url=URL,
+    )
+    assert [item.title for item in doc.items] == ["Issue 12: Qwen passes 700M"]
+    assert [item.title for item in doc.repeated] == ["Issue 13: Kimi K2 tops the charts"]

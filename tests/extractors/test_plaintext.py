@@ -46,3 +46,10 @@ def test_long_text_is_cut_with_an_ellipsis():
 
 def test_control_characters_are_removed():
     assert to_plain_text("a\x00b\x07c") == "abc"
+
+
+def test_many_layers_of_escaping_are_all_peeled():
+    text = "<script>alert(1)</script>Title"
+    for _ in range(12):
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert to_plain_text(text) == "Title"
