@@ -193,6 +193,9 @@ class Crawler:
             max_age=self.settings.crawl.max_item_age,
             now=now,
         )
+        limit = self.settings.crawl.max_items_per_poll
+        deferred = max(0, len(decisions) - limit)
+        decisions = decisions[:limit]  # a huge feed is taken in slices, one per poll
         report.entries_new = len(decisions)
         fresh = {d.item.identity for d in decisions}
         repeats = [item for item in doc.repeated if item.identity in fresh]
@@ -240,7 +243,7 @@ class Crawler:
             poll,
             result.status,
             result=result,
-            baseline_done=report.failed_items == 0,
+            baseline_done=report.failed_items == 0 and deferred == 0,
         )
         return report
 

@@ -308,7 +308,17 @@ class Fetcher:
             permanent_url=permanent,
         )
 
+    def _forget_idle_hosts(self) -> None:
+        """Drop per-host state nobody uses, so months of article hosts do not pile up."""
+        now = self._now()
+        self.host_wait = {h: t for h, t in self.host_wait.items() if t > now}
+        if len(self._per_host) > 2_000:
+            for host in [h for h, gate in self._per_host.items() if not gate.locked()]:
+                del self._per_host[host]
+
     async def _get_once(self, url: str, host: str, headers: dict[str, str]) -> FetchResult:
+        if len(self._per_host) > 2_000 or len(self.host_wait) > 2_000:
+            self._forget_idle_hosts()
         # the host's own limit first: a busy host must not hold global slots while it waits
         async with self._per_host[host], self._global:
             self.requests += 1

@@ -216,6 +216,12 @@ class CrawlSettings(Section):
     workers: int = Field(
         0, ge=0, le=64, description="processes for parsing and extraction; 0 = one per core"
     )
+    max_items_per_poll: int = Field(
+        500,
+        ge=1,
+        le=100_000,
+        description="new items handled per poll of one feed; the rest wait for the next poll",
+    )
     fast_extraction: bool = Field(
         False, description="true trades some article-text quality for about twice the speed"
     )

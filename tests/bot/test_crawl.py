@@ -691,3 +691,19 @@ async def test_a_front_page_canonical_does_not_merge_a_site_s_articles(web, harn
     await h.crawl()
     assert len(h.all(Article)) == 2
     assert h.decisions(Decision.DUPLICATE_STORY) == []
+
+
+async def test_a_huge_feed_is_taken_in_slices(web, harness):
+    slugs = [f"n{i}" for i in range(7)]
+    web.add("/feed", Response(body=rss(items(web, *slugs))))
+    h = harness(
+        [{"name": "Daily", "url": web.url("/feed"), "full_text": False}],
+        crawl={"max_items_per_poll": 3},
+    )
+    assert (await h.crawl()).as_json()["entries_new"] == 3
+    assert h.feed("Daily").baseline_at is None  # the first fetch is not over yet
+    await h.crawl(["Daily"])
+    await h.crawl(["Daily"])
+    assert len(h.all(Entry)) == 7
+    assert {d.decision for d in h.decisions()} == {Decision.BASELINE}  # nothing flooded out
+    assert h.feed("Daily").baseline_at is not None
