@@ -277,19 +277,10 @@ def store_item(
     another crawl stored the same entry or story between our check and our insert:
     the entry is then a duplicate, or the story is looked up again, once.
     """
-    arguments = {
-        "settings": settings,
-        "feed": feed,
-        "feed_id": feed_id,
-        "item": item,
-        "decision": decision,
-        "detail": detail,
-        "page": page,
-        "now": now,
-    }
+    job = _Job(settings, feed, feed_id, item, decision, detail, page, now)
     for attempt in (1, 2):
         try:
-            return _store_item(session, **arguments)
+            return _store_item(session, job)
         except IntegrityError:
             session.rollback()
             already = session.exec(
@@ -302,18 +293,21 @@ def store_item(
     raise AssertionError("unreachable")
 
 
-def _store_item(
-    session: Session,
-    *,
-    settings: Settings,
-    feed: FeedSettings,
-    feed_id: int,
-    item: FeedItem,
-    decision: Decision,
-    detail: str,
-    page: PageOutcome,
-    now: datetime,
-) -> tuple[bool, bool]:
+@dataclass(frozen=True)
+class _Job:
+    settings: Settings
+    feed: FeedSettings
+    feed_id: int
+    item: FeedItem
+    decision: Decision
+    detail: str
+    page: PageOutcome
+    now: datetime
+
+
+def _store_item(session: Session, job: _Job) -> tuple[bool, bool]:
+    settings, feed, feed_id, item = job.settings, job.feed, job.feed_id, job.item
+    decision, detail, page, now = job.decision, job.detail, job.page, job.now
     canonical = normalise_link(_trusted_canonical(page.canonical_url, item.link))
     since = now - settings.crawl.dedupe_window
     existing, why = _same_story(
