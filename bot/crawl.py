@@ -255,10 +255,10 @@ class Crawler:
     async def _page_now(self, feed: FeedSettings, item: FeedItem) -> PageOutcome:
         summary = item.summary or None
         if not feed.full_text:
-            return await self._fallback(summary, "summary", ())
+            return await self._fallback(summary, ())
         if not item.link:
             note = (Decision.EXTRACTION_FALLBACK, "no link to fetch; using the feed summary", None)
-            return await self._fallback(summary, "summary", (note,))
+            return await self._fallback(summary, (note,))
         fetched = await self.fetcher.fetch(item.link, accept=PAGE_ACCEPT)
         if not fetched.ok or fetched.status != 200:
             note = (
@@ -266,7 +266,7 @@ class Crawler:
                 f"article page: {fetched.describe()}; using the feed summary",
                 fetched.status,
             )
-            return await self._fallback(summary, "summary", (note,))
+            return await self._fallback(summary, (note,))
         content_type = fetched.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in HTML_TYPES:
             note = (
@@ -274,7 +274,7 @@ class Crawler:
                 f"article page is {content_type}, not HTML; using the feed summary",
                 fetched.status,
             )
-            return await self._fallback(summary, "summary", (note,))
+            return await self._fallback(summary, (note,))
         extracted: PageText = await self.workers.run(
             extract_page_job, fetched.body, fetched.final_url, self.settings.crawl.fast_extraction
         )
@@ -289,7 +289,6 @@ class Crawler:
             )
             return await self._fallback(
                 summary,
-                "summary",
                 (note,),
                 canonical=article.canonical_url if article else None,
             )
@@ -309,14 +308,14 @@ class Crawler:
     async def _fallback(
         self,
         summary: str | None,
-        source: str,
         notes: tuple[tuple[Decision, str, int | None], ...],
         canonical: str | None = None,
     ) -> PageOutcome:
+        """The feed's summary stands in for the article text (analysed the same way)."""
         analysed = await self.workers.run(summary_job, summary) if summary else None
         return PageOutcome(
             text=summary,
-            text_source=source if summary else "none",
+            text_source="summary" if summary else "none",
             canonical_url=canonical,
             fingerprint=analysed.fingerprint if analysed else None,
             extraction=analysed.extraction if analysed else None,

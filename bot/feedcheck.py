@@ -71,7 +71,7 @@ async def check_source(source: str, fetcher: Fetcher | None) -> FeedCheck:
         data = path.read_bytes()
     except OSError as exc:
         return FeedCheck(source, False, error=f"cannot read {source}: {exc.strerror or exc}")
-    return _check_bytes(source, data, path.resolve().as_uri(), {})
+    return await asyncio.to_thread(_check_bytes, source, data, path.resolve().as_uri(), {})
 
 
 async def check_sources(

@@ -35,6 +35,7 @@ _PRELOAD = [
     "extractors.pipeline",
 ]
 _pipeline: Language | None = None
+_pipeline_config: tuple[dict[str, Any], list[str]] = ({}, [])  # set by _init_worker
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,15 @@ def start_forkserver() -> None:
     """
     from multiprocessing import forkserver
 
-    multiprocessing.get_context("forkserver").set_forkserver_preload(["__main__", *_PRELOAD])
+    _forkserver_context()
     forkserver.ensure_running()
+
+
+def _forkserver_context() -> multiprocessing.context.ForkServerContext:
+    context = multiprocessing.get_context("forkserver")
+    # "__main__" too: each worker would otherwise import the main script again
+    context.set_forkserver_preload(["__main__", *_PRELOAD])
+    return context
 
 
 class Workers:
@@ -134,12 +142,9 @@ class Workers:
                 initializer=_init_worker,
                 initargs=self._initargs,
             )
-        context = multiprocessing.get_context("forkserver")
-        # "__main__" too: each worker would otherwise import the main script again
-        context.set_forkserver_preload(["__main__", *_PRELOAD])
         executor = ProcessPoolExecutor(
             max_workers=self.size,
-            mp_context=context,
+            mp_context=_forkserver_context(),
             initializer=_init_worker,
             initargs=self._initargs,
         )

@@ -246,7 +246,6 @@ _NUM = re.compile(
     rf"(?P<cur_after>\s+(?:dollars|euros|yuan|renminbi|rmb|usd|eur|cny)\b)?",
     re.IGNORECASE,
 )
-SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+(?=\s|$)|$)|[^\n]+", re.MULTILINE)
 
 
 def _sentences(text: str, bounds: list[tuple[int, int]] | None) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from extractors.claims import Claim, ClaimFinder
@@ -186,4 +186,4 @@ def extract_many(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> I
         yield _as_data(doc)
 
 
-__all__ = ["Claim", "Extraction", "Span", "build_pipeline", "extract", "extract_many"]
+__all__ = ["Claim", "Extraction", "build_pipeline", "extract", "extract_many"]

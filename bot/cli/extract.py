@@ -69,8 +69,14 @@ def extract(
     hub_ids: list[str] = []
     try:
         settings = load_settings(ctx.obj.get("config"))
-    except ConfigError:
-        settings = None  # no usable config: the built-in knowledge alone
+    except ConfigError as exc:
+        settings = None  # no usable config: the built-in knowledge alone, and say so
+        first = exc.problems[0]
+        more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+        err.print(
+            f"trendbot extract: config not used, built-in knowledge only: {first}{more}",
+            markup=False,
+        )
     if settings is not None:
         entities = settings.entities.model_dump()
         hub_ids = known_repo_ids(settings.database)

@@ -393,6 +393,12 @@ class DiscordSettings(Section):
     def route_names(self) -> set[str]:
         return {"digest", "alerts", "news", *self.routes}
 
+    def channel_for(self, route: str) -> int | None:
+        """The channel id of a named route (a fixed channel or one under routes), if set."""
+        if route in ("digest", "alerts", "news"):
+            return getattr(self.channels, route)
+        return self.routes.get(route)
+
 
 class ScheduleSettings(Section):
     digest: str = Field(

@@ -6,13 +6,13 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.store.db import DatabaseError, check_connection, create_db_engine, session_scope
+from bot.store.db import DatabaseError, check_connection, create_db_engine
 
 # The newest migration. tests/bot/store/test_migrate.py checks it against Alembic's
 # own view, so a new migration cannot be added without updating it.
 HEAD_REVISION = "0001"
 
-__all__ = ["DatabaseError", "open_database", "session_scope"]
+__all__ = ["HEAD_REVISION", "DatabaseError", "open_database"]
 
 
 def open_database(database: str) -> Engine:

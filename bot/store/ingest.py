@@ -254,9 +254,7 @@ def route_for(feed: FeedSettings, discord: DiscordSettings) -> tuple[str, int | 
     channel = feed.channel if feed.channel is not None else "news"
     if isinstance(channel, int):
         return f"channel:{channel}", channel
-    fixed = {"digest": discord.channels.digest, "alerts": discord.channels.alerts}
-    fixed["news"] = discord.channels.news
-    return channel, fixed.get(channel, discord.routes.get(channel))
+    return channel, discord.channel_for(channel)
 
 
 def store_item(
@@ -367,24 +365,10 @@ def _store_item(session: Session, job: _Job) -> tuple[bool, bool]:
     session.flush()
     if page.extraction is not None:
         _add_extraction(session, article.id, page.extraction, now)
+    common.update(entry_id=entry.id, article_id=article.id)
     for note, note_detail, status in page.notes:
-        log(
-            session,
-            decision=note,
-            detail=note_detail,
-            entry_id=entry.id,
-            article_id=article.id,
-            http_status=status,
-            **common,
-        )
-    log(
-        session,
-        decision=decision,
-        detail=detail,
-        entry_id=entry.id,
-        article_id=article.id,
-        **common,
-    )
+        log(session, decision=note, detail=note_detail, http_status=status, **common)
+    log(session, decision=decision, detail=detail, **common)
     if wants_post:
         _enqueue_news(session, settings, feed, article, item, page, now)
     session.commit()

@@ -60,6 +60,7 @@ async def test_text_and_html_files_as_json_lines(tmp_path):
     # the .html input went through trafilatura first: offsets are into the extracted text
     assert any(c["text"] == "128K tokens" for c in second["claims"])
     assert not (tmp_path / "data").exists()  # no database was created
+    assert "config not used, built-in knowledge only" in ran.err  # none.yaml does not exist
 
 
 async def test_stdin_and_a_missing_file(tmp_path):
