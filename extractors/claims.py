@@ -530,16 +530,15 @@ class ClaimFinder:
         def eligible(mention: Mention) -> bool:
             return not COMPARISON_BEFORE.search(text[max(0, mention.start - 30) : mention.start])
 
-        before = [m for m in local if m.end <= start and eligible(m)]
+        # nearest before, else first after; an entity of the preferred kind first
+        before = [m for m in local if m.end <= start and eligible(m)][::-1]
         after = [m for m in local if m.start >= end and eligible(m)]
-        for pool in (
-            [m for m in before if m.kind == preferred],
-            [m for m in after if m.kind == preferred][:1],
-            before,
-            after[:1],
-        ):
-            if pool:
-                return pool[-1] if pool is not after and pool[0].end <= start else pool[0]
+        for pool in (before, after):
+            found = next((m for m in pool if m.kind == preferred), None)
+            if found:
+                return found
+        if before or after:
+            return (before or after)[0]
         # "It", "The model", "The company": the figure is about the previous sentence's subject
         antecedent = next((m for m in previous if m.kind == preferred), None) or (
             previous[0] if previous else None
