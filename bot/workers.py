@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from extractors.article import ArticleText
+    from extractors.extraction import Extraction
     from extractors.feed import FeedDoc
-    from extractors.pipeline import Extraction
 
 T = TypeVar("T")
 _PRELOAD = [

@@ -15,9 +15,7 @@ import re
 import warnings
 from dataclasses import dataclass
 
-import trafilatura
 from lxml.html import HtmlElement
-from trafilatura.utils import load_html
 
 from extractors.links import absolute_http_url
 from extractors.plaintext import to_plain_text
@@ -102,6 +100,11 @@ def page_metadata(tree: HtmlElement) -> dict[str, str | None]:
 
 def extract_article(html: bytes | str, url: str, *, fast: bool = False) -> ArticleText | None:
     """Main text and metadata of a page, or None when nothing usable is found."""
+    # Imported here, not at the top: the crawler's main process unpickles ArticleText
+    # from its workers and should not pay for trafilatura (the workers preload it).
+    import trafilatura
+    from trafilatura.utils import load_html
+
     try:
         tree = load_html(html)
         if tree is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 import spacy
@@ -22,6 +22,7 @@ from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from extractors.claims import Claim, ClaimFinder
 from extractors.entities import EntityFinder, Mention
+from extractors.extraction import Extraction
 from extractors.knowledge import Knowledge, load_knowledge
 
 # One token for model-name-like words: letters and digits joined by - . _ (Qwen2.5-1.5B-Instruct)
@@ -29,16 +30,6 @@ MODEL_TOKEN = re.compile(
     r"^[A-Za-z][A-Za-z0-9]*(?:[-._][A-Za-z0-9]+)+$|^[A-Za-z]+\d+(?:\.\d+)*[A-Za-z]*$"
 )
 MAGNITUDE_SUFFIX = r"(?<=\d)(?:[KkMmBbTt]|bn|mn|tn)(?=$|[.,;:!?)\]])"
-
-
-@dataclass(frozen=True)
-class Extraction:
-    models: list[dict]
-    orgs: list[dict]
-    claims: list[dict]
-
-    def as_json(self) -> dict[str, list[dict]]:
-        return {"models": self.models, "orgs": self.orgs, "claims": self.claims}
 
 
 def _tokenizer_rules(nlp: Language) -> None:

@@ -12,7 +12,7 @@ import typer
 from bot.cli.app import app, err, out
 
 if TYPE_CHECKING:
-    from extractors.pipeline import Extraction
+    from extractors.extraction import Extraction
 
 
 def _read(source: str) -> tuple[str | None, str | None]:

@@ -38,7 +38,7 @@ from extractors.feed import FeedItem
 from extractors.fingerprint import CANDIDATE_BITS, containment, distance
 
 if TYPE_CHECKING:
-    from extractors.pipeline import Extraction
+    from extractors.extraction import Extraction
 from extractors.links import normalise_link
 
 
