@@ -8,6 +8,7 @@ dropped afterwards, and are skipped with the reason when the server is not there
 from __future__ import annotations
 
 import os
+import tempfile
 import textwrap
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -17,7 +18,17 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
+# The Hub client reads these once, at import: no telemetry, no user cache or token,
+# and no proxy for the loopback fake Hub.
+os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
+os.environ["HF_HOME"] = tempfile.mkdtemp(prefix="trendbot-hf-home-")
+os.environ["NO_PROXY"] = ",".join(
+    filter(None, [os.environ.get("NO_PROXY"), "127.0.0.1", "localhost"])
+)
+os.environ.pop("HF_HUB_OFFLINE", None)
+
 from bot.store.db import create_db_engine
+from tests.fakes.hub import FakeHub
 from tests.fakes.web import FakeWeb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +74,25 @@ async def web() -> AsyncIterator[FakeWeb]:
     server = await FakeWeb().start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+def fake_hub() -> Iterator[FakeHub]:
+    """A fake Hugging Face Hub on 127.0.0.1 for the real huggingface_hub client."""
+    with FakeHub() as hub:
+        yield hub
+
+
+@pytest.fixture
+def hub_sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The Hub client's retry sleeps, recorded instead of slept."""
+    import types
+
+    from huggingface_hub.utils import _http
+
+    slept: list[float] = []
+    monkeypatch.setattr(_http, "time", types.SimpleNamespace(sleep=slept.append))
+    return slept
 
 
 @pytest.fixture(scope="session")
