@@ -1,0 +1,192 @@
+"""The Hub job: list, store, alert, verify.
+
+The order is what makes it safe to kill at any line: the listing is stored before
+anything is derived from it, alerts go to the outbox (where their keys make them
+happen once) in the same transaction that records them, and verdicts are written
+last, for claims that have none yet. Only a complete run raises alerts or feeds
+verdicts; an incomplete one is kept for the record and says why it is incomplete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot.alerts import Alert, detect
+from bot.config.schema import Settings
+from bot.hub import Listing, list_tracked
+from bot.outbox import enqueue
+from bot.snapshots import Snapshot
+from bot.store import hub as store
+from bot.store.models import Article, Claim, Verdict
+from bot.verify import ClaimFacts, Verifier
+
+WEEK = timedelta(days=7)
+
+
+@dataclass
+class SnapshotReport:
+    authors: int
+    models: int
+    requests: int
+    complete: bool
+    run_id: int | None
+    errors: list[str] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+    verdicts: int = 0
+
+    def as_json(self) -> dict:
+        return {
+            "authors": self.authors,
+            "models": self.models,
+            "requests": self.requests,
+            "complete": self.complete,
+            "errors": self.errors,
+            "alerts": [{"kind": a.kind, "subject": a.subject, "text": a.text} for a in self.alerts],
+            "verdicts": self.verdicts,
+        }
+
+
+def history_window(settings: Settings) -> int:
+    """How many earlier complete snapshots the surge test looks at."""
+    return max(2 * settings.hub.surge.min_history, 24) + 1
+
+
+def take_snapshot(
+    settings: Settings, engine: Engine, listing: Listing | None = None
+) -> SnapshotReport:
+    """One snapshot now (synchronous: run it in a thread from async code)."""
+    listing = listing if listing is not None else list_tracked(settings)
+    with Session(engine) as session:
+        run = store.save_listing(session, listing)
+        report = SnapshotReport(
+            authors=len(listing.authors),
+            models=len(listing.models),
+            requests=listing.requests,
+            complete=listing.complete,
+            run_id=run.id,
+            errors=list(listing.errors),
+        )
+        if not listing.complete:
+            return report
+        current = store.load_snapshot(session, run)
+        report.alerts = raise_alerts(session, settings, current)
+        session.commit()
+    report.verdicts = verify_new_claims(settings, engine)
+    return report
+
+
+def raise_alerts(session: Session, settings: Settings, current: Snapshot) -> list[Alert]:
+    """Detect the snapshot's alerts and put the new ones in the outbox (caller commits)."""
+    hub = settings.hub
+    earlier = store.recent_complete(session, history_window(settings), before=current.taken_at)
+    history = store.load_snapshots(session, earlier)
+    week_run = store.complete_at_or_before(session, current.taken_at - WEEK)
+    if week_run is not None and all(s.run_id != week_run.id for s in history):
+        history = [store.load_snapshot(session, week_run), *history]
+    previous = history[-1] if history else None
+    cooldown = hub.surge.cooldown
+    last = store.last_alerted(session, since=current.taken_at - cooldown)
+    alerts = detect(previous, current, history, hub.effective_families(), hub, last)
+    raised = []
+    for alert in alerts:
+        added = enqueue(
+            session,
+            key=alert.key,
+            kind=alert.kind,
+            route="alerts",
+            payload={
+                "kind": alert.kind,
+                "subject": alert.subject,
+                "text": alert.text,
+                "data": alert.data,
+                "run_id": current.run_id,
+            },
+            at=current.taken_at,
+            discord=settings.discord,
+        )
+        if added:
+            raised.append(alert)
+    return raised
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence holding [start, end): the context a verdict reads periods from."""
+    left = max(text.rfind(mark, 0, start) for mark in (". ", "! ", "? ", "\n"))
+    right_candidates = [i for i in (text.find(m, end) for m in (". ", "! ", "? ", "\n")) if i >= 0]
+    right = min(right_candidates) if right_candidates else len(text)
+    return text[left + 1 : right + 1].strip()
+
+
+def claim_facts(claim: Claim, article: Article | None) -> ClaimFacts:
+    text = article.text if article is not None and article.text else ""
+    sentence = sentence_around(text, claim.start, claim.end) if text else claim.text
+    return ClaimFacts(
+        text=claim.text,
+        value=claim.value,
+        unit=claim.unit,
+        metric=claim.metric,
+        qualifier=claim.qualifier,
+        subject=claim.subject,
+        subject_hub_id=claim.subject_hub_id,
+        sentence=sentence,
+        published_at=(article.published_at or article.fetched_at) if article else None,
+    )
+
+
+def verifier(settings: Settings, session: Session, now: datetime | None = None) -> Verifier:
+    return Verifier(
+        settings.hub.effective_families(),
+        store.SnapshotLookup(session),
+        near=2 * settings.hub.snapshot_interval,
+        now=now or datetime.now(UTC),
+    )
+
+
+def verify_claims(
+    settings: Settings, session: Session, claims: Sequence[tuple[Claim, Article | None]]
+) -> list[Verdict]:
+    """Fresh verdicts for these claims, replacing older ones (caller commits)."""
+    check = verifier(settings, session)
+    ids = [claim.id for claim, _article in claims]
+    if ids:
+        for old in session.exec(select(Verdict).where(col(Verdict.claim_id).in_(ids))).all():
+            session.delete(old)
+    verdicts = []
+    for claim, article in claims:
+        draft = check.verify(claim_facts(claim, article))
+        verdict = Verdict(
+            claim_id=claim.id,
+            status=draft.status,
+            hub_value=draft.hub_value,
+            scope=draft.scope,
+            as_of=draft.as_of,
+            reason=draft.reason[:1000],
+        )
+        session.add(verdict)
+        verdicts.append(verdict)
+    return verdicts
+
+
+def verify_new_claims(settings: Settings, engine: Engine, batch: int = 500) -> int:
+    """Verdicts for every claim that has none yet; returns how many were written."""
+    written = 0
+    with Session(engine) as session:
+        while True:
+            judged = select(Verdict.claim_id)
+            rows = session.exec(
+                select(Claim, Article)
+                .join(Article, col(Article.id) == col(Claim.article_id), isouter=True)
+                .where(col(Claim.id).not_in(judged))
+                .order_by(col(Claim.id))
+                .limit(batch)
+            ).all()
+            if not rows:
+                return written
+            verify_claims(settings, session, list(rows))
+            session.commit()
+            written += len(rows)

@@ -1,0 +1,456 @@
+"""Verdicts on the claims found in the news, against trendbot's own Hub snapshots.
+
+A pure function of a claim and a way to look snapshots up. Every verdict says
+what it compared (the Hub figure, its scope and its time) and why, because press
+figures often count something else: all channels rather than the Hub, derivatives
+included, or another period.
+
+The reasoning is interval logic. All-time downloads only grow, so the Hub value
+at the article's date lies between the snapshot just before it and the one just
+after it (exactly known when a snapshot is close to the date). The claim, with
+its qualifier, also describes an interval ("more than 700M" is [700M, inf)). If
+the Hub's interval lies inside the claim's, the claim is supported; if they do
+not meet, it is contradicted; otherwise the data cannot tell, and the verdict
+says which snapshot is missing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.config.schema import FamilySettings
+from bot.snapshots import Snapshot, family_figures, model_scope, words
+from bot.store.models import VerdictStatus
+
+HUB_NOTE = "Hub downloads only (requests for a model's files on Hugging Face)"
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+# Snapshots just before and just after a moment; either may be missing.
+Lookup = Callable[[datetime], tuple[Snapshot | None, Snapshot | None]]
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """What the verifier needs of a claim: its figure, subject and sentence."""
+
+    text: str
+    value: Any
+    unit: str
+    metric: str
+    qualifier: str | None
+    subject: str | None
+    subject_hub_id: str | None
+    sentence: str = ""
+    published_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class VerdictDraft:
+    status: VerdictStatus
+    reason: str
+    hub_value: float | None = None
+    scope: str | None = None
+    as_of: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Subject:
+    name: str
+    family: FamilySettings | None  # None for a single repo
+    repo_id: str | None
+
+
+def _not_checkable(metric: str) -> VerdictDraft:
+    label = metric.replace("_", " ")
+    return VerdictDraft(
+        VerdictStatus.NOT_CHECKABLE, f"not checkable against the Hub: it does not report {label}"
+    )
+
+
+def _unverifiable(reason: str, **extra: Any) -> VerdictDraft:
+    return VerdictDraft(VerdictStatus.UNVERIFIABLE, reason, **extra)
+
+
+def claim_range(value: Any, qualifier: str | None, tolerance: float) -> tuple[float, float]:
+    """The values a claim allows: 'more than N' is [N, inf), 'about N' is N +/- tolerance.
+
+    A bare figure ("700 million downloads") is read as rounded, like 'about'; 'nearly'
+    and 'almost' are 'about' too, as the extractor groups them.
+    """
+    if isinstance(value, list | tuple):
+        low, high = float(value[0]), float(value[1])
+        return min(low, high), max(low, high)
+    number = float(value)
+    if qualifier == "more_than":
+        return number, math.inf
+    if qualifier in ("less_than", "up_to"):
+        return 0.0, number
+    return number * (1 - tolerance), number * (1 + tolerance)
+
+
+def judge(hub_low: float, hub_high: float, claim_low: float, claim_high: float) -> VerdictStatus:
+    """Supported when the Hub's interval lies within the claim's, contradicted when apart."""
+    if claim_low <= hub_low and hub_high <= claim_high:
+        return VerdictStatus.SUPPORTED
+    if hub_high < claim_low or hub_low > claim_high:
+        return VerdictStatus.CONTRADICTED
+    return VerdictStatus.UNVERIFIABLE
+
+
+def resolve_subject(hub_id: str | None, families: Mapping[str, FamilySettings]) -> Subject | None:
+    """A family for an author namespace, a repo for an owner/name id, None if untracked."""
+    if not hub_id:
+        return None
+    if "/" in hub_id:
+        owner = hub_id.split("/", 1)[0]
+        for family in families.values():
+            if owner in family.authors or hub_id in family.repos:
+                return Subject(hub_id, None, hub_id)
+        return None
+    for name, family in families.items():
+        if hub_id in family.authors:
+            return Subject(name, family, None)
+    return None
+
+
+def period_of(sentence: str, published: datetime) -> tuple[str, datetime, datetime] | None:
+    """A named calendar month in the sentence ("in October"): its label and bounds.
+
+    The year is the article's, or the one before when that month is still to come.
+    """
+    match = re.search(
+        r"\b(?:in|during|for|throughout|of)\s+(?P<month>"
+        + "|".join(MONTHS)
+        + r")(?:\s+(?P<year>20\d\d))?\b",
+        sentence,
+        re.IGNORECASE,
+    )
+    if not match:
+        return None
+    month = MONTHS[match.group("month").lower()]
+    year = int(match.group("year") or published.year)
+    if not match.group("year") and month > published.month:
+        year -= 1
+    start = datetime(year, month, 1, tzinfo=UTC)
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
+    return f"{calendar.month_name[month]} {year}", start, end
+
+
+def _window(sentence: str) -> timedelta | None:
+    """A rolling period named in the sentence: 30 days, a week, a day."""
+    lowered = sentence.lower()
+    if re.search(r"monthly|per month|a month|30 days|past month|last month|this month", lowered):
+        return timedelta(days=30)
+    if re.search(r"weekly|per week|a week|this week|last week|past week|7 days", lowered):
+        return timedelta(days=7)
+    if re.search(r"daily|per day|a day|24 hours", lowered):
+        return timedelta(days=1)
+    return None
+
+
+class Verifier:
+    """Checks claims against snapshots; ``near`` is how close a snapshot must be to count
+    as the figure *at* a moment (two snapshot intervals is a good value)."""
+
+    def __init__(
+        self,
+        families: Mapping[str, FamilySettings],
+        lookup: Lookup,
+        *,
+        near: timedelta,
+        tolerance: float = 0.05,
+        now: datetime,
+    ) -> None:
+        self.families = families
+        self.lookup = lookup
+        self.near = near
+        self.tolerance = tolerance
+        self.now = now
+
+    # -- figures ----------------------------------------------------------------------
+
+    def _value(self, snapshot: Snapshot, subject: Subject, field: str) -> tuple[float, str] | None:
+        if subject.family is not None:
+            figures = family_figures(snapshot, subject.name, subject.family)
+            if figures.repos == 0:
+                return None
+            return float(getattr(figures, field)), figures.scope
+        model = snapshot.models.get(subject.repo_id or "")
+        if model is None:
+            return None
+        value = getattr(model, field)
+        return (float(value) if value is not None else None), model_scope(model.repo_id)
+
+    def _at(
+        self, moment: datetime, subject: Subject, field: str
+    ) -> tuple[float, float, str, datetime, str] | None:
+        """The Hub value at a moment as (low, high, scope, as_of, note), for growing counts."""
+        before, after = self.lookup(moment)
+        candidates = [s for s in (before, after) if s is not None]
+        if not candidates:
+            return None
+        nearest = min(candidates, key=lambda s: abs(s.taken_at - moment))
+        if abs(nearest.taken_at - moment) <= self.near:
+            found = self._value(nearest, subject, field)
+            if found is None or found[0] is None:
+                return None
+            return found[0], found[0], found[1], nearest.taken_at, ""
+        if field not in ("all_time",):
+            return None  # only all-time counts are monotonic enough to bound
+        low_found = self._value(before, subject, field) if before else None
+        high_found = self._value(after, subject, field) if after else None
+        low = low_found[0] if low_found and low_found[0] is not None else 0.0
+        high = high_found[0] if high_found and high_found[0] is not None else math.inf
+        scope = (low_found or high_found or (None, None))[1]
+        if scope is None:
+            return None
+        as_of = (after or before).taken_at
+        note = "no snapshot near that date; bounded by the snapshots around it"
+        return low, high, scope, as_of, note
+
+    # -- verdicts ---------------------------------------------------------------------
+
+    def verify(self, claim: ClaimFacts) -> VerdictDraft:
+        kind = self._kind(claim)
+        if kind is None:
+            return _not_checkable(claim.metric)
+        if claim.qualifier == "negated":
+            return _unverifiable("the claim is negated; only positive figures are checked")
+        subject = resolve_subject(claim.subject_hub_id, self.families)
+        if subject is None:
+            who = claim.subject or "no subject"
+            return _unverifiable(
+                f"its subject ({who}) is not a tracked Hub author or repo; "
+                "add the author to hub.authors to check such claims"
+            )
+        moment = claim.published_at or self.now
+        if kind == "total":
+            return self._total(claim, subject, moment, "all_time", "all-time downloads")
+        if kind == "likes":
+            return self._total(claim, subject, moment, "likes", "likes")
+        if kind == "period":
+            return self._period(claim, subject, moment)
+        if kind == "share":
+            return self._share(claim, subject, moment)
+        return self._rank(claim, subject, moment)
+
+    def _kind(self, claim: ClaimFacts) -> str | None:
+        if claim.metric == "downloads_total":
+            return "total"
+        if claim.metric == "downloads_period":
+            return "period"
+        if claim.metric == "download_share":
+            return "share"
+        if claim.metric == "rank":
+            hub_words = r"download|liked|likes|trending|hugging ?face|\bhub\b"
+            return "rank" if re.search(hub_words, claim.sentence, re.IGNORECASE) else None
+        if claim.metric == "count" and re.search(r"\blikes\b", claim.text, re.IGNORECASE):
+            return "likes"
+        return None
+
+    def _compare(
+        self,
+        claim: ClaimFacts,
+        low: float,
+        high: float,
+        scope: str,
+        as_of: datetime,
+        what: str,
+        note: str = "",
+    ) -> VerdictDraft:
+        claim_low, claim_high = claim_range(claim.value, claim.qualifier, self.tolerance)
+        status = judge(low, high, claim_low, claim_high)
+        shown = words(low) if low == high else f"between {words(low)} and {_bound(high)}"
+        claimed = _claimed(claim_low, claim_high)
+        reason = (
+            f"Hub {what}: {shown} ({scope}, {as_of:%Y-%m-%d %H:%M} UTC); the claim needs {claimed}"
+        )
+        if note:
+            reason += f"; {note}"
+        if what.endswith("downloads") or "downloads" in what:
+            reason += f"; {HUB_NOTE}"
+        value = low if low == high else None
+        return VerdictDraft(status, reason, value, scope, as_of)
+
+    def _total(
+        self, claim: ClaimFacts, subject: Subject, moment: datetime, field: str, what: str
+    ) -> VerdictDraft:
+        found = self._at(moment, subject, field)
+        if found is None:
+            return _unverifiable(f"no complete snapshot of {subject.name} near {moment:%Y-%m-%d}")
+        low, high, scope, as_of, note = found
+        return self._compare(claim, low, high, scope, as_of, what, note)
+
+    def _period(self, claim: ClaimFacts, subject: Subject, moment: datetime) -> VerdictDraft:
+        month = period_of(claim.sentence, moment)
+        if month is not None:
+            label, start, end = month
+            gained = self._gain(subject, start, end)
+            if gained is None:
+                return _unverifiable(
+                    f"trendbot's snapshots do not cover {label} for {subject.name}"
+                )
+            value, scope, as_of = gained
+            return self._compare(claim, value, value, scope, as_of, f"downloads in {label}")
+        window = _window(claim.sentence) or timedelta(days=30)
+        if window == timedelta(days=30):
+            found = self._at(moment, subject, "d30")
+            if found is None:
+                return _unverifiable(
+                    f"no complete snapshot of {subject.name} near {moment:%Y-%m-%d}"
+                )
+            low, high, scope, as_of, note = found
+            return self._compare(claim, low, high, scope, as_of, "30-day downloads", note)
+        gained = self._gain(subject, moment - window, moment)
+        if gained is None:
+            days = window.days
+            return _unverifiable(
+                f"trendbot's snapshots do not cover the {days} day(s) before {moment:%Y-%m-%d}"
+            )
+        value, scope, as_of = gained
+        return self._compare(
+            claim, value, value, scope, as_of, f"downloads over {window.days} day(s)"
+        )
+
+    def _gain(
+        self, subject: Subject, start: datetime, end: datetime
+    ) -> tuple[float, str, datetime] | None:
+        """All-time downloads gained between two moments, when snapshots are near both."""
+        first = self._at(start, subject, "all_time")
+        last = self._at(end, subject, "all_time")
+        if first is None or last is None or first[0] != first[1] or last[0] != last[1]:
+            return None
+        return max(0.0, last[0] - first[0]), last[2], last[3]
+
+    def _share(self, claim: ClaimFacts, subject: Subject, moment: datetime) -> VerdictDraft:
+        before, after = self.lookup(moment)
+        snapshot = min(
+            (s for s in (before, after) if s is not None),
+            key=lambda s: abs(s.taken_at - moment),
+            default=None,
+        )
+        if snapshot is None or subject.family is None:
+            return _unverifiable(
+                "the Hub serves no total over all authors, so a share of all downloads "
+                "cannot be computed"
+            )
+        total = sum(m.d30 for m in snapshot.models.values())
+        mine = family_figures(snapshot, subject.name, subject.family)
+        share = 100.0 * mine.d30 / total if total else 0.0
+        return _unverifiable(
+            f"the Hub serves no total over all authors; among the {len(snapshot.authors)} "
+            f"tracked authors {subject.name} has {share:.1f}% of 30-day downloads "
+            f"({snapshot.taken_at:%Y-%m-%d}), which is a different population",
+            hub_value=round(share, 2),
+            scope=f"Hugging Face, {len(snapshot.authors)} tracked authors",
+            as_of=snapshot.taken_at,
+        )
+
+    def _rank(self, claim: ClaimFacts, subject: Subject, moment: datetime) -> VerdictDraft:
+        lowered = claim.sentence.lower()
+        field = "likes" if re.search(r"\bliked|\blikes", lowered) else "d30"
+        if "trending" in lowered:
+            field = "trending"
+        month = period_of(claim.sentence, moment)
+        if month is not None and field == "d30":
+            label, start, end = month
+            scores = self._period_scores(subject, start, end)
+            if scores is None:
+                return _unverifiable(f"trendbot's snapshots do not cover {label}")
+            what = f"downloads in {label}"
+            as_of = end
+        else:
+            before, after = self.lookup(moment)
+            snapshot = min(
+                (s for s in (before, after) if s is not None),
+                key=lambda s: abs(s.taken_at - moment),
+                default=None,
+            )
+            if snapshot is None or abs(snapshot.taken_at - moment) > self.near:
+                return _unverifiable(f"no complete snapshot near {moment:%Y-%m-%d}")
+            scores = self._scores(snapshot, subject, field)
+            what = {"d30": "30-day downloads", "likes": "likes", "trending": "trending score"}[
+                field
+            ]
+            as_of = snapshot.taken_at
+        if subject.name not in scores:
+            return _unverifiable(f"{subject.name} is not in the snapshot")
+        ordered = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        position = next(i for i, (name, _v) in enumerate(ordered, start=1) if name == subject.name)
+        peers = "tracked models" if subject.family is None else "tracked families"
+        scope = f"Hugging Face, {len(ordered)} {peers}"
+        claimed = int(claim.value) if isinstance(claim.value, int | float) else 1
+        leader = ordered[0][0]
+        if position > claimed:
+            status = VerdictStatus.CONTRADICTED
+            why = (
+                f"by {what} {subject.name} is #{position} among {len(ordered)} {peers} "
+                f"({leader} leads); a wider field could only rank it lower"
+            )
+        elif position == claimed:
+            status = VerdictStatus.SUPPORTED
+            why = (
+                f"by {what} {subject.name} is #{position} among {len(ordered)} {peers}; "
+                "untracked authors were not compared"
+            )
+        else:
+            status = VerdictStatus.UNVERIFIABLE
+            why = (
+                f"by {what} {subject.name} is #{position} among {peers}, "
+                f"above the claimed #{claimed}"
+            )
+        return VerdictDraft(status, why, float(position), scope, as_of)
+
+    def _scores(self, snapshot: Snapshot, subject: Subject, field: str) -> dict[str, float]:
+        if subject.family is not None:
+            return {
+                name: float(getattr(family_figures(snapshot, name, family), field))
+                for name, family in self.families.items()
+            }
+        return {m.repo_id: float(getattr(m, field) or 0) for m in snapshot.models.values()}
+
+    def _period_scores(
+        self, subject: Subject, start: datetime, end: datetime
+    ) -> dict[str, float] | None:
+        first = self._exact(start)
+        last = self._exact(end)
+        if first is None or last is None:
+            return None
+        if subject.family is not None:
+            return {
+                name: float(
+                    family_figures(last, name, family).all_time
+                    - family_figures(first, name, family).all_time
+                )
+                for name, family in self.families.items()
+            }
+        return {
+            repo_id: float((model.all_time or 0) - (first.models[repo_id].all_time or 0))
+            for repo_id, model in last.models.items()
+            if repo_id in first.models
+        }
+
+    def _exact(self, moment: datetime) -> Snapshot | None:
+        before, after = self.lookup(moment)
+        candidates = [s for s in (before, after) if s is not None]
+        if not candidates:
+            return None
+        nearest = min(candidates, key=lambda s: abs(s.taken_at - moment))
+        return nearest if abs(nearest.taken_at - moment) <= self.near else None
+
+
+def _bound(value: float) -> str:
+    return "no upper bound" if math.isinf(value) else words(value)
+
+
+def _claimed(low: float, high: float) -> str:
+    if math.isinf(high):
+        return f"at least {words(low)}"
+    if low == 0:
+        return f"at most {words(high)}"
+    return f"{words(low)} to {words(high)}"

@@ -1,0 +1,261 @@
+"""The Hub job end to end: fake Hub -> listing -> database -> alerts in the outbox."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from bot.config.load import parse_settings
+from bot.hub import Listing, ModelStats
+from bot.snapshot_job import take_snapshot
+from bot.store.models import HubModel, HubSnapshot, HubSnapshotRun, OutboxMessage
+from tests.fakes.hub import FakeHub, HubRepo
+
+T0 = datetime(2026, 1, 5, 12, tzinfo=UTC)
+CONFIG = """
+hub:
+  endpoint: {endpoint}
+  token_env: TRENDBOT_TEST_NO_SUCH_TOKEN
+  authors: [Qwen, meta-llama, deepseek-ai]
+  families:
+    Qwen: {{authors: [Qwen]}}
+    Llama: {{authors: [meta-llama]}}
+  milestones: [100000000, 250000000, 500000000, 700000000, 1000000000]
+  model_milestones: [10000000]
+  top_n: 3
+  surge: {{sigma: 3.0, min_history: 8, cooldown: 24h}}
+discord:
+  channels: {{alerts: 222}}
+"""
+
+
+def settings(endpoint: str = "http://127.0.0.1:9"):
+    return parse_settings(CONFIG.format(endpoint=endpoint))
+
+
+def listing(at: datetime, figures: dict[str, int], d30: dict[str, int] | None = None) -> Listing:
+    """A complete listing at a chosen time: repo id -> all-time downloads."""
+    d30 = d30 or {}
+    return Listing(
+        authors=["Qwen", "meta-llama", "deepseek-ai"],
+        started_at=at,
+        finished_at=at,
+        models=[
+            ModelStats(
+                repo_id=repo,
+                author=repo.split("/")[0],
+                downloads_30d=d30.get(repo, 0),
+                downloads_all_time=value,
+                likes=0,
+                trending_score=0,
+                created_at=datetime(2024, 1, 1, tzinfo=UTC),
+            )
+            for repo, value in figures.items()
+        ],
+        requests=3,
+    )
+
+
+def outbox(engine) -> list[OutboxMessage]:
+    with Session(engine) as session:
+        return list(session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all())
+
+
+def test_snapshot_through_the_fake_hub_stores_runs_rows_and_latest(engine, hub_sleeps):
+    with FakeHub(page_size=2) as hub:
+        hub.add(
+            HubRepo("Qwen/a", downloads=10, downloads_all_time=600_000_000),
+            HubRepo("Qwen/b", downloads=5, downloads_all_time=50_000_000),
+            HubRepo("Qwen/c", downloads=1, downloads_all_time=40_000_000),
+            HubRepo("meta-llama/x", downloads=9, downloads_all_time=800_000_000),
+        )
+        first = take_snapshot(settings(hub.endpoint), engine)
+        assert first.complete and first.models == 4 and first.alerts == []
+        # Qwen/a x2 pages, meta-llama 1 page, deepseek-ai (empty) 1 page
+        assert first.requests == hub.request_count == 4
+        hub.set_downloads("Qwen/a", all_time=660_000_000)
+        hub.remove("Qwen/c")
+        second = take_snapshot(settings(hub.endpoint), engine)
+    assert [(a.kind, a.subject) for a in second.alerts] == [("milestone", "Qwen")]
+    # 690M across 3 repos, then 710M across 2: Qwen/c vanished but the sum still crossed
+    assert second.alerts[0].text == (
+        "Qwen passed 700 million all-time downloads on Hugging Face "
+        "(now 710 million across 2 repos)."
+    )
+    with Session(engine) as session:
+        runs = session.exec(select(HubSnapshotRun)).all()
+        assert [r.complete for r in runs] == [True, True]
+        assert len(session.exec(select(HubSnapshot)).all()) == 4 + 3
+        gone = session.get(HubModel, "Qwen/c")
+        assert gone is not None and gone.gone_at is not None
+        assert session.get(HubModel, "Qwen/a").downloads_all_time == 660_000_000
+
+
+def test_a_milestone_crossed_between_snapshots_alerts_exactly_once(engine):
+    config = settings()
+    take_snapshot(config, engine, listing(T0, {"Qwen/a": 690_000_000}))
+    report = take_snapshot(
+        config, engine, listing(T0 + timedelta(hours=1), {"Qwen/a": 702_400_000})
+    )
+    assert [(a.kind, a.subject) for a in report.alerts] == [("milestone", "Qwen")]
+    assert report.alerts[0].text == (
+        "Qwen passed 700 million all-time downloads on Hugging Face "
+        "(now 702.4 million across 1 repos)."
+    )
+    # a restart re-running the same snapshot, and a third snapshot, announce nothing more
+    again = take_snapshot(config, engine, listing(T0 + timedelta(hours=1), {"Qwen/a": 702_400_000}))
+    third = take_snapshot(config, engine, listing(T0 + timedelta(hours=2), {"Qwen/a": 703_000_000}))
+    assert again.alerts == [] and third.alerts == []
+    messages = [m for m in outbox(engine) if m.kind == "milestone"]
+    assert [m.dedupe_key for m in messages] == ["milestone:Qwen:700000000"]
+    assert messages[0].route == "alerts" and messages[0].channel_id == 222
+
+
+def test_thresholds_already_passed_at_the_first_snapshot_are_the_baseline(engine):
+    config = settings()
+    first = take_snapshot(config, engine, listing(T0, {"Qwen/a": 720_000_000, "meta-llama/x": 5}))
+    second = take_snapshot(
+        config, engine, listing(T0 + timedelta(hours=1), {"Qwen/a": 721_000_000, "meta-llama/x": 6})
+    )
+    assert first.alerts == [] and second.alerts == []
+    assert outbox(engine) == []
+
+
+def test_an_author_added_later_starts_from_its_own_baseline(engine):
+    config = settings()
+    early = listing(T0, {"Qwen/a": 1})
+    early.authors = ["Qwen"]
+    take_snapshot(config, engine, early)
+    report = take_snapshot(
+        config, engine, listing(T0 + timedelta(hours=1), {"Qwen/a": 2, "meta-llama/x": 900_000_000})
+    )
+    assert report.alerts == []  # Llama's 900M was behind it when first seen
+
+
+def test_the_week_gain_is_reported_when_history_reaches_back_a_week(engine):
+    config = settings()
+    take_snapshot(config, engine, listing(T0, {"Qwen/a": 680_000_000}))
+    take_snapshot(config, engine, listing(T0 + timedelta(days=7), {"Qwen/a": 695_000_000}))
+    report = take_snapshot(
+        config, engine, listing(T0 + timedelta(days=7, hours=1), {"Qwen/a": 702_000_000})
+    )
+    assert report.alerts[0].text.endswith(
+        "(now 702 million across 1 repos, +22 million this week)."
+    )
+
+
+def test_overtake_in_all_time_downloads(engine):
+    config = settings()
+    take_snapshot(config, engine, listing(T0, {"Qwen/a": 90, "meta-llama/x": 100}))
+    report = take_snapshot(
+        config, engine, listing(T0 + timedelta(hours=1), {"Qwen/a": 120, "meta-llama/x": 101})
+    )
+    overtakes = [a for a in report.alerts if a.kind == "overtake"]
+    assert [(a.subject, a.data["other"], a.data["metric"]) for a in overtakes] == [
+        ("Qwen", "Llama", "all_time")
+    ]
+    assert (
+        overtakes[0].text == "Qwen passed Llama in all-time downloads on Hugging Face (120 vs 101)."
+    )
+
+
+def test_overtake_in_30_day_downloads_is_not_repeated_within_the_cooldown(engine):
+    config = settings()
+    flat = {"Qwen/a": 1, "meta-llama/x": 1}
+    take_snapshot(config, engine, listing(T0, flat, {"Qwen/a": 10, "meta-llama/x": 20}))
+    swaps = [
+        take_snapshot(
+            config,
+            engine,
+            listing(
+                T0 + timedelta(hours=h),
+                flat,
+                {"Qwen/a": 30, "meta-llama/x": 20} if h % 2 else {"Qwen/a": 10, "meta-llama/x": 20},
+            ),
+        )
+        for h in range(1, 6)
+    ]
+    raised = [a.subject for s in swaps for a in s.alerts if a.kind == "overtake"]
+    assert raised == ["Qwen"]  # hours 3 and 5 swap again, inside the 24 h cooldown
+
+
+def test_surge_alerts_once_then_waits_for_the_cooldown(engine):
+    config = settings()
+    total = 1_000_000
+    hour = 0
+    surges = []
+    for gain in [1000, 1100, 900, 1000, 1050, 950, 1000, 1020, 980, 1000, 60_000, 70_000]:
+        total += gain
+        report = take_snapshot(
+            config, engine, listing(T0 + timedelta(hours=hour), {"Qwen/a": total})
+        )
+        surges.append([a.subject for a in report.alerts if a.kind == "surge"])
+        hour += 1
+    # the first 10 snapshots are history (and not a surge); the jump at the 11th is one,
+    # for the family and for its model; the 12th is inside the cooldown
+    assert surges[:10] == [[]] * 10
+    assert sorted(surges[10]) == ["Qwen", "Qwen/a"]
+    assert surges[11] == []
+    # after the cooldown the same subjects may surge again
+    for _ in range(24):
+        total += 1000
+        take_snapshot(config, engine, listing(T0 + timedelta(hours=hour), {"Qwen/a": total}))
+        hour += 1
+    total += 200_000
+    late = take_snapshot(config, engine, listing(T0 + timedelta(hours=hour), {"Qwen/a": total}))
+    assert sorted(a.subject for a in late.alerts if a.kind == "surge") == ["Qwen", "Qwen/a"]
+
+
+def test_a_new_model_entering_its_authors_top_n(engine):
+    config = settings()
+    base = {"Qwen/a": 5, "Qwen/b": 5, "Qwen/c": 5, "Qwen/d": 5}
+    take_snapshot(config, engine, listing(T0, base, {"Qwen/a": 40, "Qwen/b": 30, "Qwen/c": 20}))
+    later = listing(
+        T0 + timedelta(hours=1),
+        {**base, "Qwen/new": 1},
+        {"Qwen/a": 40, "Qwen/b": 30, "Qwen/c": 20, "Qwen/new": 35},
+    )
+    later.models[-1] = ModelStats(
+        "Qwen/new", "Qwen", 35, 1, 0, 0, created_at=T0 - timedelta(days=2)
+    )
+    report = take_snapshot(config, engine, later)
+    assert [(a.kind, a.subject) for a in report.alerts] == [("new_model", "Qwen/new")]
+    assert "entered the author's top 3 on Hugging Face at #2" in report.alerts[0].text
+
+
+def test_a_failed_listing_is_stored_incomplete_and_raises_nothing(engine, hub_sleeps):
+    with FakeHub(page_size=1) as hub:
+        hub.add(
+            HubRepo("Qwen/a", downloads=2, downloads_all_time=650_000_000),
+            HubRepo("Qwen/b", downloads=1, downloads_all_time=10),
+        )
+        config = settings(hub.endpoint)
+        take_snapshot(config, engine)
+        hub.set_downloads("Qwen/a", all_time=800_000_000)
+        hub.fail(500, times=6, on_request=2)  # page 2 of Qwen fails, after every retry
+        broken = take_snapshot(config, engine)
+    assert not broken.complete and broken.alerts == []
+    assert broken.errors == ["author Qwen: HTTP 500: Fake failure 500"]
+    with Session(engine) as session:
+        runs = session.exec(select(HubSnapshotRun).order_by(HubSnapshotRun.id)).all()
+        assert [r.complete for r in runs] == [True, False]
+        assert "HTTP 500" in runs[1].error
+        # the latest figures still come from the last complete run
+        assert session.get(HubModel, "Qwen/a").downloads_all_time == 650_000_000
+    assert outbox(engine) == []
+
+
+@pytest.mark.parametrize("extra", [0])
+def test_snapshot_report_json_shape(engine, extra):
+    report = take_snapshot(settings(), engine, listing(T0, {"Qwen/a": 1 + extra}))
+    assert report.as_json() == {
+        "authors": 3,
+        "models": 1,
+        "requests": 3,
+        "complete": True,
+        "errors": [],
+        "alerts": [],
+        "verdicts": 0,
+    }
