@@ -175,7 +175,7 @@ def list_tracked(
     that one author's outage does not blank the others' history.
     """
     from huggingface_hub import HfApi
-    from huggingface_hub.errors import RepositoryNotFoundError
+    from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
 
     hub = settings.hub
     timeouts = settings.http.timeout
@@ -192,8 +192,12 @@ def list_tracked(
         repos = [repo for family in hub.effective_families().values() for repo in family.repos]
     listing = Listing(authors=author_list, started_at=datetime.now(UTC))
     seen: set[str] = set()
+    unreachable: str | None = None
     with _counting() as counter:
         for author in author_list:
+            if unreachable:
+                listing.errors.append(f"author {author}: skipped, {unreachable}")
+                continue
             try:
                 for info in api.list_models(author=author, sort="downloads", expand=EXPAND):
                     stats = _stats(info, author)
@@ -202,8 +206,15 @@ def list_tracked(
                         listing.models.append(stats)
             except Exception as exc:  # any failure is this author's, recorded, not raised
                 listing.errors.append(f"author {author}: {describe_error(exc)}")
+                if not isinstance(exc, HfHubHTTPError):
+                    # no answer at all, after the client's own retries: asking again for
+                    # every other author would only repeat the wait
+                    unreachable = "the Hub did not answer for an earlier author"
         for repo_id in dict.fromkeys(repos):
             if repo_id in seen:
+                continue
+            if unreachable:
+                listing.errors.append(f"repo {repo_id}: skipped, {unreachable}")
                 continue
             try:
                 info = api.model_info(repo_id, expand=EXPAND)

@@ -101,10 +101,15 @@ def test_a_500_mid_listing_makes_the_listing_incomplete_and_keeps_the_others(hub
 def test_an_unreachable_hub_is_a_recorded_error_not_an_exception(hub_sleeps):
     with FakeHub() as hub:
         endpoint = hub.endpoint
-    settings = parse_settings(f"hub: {{endpoint: '{endpoint}', authors: [Qwen]}}\n")
+    settings = parse_settings(f"hub: {{endpoint: '{endpoint}', authors: [Qwen, deepseek-ai]}}\n")
     listing = list_tracked(settings)
     assert not listing.complete
-    assert listing.errors and listing.errors[0].startswith("author Qwen: ConnectError")
+    assert listing.errors[0].startswith("author Qwen: ConnectError")
+    # the client already retried five times; the next author is not made to wait as long
+    assert len(hub_sleeps) == 5
+    assert listing.errors[1] == (
+        "author deepseek-ai: skipped, the Hub did not answer for an earlier author"
+    )
 
 
 def test_extra_repos_are_fetched_one_by_one_and_a_missing_one_is_noted(fake_hub):

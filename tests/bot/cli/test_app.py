@@ -20,13 +20,14 @@ ALL_COMMANDS = (
     "why",
     "extract",
     "hub",
+    "claims",
     "rankings",
     "digest",
     "run",
     "demo",
     "status",
 )
-NOT_YET = ("hub", "rankings", "digest", "run", "demo", "status")
+NOT_YET = ("digest", "run", "demo", "status")
 
 
 def run(argv: list[str], capsys) -> tuple[int, str, str]:

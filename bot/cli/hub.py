@@ -1,0 +1,253 @@
+"""`trendbot hub snapshot`, `trendbot rankings` and `trendbot claims`: the Hub from the terminal."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from bot.cli.app import app, fail, out, settings_of
+
+if TYPE_CHECKING:
+    from bot.rankings import Ranking
+
+hub_app = typer.Typer(help="Take Hugging Face Hub snapshots.", no_args_is_help=True)
+app.add_typer(hub_app, name="hub")
+
+
+@hub_app.command("snapshot")
+def snapshot(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON summary object")] = False,
+) -> None:
+    """Take one snapshot of the tracked authors now; store it and raise its alerts.
+
+    Exit status 1 when the snapshot is incomplete (it is still stored, for the record).
+    """
+    from bot.snapshot_job import take_snapshot
+    from bot.store import open_database
+
+    settings = settings_of(ctx)
+    if not settings.hub.authors and not settings.hub.families:
+        fail("trendbot hub snapshot: no hub.authors in the configuration; nothing to snapshot")
+    engine = open_database(settings.database)
+    try:
+        report = take_snapshot(settings, engine)
+    finally:
+        engine.dispose()
+    if as_json:
+        print(json.dumps(report.as_json()))
+    else:
+        state = "complete" if report.complete else "INCOMPLETE"
+        out.print(
+            f"snapshot {state}: {report.authors} authors, {report.models:,} models, "
+            f"{report.requests} requests to the Hub",
+            markup=False,
+        )
+        for error in report.errors:
+            out.print(f"  error: {error}", markup=False)
+        for alert in report.alerts:
+            out.print(f"  {alert.kind}: {alert.text}", markup=False)
+        if report.verdicts:
+            out.print(f"  {report.verdicts} new claim verdicts", markup=False)
+    if not report.complete:
+        raise typer.Exit(1)
+
+
+def load_ranking(
+    settings, engine, by: str, metric: str, period: timedelta | None, limit: int
+) -> Ranking:
+    """The ranking the CLI and the /rankings command show, from the database."""
+    from sqlmodel import Session
+
+    from bot.rankings import By, Metric, rank
+    from bot.store import hub as store
+
+    with Session(engine) as session:
+        run = store.latest_complete(session)
+        current = store.load_snapshot(session, run) if run else None
+        baseline = None
+        if current is not None and Metric(metric) is Metric.GROWTH and period is not None:
+            base_run = store.complete_at_or_before(session, current.taken_at - period)
+            baseline = store.load_snapshot(session, base_run) if base_run else None
+    return rank(
+        current,
+        by=By(by),
+        metric=Metric(metric),
+        families=settings.hub.effective_families(),
+        limit=limit,
+        baseline=baseline,
+        period=period,
+        now=datetime.now(UTC),
+        interval=settings.hub.snapshot_interval,
+    )
+
+
+def ranking_json(ranking: Ranking) -> dict:
+    return {
+        "by": ranking.by.value,
+        "metric": ranking.metric.value,
+        "label": ranking.label,
+        "as_of": ranking.as_of.isoformat() if ranking.as_of else None,
+        "since": ranking.since.isoformat() if ranking.since else None,
+        "stale": ranking.stale,
+        "notes": ranking.notes,
+        "rows": [
+            {
+                "rank": row.rank,
+                "name": row.name,
+                "value": row.value,
+                "repos": row.repos,
+                "scope": row.scope,
+            }
+            for row in ranking.rows
+        ],
+    }
+
+
+@app.command("rankings")
+def rankings(
+    ctx: typer.Context,
+    by: Annotated[str, typer.Option("--by", help="family, author or model")] = "family",
+    metric: Annotated[
+        str, typer.Option("--metric", help="alltime, 30d, likes, trending or growth")
+    ] = "alltime",
+    period: Annotated[str, typer.Option("--period", help="growth period, e.g. 1d, 7d, 30d")] = "7d",
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="rows to show")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Print Hub rankings by family, author or model, from the latest complete snapshot."""
+    from bot.config.durations import parse_duration
+    from bot.rankings import By, Metric
+    from bot.store import open_database
+
+    if by not in {b.value for b in By}:
+        fail(f"trendbot rankings: --by must be one of family, author, model (got {by!r})", 2)
+    if metric not in {m.value for m in Metric}:
+        fail(
+            "trendbot rankings: --metric must be one of alltime, 30d, likes, trending, growth "
+            f"(got {metric!r})",
+            2,
+        )
+    try:
+        window = parse_duration(period)
+    except ValueError as exc:
+        fail(f"trendbot rankings: --period: {exc}", 2)
+    settings = settings_of(ctx)
+    engine = open_database(settings.database)
+    try:
+        ranking = load_ranking(settings, engine, by, metric, window, limit)
+    finally:
+        engine.dispose()
+    if as_json:
+        print(json.dumps(ranking_json(ranking)))
+        return
+    print_ranking(ranking)
+
+
+def print_ranking(ranking: Ranking) -> None:
+    as_of = f" as of {ranking.as_of:%Y-%m-%d %H:%M} UTC" if ranking.as_of else ""
+    table = Table(title=f"by {ranking.by.value}: {ranking.label}{as_of}", title_justify="left")
+    for column, justify in (
+        ("#", "right"),
+        ("name", "left"),
+        ("value", "right"),
+        ("scope", "left"),
+    ):
+        table.add_column(column, justify=justify, overflow="fold")
+    for row in ranking.rows:
+        value = f"{row.value:,.0f}" if row.value == int(row.value) else f"{row.value:,.1f}"
+        table.add_row(str(row.rank), row.name, value, row.scope)
+    out.print(table)
+    if ranking.stale:
+        out.print(f"stale: {ranking.stale}", markup=False)
+    for note in ranking.notes:
+        out.print(f"note: {note}", markup=False)
+
+
+@app.command("claims")
+def claims(
+    ctx: typer.Context,
+    entity: Annotated[
+        str | None, typer.Option("--entity", help="only claims about this model, lab or Hub id")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000, help="claims to show")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object per line")] = False,
+) -> None:
+    """List recent claims from the news with fresh verdicts against the Hub snapshots."""
+    from sqlmodel import Session, col, or_, select
+
+    from bot.snapshot_job import verify_claims
+    from bot.store import open_database
+    from bot.store.models import Article, Claim
+
+    settings = settings_of(ctx)
+    engine = open_database(settings.database)
+    try:
+        with Session(engine) as session:
+            query = select(Claim, Article).join(
+                Article, col(Article.id) == col(Claim.article_id), isouter=True
+            )
+            if entity:
+                pattern = f"%{entity}%"
+                query = query.where(
+                    or_(col(Claim.subject).ilike(pattern), col(Claim.subject_hub_id).ilike(pattern))
+                )
+            rows = list(session.exec(query.order_by(col(Claim.id).desc()).limit(limit)).all())
+            verdicts = verify_claims(settings, session, rows)
+            session.commit()
+            found = [
+                _claim_json(claim, article, verdict)
+                for (claim, article), verdict in zip(rows, verdicts, strict=True)
+            ]
+    finally:
+        engine.dispose()
+    if as_json:
+        for item in found:
+            print(json.dumps(item))
+        return
+    if not found:
+        out.print("no claims" + (f" about {entity}" if entity else ""), markup=False)
+        return
+    table = Table(title="claims", title_justify="left")
+    for column in ("claim", "about", "metric", "verdict", "why"):
+        table.add_column(column, overflow="fold")
+    for item in found:
+        table.add_row(
+            item["text"],
+            item["subject"] or "",
+            item["metric"],
+            item["verdict"]["status"],
+            item["verdict"]["reason"],
+        )
+    out.print(table)
+
+
+def _claim_json(claim, article, verdict) -> dict:
+    return {
+        "id": claim.id,
+        "text": claim.text,
+        "value": claim.value,
+        "unit": claim.unit,
+        "metric": claim.metric,
+        "qualifier": claim.qualifier,
+        "subject": claim.subject,
+        "subject_hub_id": claim.subject_hub_id,
+        "article": {
+            "title": article.title if article else None,
+            "url": article.canonical_url if article else None,
+            "published": (
+                article.published_at.isoformat() if article and article.published_at else None
+            ),
+        },
+        "verdict": {
+            "status": str(verdict.status),
+            "hub_value": verdict.hub_value,
+            "scope": verdict.scope,
+            "as_of": verdict.as_of.isoformat() if verdict.as_of else None,
+            "reason": verdict.reason,
+        },
+    }
