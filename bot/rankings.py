@@ -162,7 +162,7 @@ def rank(
     stale = None
     age = now - current.taken_at
     if age > 2 * interval:
-        stale = f"data is {age_text(age)} old (snapshots are due every {age_text(interval)})"
+        stale = f"data is {age_text(age)} old (a snapshot is due every {age_text(interval)})"
     growth: dict[str, int] | None = None
     if metric is Metric.GROWTH:
         if baseline is None:

@@ -144,4 +144,5 @@ def words(value: float) -> str:
 
 
 def age_text(age: timedelta) -> str:
-    return humanize.naturaldelta(age)
+    """timedelta(hours=5) -> '5 hours'; to the minute, which is all a snapshot age needs."""
+    return humanize.precisedelta(age, minimum_unit="minutes", format="%0.0f")

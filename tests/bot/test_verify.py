@@ -1,0 +1,217 @@
+"""Verdicts on claims: qualifiers, scope, timing and ranking periods, on plain snapshots."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.config.schema import FamilySettings
+from bot.snapshots import Figures, Snapshot
+from bot.store.models import VerdictStatus
+from bot.verify import ClaimFacts, Verifier, claim_range, judge, period_of
+
+FAMILIES = {
+    "Qwen": FamilySettings(authors=["Qwen"]),
+    "Llama": FamilySettings(authors=["meta-llama"]),
+}
+NOW = datetime(2026, 1, 20, 12, tzinfo=UTC)
+
+
+def snap(run_id: int, at: datetime, figures: dict[str, int], d30: dict[str, int] | None = None):
+    d30 = d30 or {}
+    return Snapshot(
+        run_id,
+        at,
+        frozenset({"Qwen", "meta-llama"}),
+        {
+            repo: Figures(repo, repo.split("/")[0], value, d30.get(repo, 0))
+            for repo, value in figures.items()
+        },
+    )
+
+
+def lookup_of(*snapshots: Snapshot):
+    ordered = sorted(snapshots, key=lambda s: s.taken_at)
+
+    def lookup(moment):
+        before = [s for s in ordered if s.taken_at <= moment]
+        after = [s for s in ordered if s.taken_at > moment]
+        return (before[-1] if before else None, after[0] if after else None)
+
+    return lookup
+
+
+def verifier(*snapshots: Snapshot) -> Verifier:
+    return Verifier(FAMILIES, lookup_of(*snapshots), near=timedelta(hours=2), now=NOW)
+
+
+def claim(value, metric="downloads_total", qualifier=None, hub_id="Qwen", **kw) -> ClaimFacts:
+    return ClaimFacts(
+        text=kw.pop("text", "700 million downloads"),
+        value=value,
+        unit=kw.pop("unit", "downloads"),
+        metric=metric,
+        qualifier=qualifier,
+        subject=kw.pop("subject", hub_id),
+        subject_hub_id=hub_id,
+        sentence=kw.pop("sentence", ""),
+        published_at=kw.pop("published_at", NOW),
+    )
+
+
+LATEST = snap(1, NOW - timedelta(minutes=30), {"Qwen/a": 500_000_000, "Qwen/b": 202_400_000})
+
+
+@pytest.mark.parametrize(
+    ("value", "qualifier", "status"),
+    [
+        (700_000_000, "more_than", VerdictStatus.SUPPORTED),
+        (750_000_000, "more_than", VerdictStatus.CONTRADICTED),
+        (800_000_000, "less_than", VerdictStatus.SUPPORTED),
+        (700_000_000, "less_than", VerdictStatus.CONTRADICTED),
+        (700_000_000, "approx", VerdictStatus.SUPPORTED),  # 702.4M is within 5%
+        (800_000_000, "approx", VerdictStatus.CONTRADICTED),
+        (700_000_000, None, VerdictStatus.SUPPORTED),  # a bare figure is a rounded one
+        ([650_000_000, 720_000_000], None, VerdictStatus.SUPPORTED),
+    ],
+)
+def test_download_totals_with_qualifiers(value, qualifier, status):
+    verdict = verifier(LATEST).verify(claim(value, qualifier=qualifier))
+    assert verdict.status is status
+    assert verdict.hub_value == 702_400_000
+    assert verdict.scope == "Hugging Face, author Qwen, 2 repos"
+    assert verdict.as_of == LATEST.taken_at
+    assert "Hub downloads only" in verdict.reason
+
+
+def test_the_reason_states_the_figure_its_scope_and_what_the_claim_needed():
+    verdict = verifier(LATEST).verify(claim(1_000_000_000, qualifier="more_than"))
+    assert verdict.status is VerdictStatus.CONTRADICTED
+    assert verdict.reason.startswith(
+        "Hub all-time downloads: 702.4 million (Hugging Face, author Qwen, 2 repos, "
+        "2026-01-20 11:30 UTC); the claim needs at least 1 billion"
+    )
+
+
+def test_an_old_article_is_judged_by_the_snapshots_around_its_date():
+    published = NOW - timedelta(days=40)
+    # only a snapshot long after the article: counts only grow, so a later figure
+    # below the claim contradicts it, and one above it proves nothing
+    check = verifier(LATEST)
+    below = check.verify(claim(800_000_000, qualifier="more_than", published_at=published))
+    assert below.status is VerdictStatus.CONTRADICTED
+    assert "bounded by the snapshots around it" in below.reason
+    above = check.verify(claim(600_000_000, qualifier="more_than", published_at=published))
+    assert above.status is VerdictStatus.UNVERIFIABLE
+    assert above.hub_value is None
+    # with a snapshot before the article too, a figure already passed then is supported
+    early = snap(0, published - timedelta(days=5), {"Qwen/a": 610_000_000})
+    assert (
+        verifier(early, LATEST)
+        .verify(claim(600_000_000, qualifier="more_than", published_at=published))
+        .status
+        is VerdictStatus.SUPPORTED
+    )
+
+
+def test_ranking_claim_for_a_month_uses_the_history_of_that_month():
+    october = "Qwen2.5-7B was the single most downloaded model on Hugging Face in October."
+    start = snap(1, datetime(2025, 10, 1, 0, 30, tzinfo=UTC), {"Qwen/a": 100, "meta-llama/x": 50})
+    end = snap(2, datetime(2025, 11, 1, 0, 30, tzinfo=UTC), {"Qwen/a": 900, "meta-llama/x": 1000})
+    facts = claim(
+        1,
+        metric="rank",
+        hub_id="Qwen/a",
+        unit="rank",
+        sentence=october,
+        published_at=datetime(2025, 11, 3, tzinfo=UTC),
+    )
+    verdict = verifier(start, end).verify(facts)
+    # Qwen/a gained 800 in October, meta-llama/x 950: second, not first
+    assert verdict.status is VerdictStatus.CONTRADICTED
+    assert verdict.hub_value == 2
+    assert "by downloads in October 2025 Qwen/a is #2 among 2 tracked models" in verdict.reason
+    assert "a wider field could only rank it lower" in verdict.reason
+    end_won = snap(2, end.taken_at, {"Qwen/a": 2000, "meta-llama/x": 1000})
+    won = verifier(start, end_won).verify(facts)
+    assert won.status is VerdictStatus.SUPPORTED
+    assert won.scope == "Hugging Face, 2 tracked models"
+    assert "untracked authors were not compared" in won.reason
+    # without snapshots near both ends of October: unverifiable, and why
+    missing = verifier(end).verify(facts)
+    assert missing.status is VerdictStatus.UNVERIFIABLE
+    assert missing.reason == "trendbot's snapshots do not cover October 2025"
+
+
+def test_a_ranking_claim_without_a_period_uses_the_current_30_day_figures():
+    current = snap(1, NOW, {"Qwen/a": 1, "meta-llama/x": 1}, {"Qwen/a": 10, "meta-llama/x": 20})
+    facts = claim(
+        1, metric="rank", hub_id="Qwen", unit="rank", sentence="Qwen is the most downloaded family."
+    )
+    verdict = verifier(current).verify(facts)
+    assert verdict.status is VerdictStatus.CONTRADICTED
+    assert "Llama leads" in verdict.reason
+
+
+def test_a_leaderboard_rank_is_not_checkable_against_the_hub():
+    facts = claim(
+        1,
+        metric="rank",
+        unit="rank",
+        sentence="Qwen3 took the top spot on the LMArena leaderboard.",
+    )
+    verdict = verifier(LATEST).verify(facts)
+    assert verdict.status is VerdictStatus.NOT_CHECKABLE
+
+
+@pytest.mark.parametrize("metric", ["funding_round", "params_total", "valuation"])
+def test_other_metrics_are_not_checkable_and_say_so(metric):
+    verdict = verifier(LATEST).verify(claim(20_000_000, metric=metric, unit="USD"))
+    assert verdict.status is VerdictStatus.NOT_CHECKABLE
+    assert verdict.reason.startswith("not checkable against the Hub: it does not report")
+
+
+def test_untracked_subjects_and_negated_claims_are_unverifiable_with_the_reason():
+    untracked = verifier(LATEST).verify(claim(1, hub_id="mistralai", subject="Mistral"))
+    assert untracked.status is VerdictStatus.UNVERIFIABLE
+    assert "(Mistral) is not a tracked Hub author or repo" in untracked.reason
+    negated = verifier(LATEST).verify(claim(1, qualifier="negated"))
+    assert negated.status is VerdictStatus.UNVERIFIABLE
+    assert "negated" in negated.reason
+
+
+def test_monthly_downloads_are_compared_with_the_30_day_figure():
+    current = snap(1, NOW, {"Qwen/a": 1}, {"Qwen/a": 26_000_000})
+    facts = claim(
+        25_000_000,
+        metric="downloads_period",
+        qualifier="more_than",
+        sentence="Qwen now draws more than 25 million downloads a month.",
+    )
+    verdict = verifier(current).verify(facts)
+    assert verdict.status is VerdictStatus.SUPPORTED
+    assert verdict.reason.startswith("Hub 30-day downloads: 26 million")
+
+
+def test_a_download_share_is_reported_but_not_judged():
+    current = snap(1, NOW, {"Qwen/a": 1, "meta-llama/x": 1}, {"Qwen/a": 30, "meta-llama/x": 70})
+    verdict = verifier(current).verify(
+        claim(15, metric="download_share", unit="percent", qualifier="approx")
+    )
+    assert verdict.status is VerdictStatus.UNVERIFIABLE
+    assert verdict.hub_value == 30.0
+    assert "among the 2 tracked authors Qwen has 30.0% of 30-day downloads" in verdict.reason
+
+
+def test_periods_and_ranges():
+    published = datetime(2026, 1, 10, tzinfo=UTC)
+    assert period_of("the most downloaded model in October", published)[0] == "October 2025"
+    assert period_of("downloads during January", published)[1] == datetime(2026, 1, 1, tzinfo=UTC)
+    assert period_of("in December 2024", published)[2] == datetime(2025, 1, 1, tzinfo=UTC)
+    assert period_of("the most downloaded model", published) is None
+    assert claim_range(100, "more_than", 0.05) == (100, float("inf"))
+    assert claim_range([200, 100], None, 0.05) == (100, 200)
+    assert judge(5, 5, 0, 10) is VerdictStatus.SUPPORTED
+    assert judge(5, 20, 0, 10) is VerdictStatus.UNVERIFIABLE
+    assert judge(11, 20, 0, 10) is VerdictStatus.CONTRADICTED
