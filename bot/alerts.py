@@ -25,6 +25,7 @@ from bot.snapshots import (
     Snapshot,
     families_at,
     nearest_before,
+    repo_count,
     tracked_models,
     words,
 )
@@ -94,7 +95,7 @@ def milestones(
                 name,
                 f"milestone:{name}:{threshold}",
                 f"{name} passed {words(threshold)} all-time downloads on Hugging Face "
-                f"(now {words(now.all_time)} across {now.repos:,} repos{gain}).",
+                f"(now {words(now.all_time)} across {repo_count(now.repos)}{gain}).",
                 {"threshold": threshold, "value": now.all_time, "scope": now.scope},
             )
         )

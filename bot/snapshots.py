@@ -77,8 +77,12 @@ def scope_text(family: FamilySettings, repos: int) -> str:
     extra = [r for r in family.repos if r.split("/", 1)[0] not in family.authors]
     if extra:
         parts.append(f"{len(extra)} extra repo{'s' if len(extra) != 1 else ''}")
-    parts.append(f"{repos:,} repo{'s' if repos != 1 else ''}")
+    parts.append(repo_count(repos))
     return ", ".join(parts)
+
+
+def repo_count(repos: int) -> str:
+    return f"{repos:,} repo{'s' if repos != 1 else ''}"
 
 
 def family_figures(snapshot: Snapshot, name: str, family: FamilySettings) -> FamilyFigures:

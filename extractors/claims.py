@@ -188,6 +188,11 @@ PERIOD = re.compile(
     r"last quarter|this quarter|over the past",
     re.IGNORECASE,
 )
+CROSSING = re.compile(
+    r"\b(?:pass(?:ed|es|ing)?|cross(?:ed|es|ing)?|surpass(?:ed|es|ing)?|top(?:ped|s)?|"
+    r"hit(?:s|ting)?|reach(?:ed|es|ing)?|exceed(?:ed|s|ing)?)\s+(?:the\s+)?(?:[\w-]+\s+)?$",
+    re.IGNORECASE,
+)
 RELEASE = re.compile(
     r"releas|launch|unveil|debut|announc|ship|introduc|publish|open-sourc|arriv|out\b|"
     r"available|roll(?:ed|s)? out|went live|go live",
@@ -461,13 +466,14 @@ class ClaimFinder:
         hi: int,
     ) -> Claim:
         start, end, value, unit, metric, qualifier = candidate
+        figure_start = start
         q, q_start = _qualifier(text, start)
         if q and unit != "rank":
             qualifier, start = q, q_start
         clause = text[lo:start]
         if NEGATION.search(clause[-60:]):
             qualifier = "negated"
-        metric = metric or self._metric(text, start, end, unit, value, lo, hi)
+        metric = metric or self._metric(text, start, end, unit, value, lo, hi, figure_start)
         subject = self._subject(text, start, end, metric, local, previous)
         return Claim(
             text=text[start:end],
@@ -482,7 +488,15 @@ class ClaimFinder:
         )
 
     def _metric(
-        self, text: str, start: int, end: int, unit: str, value: Any, lo: int, hi: int
+        self,
+        text: str,
+        start: int,
+        end: int,
+        unit: str,
+        value: Any,
+        lo: int,
+        hi: int,
+        figure_start: int,
     ) -> str:
         sentence = text[lo:hi]
         near = text[max(lo, start - 40) : min(hi, end + 40)]
@@ -501,6 +515,10 @@ class ClaimFinder:
                 )
             return _nearest(PERCENT_METRICS, text, start, end) or "percentage"
         if unit == "downloads":
+            # "passed 700 million downloads in January": a running total crossing a mark,
+            # dated by the period, not a count made within it
+            if CROSSING.search(text[max(lo, figure_start - 30) : figure_start]):
+                return "downloads_total"
             return "downloads_period" if PERIOD.search(near) else "downloads_total"
         if unit == "parameters":
             spelled = text[max(lo, start - 12) : min(hi, end + 12)].lower()

@@ -102,7 +102,7 @@ def test_a_milestone_crossed_between_snapshots_alerts_exactly_once(engine):
     assert [(a.kind, a.subject) for a in report.alerts] == [("milestone", "Qwen")]
     assert report.alerts[0].text == (
         "Qwen passed 700 million all-time downloads on Hugging Face "
-        "(now 702.4 million across 1 repos)."
+        "(now 702.4 million across 1 repo)."
     )
     # a restart re-running the same snapshot, and a third snapshot, announce nothing more
     again = take_snapshot(config, engine, listing(T0 + timedelta(hours=1), {"Qwen/a": 702_400_000}))
@@ -141,9 +141,7 @@ def test_the_week_gain_is_reported_when_history_reaches_back_a_week(engine):
     report = take_snapshot(
         config, engine, listing(T0 + timedelta(days=7, hours=1), {"Qwen/a": 702_000_000})
     )
-    assert report.alerts[0].text.endswith(
-        "(now 702 million across 1 repos, +22 million this week)."
-    )
+    assert report.alerts[0].text.endswith("(now 702 million across 1 repo, +22 million this week).")
 
 
 def test_overtake_in_all_time_downloads(engine):
@@ -259,3 +257,42 @@ def test_snapshot_report_json_shape(engine, extra):
         "alerts": [],
         "verdicts": 0,
     }
+
+
+def test_claims_without_a_verdict_get_one_after_a_complete_snapshot(engine):
+    from bot.store.models import Article, Claim, Verdict
+
+    text = "Qwen passed 700 million downloads on Hugging Face in January, Alibaba said."
+    with Session(engine) as session:
+        article = Article(identity_hash="a" * 64, text=text, published_at=T0, fetched_at=T0)
+        session.add(article)
+        session.flush()
+        for value, metric in ((700_000_000, "downloads_total"), (2_000_000_000, "valuation")):
+            session.add(
+                Claim(
+                    article_id=article.id,
+                    text="passed 700 million downloads",
+                    start=5,
+                    end=33,
+                    value=value,
+                    unit="downloads" if metric == "downloads_total" else "USD",
+                    metric=metric,
+                    qualifier="more_than",
+                    subject="Qwen",
+                    subject_hub_id="Qwen",
+                )
+            )
+        session.commit()
+    config = settings()
+    first = take_snapshot(
+        config, engine, listing(T0 + timedelta(minutes=30), {"Qwen/a": 702_000_000})
+    )
+    second = take_snapshot(
+        config, engine, listing(T0 + timedelta(hours=1), {"Qwen/a": 703_000_000})
+    )
+    assert (first.verdicts, second.verdicts) == (2, 0)
+    with Session(engine) as session:
+        verdicts = {v.status: v for v in session.exec(select(Verdict)).all()}
+    assert set(verdicts) == {"supported", "not_checkable"}
+    assert verdicts["supported"].scope == "Hugging Face, author Qwen, 1 repo"
+    assert verdicts["supported"].hub_value == 702_000_000

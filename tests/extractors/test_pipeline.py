@@ -89,6 +89,20 @@ def test_dates_at_the_precision_written(nlp):
     assert one(nlp, "It launched on 5 August 2025.")["value"] == "2025-08-05"
 
 
+@pytest.mark.parametrize(
+    ("text", "metric"),
+    [
+        ("Qwen passed 700 million downloads on Hugging Face in January.", "downloads_total"),
+        ("DeepSeek crossed the 100 million downloads mark this month.", "downloads_total"),
+        ("Qwen drew 25 million downloads in October.", "downloads_period"),
+        ("Qwen logged 25 million downloads a month.", "downloads_period"),
+        ("Qwen has 700 million downloads in total.", "downloads_total"),
+    ],
+)
+def test_a_total_crossing_a_mark_in_a_month_is_still_a_total(nlp, text, metric):
+    assert one(nlp, text)["metric"] == metric
+
+
 def test_subject_is_the_entity_the_figure_is_about(nlp):
     claim = one(nlp, "DeepSeek-R1 beat GPT-4o with a score of 79.8 on AIME.")
     assert (claim["subject"], claim["subject_hub_id"]) == ("DeepSeek-R1", "deepseek-ai/DeepSeek-R1")
