@@ -104,7 +104,7 @@ _installed_timeout: tuple[float, float] | None = None
 
 
 def _install_client(connect: float, read: float) -> None:
-    """Give huggingface_hub's shared HTTP client a timeout and trendbot's request counter.
+    """Give huggingface_hub's shared HTTP client timeouts and trendbot's request counter.
 
     The client factory is process-wide in huggingface_hub, so it is set once per
     distinct timeout rather than per call.
@@ -115,9 +115,17 @@ def _install_client(connect: float, read: float) -> None:
     import httpx2
     from huggingface_hub.utils import _http
 
+    timeouts = httpx2.Timeout(read, connect=connect).as_dict()
+
+    def apply_timeout(request: httpx2.Request) -> None:
+        # huggingface_hub passes timeout=None explicitly on listings, which would
+        # override a client default and wait forever on a Hub that never answers
+        if all(value is None for value in request.extensions.get("timeout", {}).values()):
+            request.extensions["timeout"] = timeouts
+
     def factory() -> httpx2.Client:
         return httpx2.Client(
-            event_hooks={"request": [_http.hf_request_event_hook, _count_request]},
+            event_hooks={"request": [_http.hf_request_event_hook, apply_timeout, _count_request]},
             follow_redirects=True,
             timeout=httpx2.Timeout(read, connect=connect),
         )

@@ -136,3 +136,35 @@ def test_a_client_error_on_an_author_is_recorded(fake_hub, status):
     listing = list_tracked(settings_for(fake_hub, ["Qwen"]))
     assert len(listing.errors) == 1
     assert listing.errors[0].startswith(f"author Qwen: HTTP {status}")
+
+
+def test_a_hub_that_never_answers_times_out_instead_of_blocking_the_job(hub_sleeps):
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+
+    def accept_and_hold() -> None:
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return
+            held.append(connection)  # read nothing, answer nothing
+
+    threading.Thread(target=accept_and_hold, daemon=True).start()
+    port = server.getsockname()[1]
+    settings = parse_settings(
+        f"http: {{timeout: {{connect: 1s, read: 200ms, total: 1s}}}}\n"
+        f"hub: {{endpoint: 'http://127.0.0.1:{port}', authors: [Qwen]}}\n"
+    )
+    try:
+        listing = list_tracked(settings)
+    finally:
+        server.close()
+        for connection in held:
+            connection.close()
+    assert not listing.complete
+    assert listing.errors[0].startswith("author Qwen: ReadTimeout")
+    assert listing.requests == 6 and len(hub_sleeps) == 5  # the client's retries, not slept
