@@ -288,7 +288,11 @@ class HubSettings(Section):
         description="all-time download thresholds for single models",
     )
     top_n: int = Field(
-        10, ge=1, le=1000, description="a new model entering its author's top N is announced"
+        10,
+        ge=1,
+        le=1000,
+        description="each author's top N models are watched one by one, and a new model "
+        "entering its author's top N is announced",
     )
     surge: SurgeSettings = Field(default_factory=SurgeSettings)
 
