@@ -1,0 +1,314 @@
+"""Message drafts: what trendbot posts, as plain data, made safe and fitted to Discord's limits.
+
+One composition feeds every sink (Discord, the terminal, the tests): a draft is
+built here from outbox payloads, rankings or digests, and a sink only renders it.
+Two promises are kept here rather than in the sinks:
+
+- third-party text (feed titles, summaries, names) is inert: Discord markdown is
+  escaped and mention syntax is broken with a zero-width space, on top of the
+  bot's ``AllowedMentions.none()``, so "@everyone <script>" in a title is shown,
+  not acted on;
+- nothing is rejected for its size: Discord refuses an over-long message outright
+  (HTTP 400, code 50035) and the message would be lost, so every text is truncated
+  with an ellipsis and a message with too many fields, embeds or characters is
+  split into several.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
+
+CONTENT = 2000
+TITLE = 256
+DESCRIPTION = 4096
+FIELDS = 25
+FIELD_NAME = 256
+FIELD_VALUE = 1024
+FOOTER = 2048
+TOTAL = 6000
+EMBEDS = 10
+ELLIPSIS = "…"
+
+COLOURS = {
+    "news": 0x3B82F6,
+    "milestone": 0x22C55E,
+    "overtake": 0xF59E0B,
+    "new_model": 0x8B5CF6,
+    "surge": 0xEF4444,
+    "digest": 0x0EA5E9,
+    "health": 0x6B7280,
+}
+
+_MARKDOWN = re.compile(r"([\\*_~`|\[\]])")  # brackets alone break a masked link
+_LINE_START = re.compile(r"(?m)^(\s*)([#>-])")  # headings, quotes, lists
+_MENTION = re.compile(r"@(everyone|here|[!&]?\d{15,21})", re.IGNORECASE)
+_ANGLE_MENTION = re.compile(r"<([@#]|/|a?:)")
+
+
+def inert(text: str | None) -> str:
+    """Third-party text made inert: markdown escaped, mentions broken, no pings."""
+    if not text:
+        return ""
+    text = _MARKDOWN.sub(r"\\\1", text)
+    text = _LINE_START.sub(r"\1\\\2", text)
+    text = _MENTION.sub("@\u200b\\1", text)
+    return _ANGLE_MENTION.sub("<\u200b\\1", text)
+
+
+def clip(text: str | None, limit: int) -> str:
+    """At most ``limit`` characters, ending with an ellipsis when cut (never mid-escape)."""
+    if not text or len(text) <= limit:
+        return text or ""
+    cut = text[: limit - 1]
+    if cut.endswith("\\") and not cut.endswith("\\\\"):
+        cut = cut[:-1]
+    return cut.rstrip() + ELLIPSIS
+
+
+def safe_url(url: str | None) -> str | None:
+    """Only absolute http(s) links are linked; anything else is dropped."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class Embed:
+    title: str = ""
+    description: str = ""
+    url: str | None = None
+    fields: tuple[Field, ...] = ()
+    footer: str = ""
+    colour: int | None = None
+    image: str | None = None  # the file name of an attached picture
+
+    def size(self) -> int:
+        return (
+            len(self.title)
+            + len(self.description)
+            + len(self.footer)
+            + sum(len(f.name) + len(f.value) for f in self.fields)
+        )
+
+
+@dataclass(frozen=True)
+class Draft:
+    """One message: text, embeds and attached files (paths)."""
+
+    content: str = ""
+    embeds: tuple[Embed, ...] = ()
+    files: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        """The draft as plain text, for the terminal sink and for logs."""
+        lines = [self.content] if self.content else []
+        for embed in self.embeds:
+            if embed.title:
+                lines.append(f"## {embed.title}" + (f"  <{embed.url}>" if embed.url else ""))
+            if embed.description:
+                lines.append(embed.description)
+            for item in embed.fields:
+                lines.append(f"**{item.name}**\n{item.value}")
+            if embed.footer:
+                lines.append(f"-- {embed.footer}")
+        lines += [f"[attached: {path}]" for path in self.files]
+        return "\n".join(lines)
+
+
+def _fit_embed(embed: Embed) -> list[Embed]:
+    """Each text clipped to its limit; fields beyond 25 go to continuation embeds."""
+    fields = [
+        Field(
+            clip(f.name, FIELD_NAME) or "\u200b", clip(f.value, FIELD_VALUE) or "\u200b", f.inline
+        )
+        for f in embed.fields
+    ]
+    first = replace(
+        embed,
+        title=clip(embed.title, TITLE),
+        description=clip(embed.description, DESCRIPTION),
+        footer=clip(embed.footer, FOOTER),
+        fields=tuple(fields[:FIELDS]),
+    )
+    out = [first]
+    for start in range(FIELDS, len(fields), FIELDS):
+        out.append(
+            Embed(
+                title=clip(f"{first.title} (continued)", TITLE) if first.title else "",
+                fields=tuple(fields[start : start + FIELDS]),
+                colour=embed.colour,
+            )
+        )
+    return [_shrink(e) for e in out]
+
+
+def _shrink(embed: Embed) -> Embed:
+    """An embed alone over the 6,000-character total gives up description, then fields."""
+    while embed.size() > TOTAL:
+        excess = embed.size() - TOTAL
+        if len(embed.description) > 200:
+            keep = max(200, len(embed.description) - excess)
+            embed = replace(embed, description=clip(embed.description, keep))
+        elif embed.fields:
+            embed = replace(embed, fields=embed.fields[:-1])
+        else:
+            embed = replace(embed, footer="")
+            break
+    return embed
+
+
+def _split_content(content: str) -> list[str]:
+    """Content over 2,000 characters, cut at line ends where possible."""
+    chunks: list[str] = []
+    rest = content
+    while len(rest) > CONTENT:
+        cut = rest.rfind("\n", 0, CONTENT)
+        if cut < CONTENT // 2:
+            cut = CONTENT
+        chunks.append(rest[:cut])
+        rest = rest[cut:].lstrip("\n")
+    if rest:
+        chunks.append(rest)
+    return chunks
+
+
+def fit(draft: Draft) -> list[Draft]:
+    """The draft as one or more messages that Discord will accept."""
+    embeds = [piece for embed in draft.embeds for piece in _fit_embed(embed)]
+    contents = _split_content(draft.content) if draft.content else []
+    messages: list[Draft] = [Draft(content=c) for c in contents[:-1]]
+    current_content = contents[-1] if contents else ""
+    batch: list[Embed] = []
+    total = 0
+    for embed in embeds:
+        if batch and (len(batch) == EMBEDS or total + embed.size() > TOTAL):
+            messages.append(Draft(current_content, tuple(batch)))
+            current_content, batch, total = "", [], 0
+        batch.append(embed)
+        total += embed.size()
+    if batch or current_content or not messages:
+        messages.append(Draft(current_content, tuple(batch)))
+    if draft.files:  # pictures travel with the first part, next to the embed that shows them
+        messages[0] = replace(messages[0], files=draft.files)
+    return messages
+
+
+# -- drafts for outbox payloads -------------------------------------------------------
+
+ALERT_TITLES = {
+    "milestone": "Milestone",
+    "overtake": "Overtake",
+    "new_model": "New model",
+    "surge": "Download surge",
+}
+
+
+def alert_draft(payload: dict) -> Draft:
+    kind = payload.get("kind", "alert")
+    title = f"{ALERT_TITLES.get(kind, kind.title())}: {inert(payload.get('subject'))}"
+    return Draft(
+        embeds=(
+            Embed(
+                title=title,
+                description=inert(payload.get("text")),
+                colour=COLOURS.get(kind),
+                footer="Hugging Face Hub statistics, from trendbot's snapshots",
+            ),
+        )
+    )
+
+
+def news_draft(payload: dict) -> Draft:
+    title = inert(payload.get("title")) or "(untitled)"
+    summary = inert(payload.get("summary"))
+    footer = payload.get("feed") or ""
+    if payload.get("published"):
+        footer = f"{footer} · {payload['published'][:10]}" if footer else payload["published"][:10]
+    return Draft(
+        embeds=(
+            Embed(
+                title=title,
+                url=safe_url(payload.get("link")),
+                description=clip(summary, 600),
+                footer=footer,
+                colour=COLOURS["news"],
+            ),
+        )
+    )
+
+
+def health_draft(payload: dict) -> Draft:
+    return Draft(
+        embeds=(
+            Embed(
+                title=f"Feed {inert(payload.get('feed'))}: {payload.get('health_to', '?')}",
+                description=inert(payload.get("message")),
+                footer=f"was {payload.get('health_from', '?')}",
+                colour=COLOURS["health"],
+            ),
+        )
+    )
+
+
+def draft_for(kind: str, payload: dict) -> Draft:
+    """The draft of an outbox row, by its kind."""
+    if kind == "news":
+        return news_draft(payload)
+    if kind in ALERT_TITLES:
+        return alert_draft(payload)
+    if kind == "health":
+        return health_draft(payload)
+    if kind == "digest":
+        return digest_payload_draft(payload)
+    return Draft(content=inert(payload.get("text") or str(payload)))
+
+
+def digest_payload_draft(payload: dict) -> Draft:
+    """A digest stored in the outbox as its embeds (already composed and made inert)."""
+    embeds = tuple(
+        Embed(
+            title=e.get("title", ""),
+            description=e.get("description", ""),
+            url=safe_url(e.get("url")),
+            fields=tuple(
+                Field(f["name"], f["value"], f.get("inline", False)) for f in e.get("fields", [])
+            ),
+            footer=e.get("footer", ""),
+            colour=e.get("colour"),
+        )
+        for e in payload.get("embeds", [])
+    )
+    return Draft(
+        content=payload.get("content", ""), embeds=embeds, files=tuple(payload.get("files", []))
+    )
+
+
+def draft_payload(draft: Draft) -> dict:
+    """The inverse of :func:`digest_payload_draft`: a draft as JSON for the outbox."""
+    return {
+        "content": draft.content,
+        "embeds": [
+            {
+                "title": e.title,
+                "description": e.description,
+                "url": e.url,
+                "fields": [
+                    {"name": f.name, "value": f.value, "inline": f.inline} for f in e.fields
+                ],
+                "footer": e.footer,
+                "colour": e.colour,
+            }
+            for e in draft.embeds
+        ],
+        "files": list(draft.files),
+    }
