@@ -1,0 +1,219 @@
+"""Delivering the outbox: each message exactly once, to Discord or to the terminal.
+
+A row is marked as attempted (and committed) before anything is sent, so after a
+crash the sender knows a message may already be out. Two things then stop a
+duplicate: the nonce each part is sent with (derived from the dedupe key; Discord
+returns the first message for a repeated nonce within minutes), and, for a row
+that was attempted before, a look at the channel's recent messages before sending
+again. Failures are sorted by what they mean:
+
+- a 5xx, a timeout or a long rate-limit wait: the row goes back to the outbox with
+  a later ``next_attempt_at`` (backoff), nothing is lost;
+- 403 or 404 (missing permission, deleted channel): that route stops for this
+  process, the row is marked failed with the reason, the admins are told, and
+  every other route goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Protocol, TextIO
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot.config.schema import Settings
+from bot.messages import Draft, draft_for, fit
+from bot.outbox import enqueue
+from bot.store.models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger("trendbot.sender")
+
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=1)
+
+
+class SendError(Exception):
+    """A send that did not happen; ``route_broken`` when retrying cannot help."""
+
+    def __init__(
+        self, message: str, *, route_broken: bool = False, retry_after: float | None = None
+    ) -> None:
+        super().__init__(message)
+        self.route_broken = route_broken
+        self.retry_after = retry_after
+
+
+class Sink(Protocol):
+    """Where drafts go: Discord, the terminal, a test."""
+
+    async def send(self, channel_id: int | None, route: str, draft: Draft, nonce: str) -> int | None:
+        """Post one message; return its id (None where ids do not exist)."""
+
+    async def find_sent(
+        self, channel_id: int | None, route: str, draft: Draft, nonce: str
+    ) -> int | None:
+        """The id of this message if an earlier attempt already posted it."""
+
+
+def nonce_for(key: str, part: int) -> str:
+    """A nonce Discord accepts (at most 25 characters) that a repeat reproduces exactly."""
+    digest = hashlib.sha256(f"{key}#{part}".encode()).digest()
+    return str(int.from_bytes(digest[:8], "big") & (2**63 - 1))
+
+
+def channel_for(settings: Settings, route: str) -> int | None:
+    """A route's channel under the current configuration (a name, or a raw channel id)."""
+    if route.isdigit():
+        return int(route)
+    return settings.discord.channel_for(route)
+
+
+@dataclass
+class DeliveryReport:
+    delivered: int = 0
+    deferred: int = 0
+    failed: int = 0
+    broken_routes: list[str] = field(default_factory=list)
+
+
+class Sender:
+    """Delivers pending outbox rows through a sink; one instance per running service."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        sink: Sink,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.sink = sink
+        self.clock = clock
+        self.broken: dict[str, str] = {}  # route -> why it stopped
+
+    def _due(self, session: Session, limit: int) -> list[OutboxMessage]:
+        now = self.clock()
+        return list(
+            session.exec(
+                select(OutboxMessage)
+                .where(
+                    col(OutboxMessage.status) == OutboxStatus.PENDING,
+                    col(OutboxMessage.next_attempt_at) <= now,
+                )
+                .order_by(col(OutboxMessage.id))
+                .limit(limit)
+            ).all()
+        )
+
+    async def deliver(self, limit: int = 100) -> DeliveryReport:
+        """Deliver what is due, oldest first; never raises for a delivery failure."""
+        report = DeliveryReport()
+        with Session(self.engine) as session:
+            for row in self._due(session, limit):
+                if row.route in self.broken:
+                    continue
+                await self._deliver_one(session, row, report)
+        report.broken_routes = sorted(self.broken)
+        return report
+
+    async def _deliver_one(self, session: Session, row: OutboxMessage, report: DeliveryReport) -> None:
+        draft_parts = fit(draft_for(row.kind, row.payload))
+        channel = channel_for(self.settings, row.route)
+        earlier_attempt = row.attempts > 0
+        row.attempts += 1
+        session.add(row)
+        session.commit()  # from here on, a crash means "maybe sent": the next try checks
+        sent_parts = list(row.payload.get("_sent_parts", []))
+        try:
+            for index, part in enumerate(draft_parts):
+                if index < len(sent_parts):
+                    continue
+                nonce = nonce_for(row.dedupe_key, index)
+                message_id = None
+                if earlier_attempt:
+                    message_id = await self.sink.find_sent(channel, row.route, part, nonce)
+                if message_id is None:
+                    message_id = await self.sink.send(channel, row.route, part, nonce)
+                sent_parts.append(message_id)
+                if len(draft_parts) > 1:  # remember progress of a message sent in parts
+                    row.payload = {**row.payload, "_sent_parts": sent_parts}
+                    session.add(row)
+                    session.commit()
+        except SendError as exc:
+            self._failed(session, row, exc, report)
+            return
+        row.status = OutboxStatus.DELIVERED
+        row.delivered_at = self.clock()
+        row.message_id = sent_parts[0] if sent_parts else None
+        row.last_error = None
+        session.add(row)
+        session.commit()
+        report.delivered += 1
+
+    def _failed(
+        self, session: Session, row: OutboxMessage, exc: SendError, report: DeliveryReport
+    ) -> None:
+        reason = str(exc)[:2000]
+        row.last_error = reason
+        if exc.route_broken:
+            row.status = OutboxStatus.FAILED
+            self.broken[row.route] = reason
+            report.failed += 1
+            log.warning("route %s stopped: %s", row.route, reason)
+            self._tell_admins(session, row.route, reason)
+        else:
+            delay = (
+                timedelta(seconds=exc.retry_after)
+                if exc.retry_after is not None
+                else min(BACKOFF_MAX, BACKOFF_BASE * 2 ** max(0, row.attempts - 1))
+            )
+            row.next_attempt_at = self.clock() + delay
+            report.deferred += 1
+            log.info("delivery of %s deferred by %s: %s", row.dedupe_key, delay, reason)
+        session.add(row)
+        session.commit()
+
+    def _tell_admins(self, session: Session, route: str, reason: str) -> None:
+        """A notice on the alerts route (or, when that is the broken one, only the log)."""
+        if route == "alerts":
+            return
+        now = self.clock()
+        enqueue(
+            session,
+            key=f"route-stopped:{route}:{now:%Y-%m-%d}",
+            kind="admin",
+            route="alerts",
+            payload={
+                "text": f"Posting to route {route!r} stopped: {reason}. "
+                "Fix the channel or its permissions, then restart or reload trendbot."
+            },
+            at=now,
+            discord=self.settings.discord,
+        )
+
+
+class ConsoleSink:
+    """Prints what would be posted: the sink without a Discord token, and for the demo."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream or sys.stdout
+
+    async def send(self, channel_id: int | None, route: str, draft: Draft, nonce: str) -> int | None:
+        where = f"#{route}" + (f" ({channel_id})" if channel_id else "")
+        text = re.sub(r"\\(.)", r"\1", draft.text())  # Discord escapes, shown as read
+        self.stream.write(f"--- {where}\n{text}\n")
+        self.stream.flush()
+        return None
+
+    async def find_sent(
+        self, channel_id: int | None, route: str, draft: Draft, nonce: str
+    ) -> int | None:
+        return None
