@@ -12,7 +12,7 @@ What is measured
     (2) Rankings. A second fresh SQLite database is filled, as setup (not timed),
         with a year of hourly complete snapshots of 300 models in 3 families:
         8,760 runs, 2,628,000 snapshot rows. Then the query behind `trendbot
-        rankings` and the /rankings command (``bot.cli.hub.load_ranking``: latest
+        rankings` and the /rankings command (``bot.queries.load_ranking``: latest
         complete run, its rows, and for growth the run a period earlier) is run
         ``--queries`` times per kind, each on a fresh session, and p50/p99 are
         printed. Target: p99 <= 20 ms on SQLite.
@@ -46,9 +46,9 @@ os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 
 from sqlmodel import Session  # noqa: E402
 
-from bot.cli.hub import load_ranking  # noqa: E402
 from bot.config.load import parse_settings  # noqa: E402
 from bot.hub import list_tracked  # noqa: E402
+from bot.queries import load_ranking  # noqa: E402
 from bot.snapshot_job import raise_alerts, take_snapshot, verify_new_claims  # noqa: E402
 from bot.store import hub as hub_store  # noqa: E402
 from bot.store import open_database  # noqa: E402

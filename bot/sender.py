@@ -53,7 +53,9 @@ class SendError(Exception):
 class Sink(Protocol):
     """Where drafts go: Discord, the terminal, a test."""
 
-    async def send(self, channel_id: int | None, route: str, draft: Draft, nonce: str) -> int | None:
+    async def send(
+        self, channel_id: int | None, route: str, draft: Draft, nonce: str
+    ) -> int | None:
         """Post one message; return its id (None where ids do not exist)."""
 
     async def find_sent(
@@ -124,7 +126,9 @@ class Sender:
         report.broken_routes = sorted(self.broken)
         return report
 
-    async def _deliver_one(self, session: Session, row: OutboxMessage, report: DeliveryReport) -> None:
+    async def _deliver_one(
+        self, session: Session, row: OutboxMessage, report: DeliveryReport
+    ) -> None:
         draft_parts = fit(draft_for(row.kind, row.payload))
         channel = channel_for(self.settings, row.route)
         earlier_attempt = row.attempts > 0
@@ -206,7 +210,9 @@ class ConsoleSink:
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stdout
 
-    async def send(self, channel_id: int | None, route: str, draft: Draft, nonce: str) -> int | None:
+    async def send(
+        self, channel_id: int | None, route: str, draft: Draft, nonce: str
+    ) -> int | None:
         where = f"#{route}" + (f" ({channel_id})" if channel_id else "")
         text = re.sub(r"\\(.)", r"\1", draft.text())  # Discord escapes, shown as read
         self.stream.write(f"--- {where}\n{text}\n")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -57,35 +56,6 @@ def snapshot(
         raise typer.Exit(1)
 
 
-def load_ranking(
-    settings, engine, by: str, metric: str, period: timedelta | None, limit: int
-) -> Ranking:
-    """The ranking the CLI and the /rankings command show, from the database."""
-    from sqlmodel import Session
-
-    from bot.rankings import By, Metric, rank
-    from bot.store import hub as store
-
-    with Session(engine) as session:
-        run = store.latest_complete(session)
-        current = store.load_snapshot(session, run) if run else None
-        baseline = None
-        if current is not None and Metric(metric) is Metric.GROWTH and period is not None:
-            base_run = store.complete_at_or_before(session, current.taken_at - period)
-            baseline = store.load_snapshot(session, base_run) if base_run else None
-    return rank(
-        current,
-        by=By(by),
-        metric=Metric(metric),
-        families=settings.hub.effective_families(),
-        limit=limit,
-        baseline=baseline,
-        period=period,
-        now=datetime.now(UTC),
-        interval=settings.hub.snapshot_interval,
-    )
-
-
 def ranking_json(ranking: Ranking) -> dict:
     return {
         "by": ranking.by.value,
@@ -121,6 +91,7 @@ def rankings(
 ) -> None:
     """Print Hub rankings by family, author or model, from the latest complete snapshot."""
     from bot.config.durations import parse_duration
+    from bot.queries import load_ranking
     from bot.rankings import By, Metric
     from bot.store import open_database
 

@@ -2,44 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from bot.cli.app import app, fail, out, settings_of
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
-
-    from bot.store.models import DecisionLog
-
-
-def decisions_for(session: Session, url: str) -> list[tuple[DecisionLog, str | None]]:
-    """Decision-log rows for a link, as written in any feed or as the article's canonical URL."""
-    from sqlmodel import col, or_, select
-
-    from bot.store.models import Article, DecisionLog, Feed
-    from extractors.links import normalise_link
-
-    link = normalise_link(url)
-    if link is None:
-        return []
-    # the decision log keeps links normalised; an article's canonical URL catches the
-    # copies of the story reached under other links
-    article_ids = set(session.exec(select(Article.id).where(Article.canonical_url == link)))
-    article_ids |= set(
-        session.exec(
-            select(DecisionLog.article_id).where(
-                DecisionLog.link == link, col(DecisionLog.article_id).is_not(None)
-            )
-        )
-    )
-    query = select(DecisionLog).where(
-        or_(DecisionLog.link == link, col(DecisionLog.article_id).in_(article_ids or {-1}))
-    )
-    names = {feed.id: feed.name for feed in session.exec(select(Feed))}
-    rows = sorted(session.exec(query), key=lambda row: (row.at, row.id or 0))
-    return [(row, names.get(row.feed_id)) for row in rows]
 
 
 @app.command("why")
@@ -50,6 +17,7 @@ def why(
     """Explain what happened to an article: every feed it was seen in and every decision."""
     from sqlmodel import Session
 
+    from bot.queries import decisions_for
     from bot.store import open_database
     from extractors.links import normalise_link
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from bot.config.load import parse_settings
 from bot.messages import Draft
 from bot.outbox import enqueue
-from bot.sender import ConsoleSink, SendError, Sender, nonce_for
+from bot.sender import ConsoleSink, Sender, SendError, nonce_for
 from bot.store.models import OutboxMessage
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)

@@ -1,0 +1,96 @@
+"""Posting a digest: compose the period's digest and put it in the outbox, once per period.
+
+A digest covers the time since the channel's previous digest (or one default
+period for the first). The digest run row and the outbox row are written in one
+transaction, and the run is unique per channel and period, so a rerun of the same
+period (a restart, a retried job, an admin's `/digest now` racing the schedule)
+finds the period taken and posts nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from bot.config.schema import Settings
+from bot.digest import compose
+from bot.messages import Draft, draft_payload
+from bot.outbox import enqueue
+from bot.queries import digest_data
+from bot.sender import channel_for
+from bot.store.models import DigestRun
+
+DEFAULT_PERIOD = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class DigestOutcome:
+    posted: bool
+    start: datetime
+    end: datetime
+    key: str
+    draft: Draft | None = None
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)
+
+
+def period_for(
+    session: Session, channel_id: int, end: datetime, default: timedelta = DEFAULT_PERIOD
+) -> tuple[datetime, datetime]:
+    """Since the channel's last digest, or one default period back for the first."""
+    last = session.exec(
+        select(func.max(DigestRun.period_end)).where(col(DigestRun.channel_id) == channel_id)
+    ).one()
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    start = last if last is not None and last < end else end - default
+    return start, end
+
+
+def post_digest(
+    settings: Settings,
+    engine: Engine,
+    end: datetime | None = None,
+    *,
+    route: str = "digest",
+    default: timedelta = DEFAULT_PERIOD,
+) -> DigestOutcome:
+    """Compose the digest up to ``end`` (a minute; default now) and enqueue it once."""
+    end = _minute(end or datetime.now(UTC))
+    channel_id = channel_for(settings, route) or 0  # 0: no channel yet, the terminal
+    with Session(engine) as session:
+        start, end = period_for(session, channel_id, end, default)
+    key = f"digest:{channel_id}:{start:%Y%m%dT%H%M}:{end:%Y%m%dT%H%M}"
+    draft = compose(digest_data(settings, engine, start, end))
+    with Session(engine) as session:
+        session.add(
+            DigestRun(channel_id=channel_id, period_start=start, period_end=end, outbox_key=key)
+        )
+        try:
+            session.flush()
+        except IntegrityError:
+            session.rollback()
+            return DigestOutcome(False, start, end, key)
+        added = enqueue(
+            session,
+            key=key,
+            kind="digest",
+            route=route,
+            payload=draft_payload(draft),
+            at=end,
+            discord=settings.discord,
+        )
+        session.commit()
+    return DigestOutcome(added, start, end, key, draft)
+
+
+def preview_digest(settings: Settings, engine: Engine, period: timedelta) -> Draft:
+    """The digest of the last ``period``, composed but not recorded (for --print)."""
+    end = _minute(datetime.now(UTC))
+    return compose(digest_data(settings, engine, end - period, end))

@@ -1,0 +1,332 @@
+"""Read models: what the commands, slash commands and digests show, read from the database.
+
+Each function returns plain records for the pure composers (:mod:`bot.digest`,
+:mod:`bot.rankings`, :mod:`bot.messages`); the CLI and the Discord cogs call the
+same functions, so `/rankings` and `trendbot rankings` cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, or_, select
+
+from bot.config.schema import Settings
+from bot.digest import CheckedClaim, DigestData, Story
+from bot.rankings import By, Metric, Ranking, rank
+from bot.store import hub as hub_store
+from bot.store.models import (
+    Article,
+    Claim,
+    DecisionLog,
+    Entry,
+    Feed,
+    HubModel,
+    HubSnapshotRun,
+    Mention,
+    OutboxMessage,
+    Verdict,
+)
+
+ALERT_KINDS = ("milestone", "overtake", "new_model", "surge")
+
+
+def load_ranking(
+    settings: Settings,
+    engine: Engine,
+    by: str = "family",
+    metric: str = "alltime",
+    period: timedelta | None = None,
+    limit: int = 10,
+    at: datetime | None = None,
+) -> Ranking:
+    """The ranking at the latest complete snapshot (or the last one at or before ``at``)."""
+    with Session(engine) as session:
+        run = (
+            hub_store.complete_at_or_before(session, at)
+            if at is not None
+            else hub_store.latest_complete(session)
+        )
+        current = hub_store.load_snapshot(session, run) if run else None
+        baseline = None
+        if current is not None and Metric(metric) is Metric.GROWTH and period is not None:
+            base_run = hub_store.complete_at_or_before(session, current.taken_at - period)
+            baseline = hub_store.load_snapshot(session, base_run) if base_run else None
+    return rank(
+        current,
+        by=By(by),
+        metric=Metric(metric),
+        families=settings.hub.effective_families(),
+        limit=limit,
+        baseline=baseline,
+        period=period,
+        now=at or datetime.now(UTC),
+        interval=settings.hub.snapshot_interval,
+    )
+
+
+def _sources(session: Session, article_ids: list[int]) -> dict[int, list[str]]:
+    rows = session.exec(
+        select(Entry.article_id, Feed.name)
+        .join(Feed, col(Feed.id) == col(Entry.feed_id))
+        .where(col(Entry.article_id).in_(article_ids))
+    ).all()
+    found: dict[int, list[str]] = {}
+    for article_id, name in rows:
+        names = found.setdefault(article_id, [])
+        if name not in names:
+            names.append(name)
+    return found
+
+
+def stories_between(session: Session, start: datetime, end: datetime) -> list[Story]:
+    articles = session.exec(
+        select(Article).where(col(Article.fetched_at) >= start, col(Article.fetched_at) < end)
+    ).all()
+    ids = [a.id for a in articles if a.id is not None]
+    if not ids:
+        return []
+    sources = _sources(session, ids)
+    mention_counts = dict(
+        session.exec(
+            select(Mention.article_id, func.count())
+            .where(col(Mention.article_id).in_(ids))
+            .group_by(col(Mention.article_id))
+        ).all()
+    )
+    return [
+        Story(
+            title=a.title or a.canonical_url or "(untitled)",
+            link=a.canonical_url,
+            sources=tuple(sources.get(a.id, []) or ([a.site_name] if a.site_name else [])),
+            published=a.published_at,
+            mentions=mention_counts.get(a.id, 0),
+        )
+        for a in articles
+    ]
+
+
+def mention_counts(session: Session, start: datetime, end: datetime) -> dict[str, int]:
+    """Articles naming each model or company in the period (one per article)."""
+    rows = session.exec(
+        select(Mention.article_id, Mention.kind, Mention.canonical, Mention.hub_id, Mention.text)
+        .join(Article, col(Article.id) == col(Mention.article_id))
+        .where(col(Article.fetched_at) >= start, col(Article.fetched_at) < end)
+    ).all()
+    seen: set[tuple[int, str]] = set()
+    counts: Counter[str] = Counter()
+    for article_id, kind, canonical, hub_id, text in rows:
+        name = canonical or (hub_id if kind == "model" and hub_id else text)
+        if (article_id, name) not in seen:
+            seen.add((article_id, name))
+            counts[name] += 1
+    return dict(counts)
+
+
+def checked_claims(
+    session: Session, start: datetime, end: datetime, limit: int = 50
+) -> list[CheckedClaim]:
+    """Claims of the period that the Hub could speak to, contradicted ones first."""
+    rows = session.exec(
+        select(Claim, Verdict, Article)
+        .join(Verdict, col(Verdict.claim_id) == col(Claim.id))
+        .join(Article, col(Article.id) == col(Claim.article_id))
+        .where(
+            col(Article.fetched_at) >= start,
+            col(Article.fetched_at) < end,
+            col(Verdict.status) != "not_checkable",
+        )
+        .limit(limit * 4)
+    ).all()
+    order = {"contradicted": 0, "supported": 1, "unverifiable": 2}
+    rows = sorted(rows, key=lambda r: (order.get(r[1].status, 3), r[0].id))
+    return [
+        CheckedClaim(
+            text=claim.text,
+            subject=claim.subject,
+            status=verdict.status,
+            reason=verdict.reason,
+            article_title=article.title,
+            link=article.canonical_url,
+        )
+        for claim, verdict, article in rows[:limit]
+    ]
+
+
+def alerts_between(session: Session, start: datetime, end: datetime) -> list[str]:
+    rows = session.exec(
+        select(OutboxMessage)
+        .where(
+            col(OutboxMessage.kind).in_(ALERT_KINDS),
+            col(OutboxMessage.created_at) >= start,
+            col(OutboxMessage.created_at) < end,
+        )
+        .order_by(col(OutboxMessage.created_at))
+    ).all()
+    return [row.payload.get("text", "") for row in rows]
+
+
+def digest_data(settings: Settings, engine: Engine, start: datetime, end: datetime) -> DigestData:
+    """Everything a digest of [start, end) shows."""
+    previous_start = start - (end - start)
+    with Session(engine) as session:
+        stories = stories_between(session, start, end)
+        names_now = mention_counts(session, start, end)
+        names_before = mention_counts(session, previous_start, start)
+        claims = checked_claims(session, start, end)
+        alerts = alerts_between(session, start, end)
+    ranking = load_ranking(settings, engine, at=end)
+    before = load_ranking(settings, engine, at=start, limit=1000)
+    return DigestData(
+        start=start,
+        end=end,
+        stories=stories,
+        names_now=names_now,
+        names_before=names_before,
+        claims=claims,
+        ranking=ranking,
+        ranks_before={row.name: row.rank for row in before.rows},
+        alerts=alerts,
+    )
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    title: str
+    link: str | None
+    published: datetime | None
+    sources: tuple[str, ...]
+
+
+def recent_news(
+    session: Session, entity: str | None, days: int, limit: int = 10, now: datetime | None = None
+) -> list[NewsItem]:
+    """The newest stories of the last ``days``, optionally only those naming ``entity``."""
+    since = (now or datetime.now(UTC)) - timedelta(days=days)
+    query = select(Article).where(col(Article.fetched_at) >= since)
+    if entity:
+        pattern = f"%{entity}%"
+        named = select(Mention.article_id).where(
+            or_(
+                col(Mention.text).ilike(pattern),
+                col(Mention.canonical).ilike(pattern),
+                col(Mention.hub_id).ilike(pattern),
+            )
+        )
+        query = query.where(col(Article.id).in_(named))
+    articles = session.exec(query.order_by(col(Article.fetched_at).desc()).limit(limit)).all()
+    sources = _sources(session, [a.id for a in articles if a.id is not None])
+    return [
+        NewsItem(
+            title=a.title or "(untitled)",
+            link=a.canonical_url,
+            published=a.published_at or a.fetched_at,
+            sources=tuple(sources.get(a.id, [])),
+        )
+        for a in articles
+    ]
+
+
+def feeds_overview(session: Session) -> list[Feed]:
+    return list(session.exec(select(Feed).order_by(col(Feed.name))).all())
+
+
+@dataclass(frozen=True)
+class Status:
+    last_crawl: datetime | None
+    last_snapshot: datetime | None
+    last_snapshot_complete: bool | None
+    snapshot_age: timedelta | None
+    failing_feeds: list[tuple[str, str, str | None]]  # name, health, last error
+    outbox_pending: int
+    outbox_failed: int
+
+
+def status(session: Session, now: datetime | None = None) -> Status:
+    now = now or datetime.now(UTC)
+    last_crawl = session.exec(select(func.max(Feed.last_fetch_at))).one()
+    run = session.exec(
+        select(HubSnapshotRun).order_by(col(HubSnapshotRun.started_at).desc()).limit(1)
+    ).first()
+    complete = hub_store.latest_complete(session)
+    failing = [
+        (f.name, f.health, f.last_error)
+        for f in session.exec(select(Feed).where(col(Feed.health) != "ok")).all()
+    ]
+    counts = dict(
+        session.exec(
+            select(OutboxMessage.status, func.count()).group_by(col(OutboxMessage.status))
+        ).all()
+    )
+    return Status(
+        last_crawl=last_crawl.replace(tzinfo=UTC)
+        if last_crawl and not last_crawl.tzinfo
+        else last_crawl,
+        last_snapshot=run.started_at if run else None,
+        last_snapshot_complete=run.complete if run else None,
+        snapshot_age=(now - complete.started_at) if complete else None,
+        failing_feeds=failing,
+        outbox_pending=counts.get("pending", 0),
+        outbox_failed=counts.get("failed", 0),
+    )
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    repo_id: str
+    model: HubModel | None
+    growth_7d: int | None
+    news: list[NewsItem]
+
+
+def model_card(session: Session, repo_id: str, now: datetime | None = None) -> ModelCard:
+    """A model's latest figures, its 7-day gain and the recent news naming it."""
+    now = now or datetime.now(UTC)
+    model = session.get(HubModel, repo_id)
+    growth = None
+    latest = hub_store.latest_complete(session)
+    if latest is not None and model is not None and model.downloads_all_time is not None:
+        week = hub_store.complete_at_or_before(session, latest.started_at - timedelta(days=7))
+        if week is not None:
+            then = hub_store.load_snapshot(session, week).models.get(repo_id)
+            if then is not None and then.all_time is not None:
+                growth = model.downloads_all_time - then.all_time
+    name = repo_id.split("/", 1)[-1]
+    return ModelCard(repo_id, model, growth, recent_news(session, name, 30, 5, now))
+
+
+def tracked_repo_ids(session: Session, prefix: str = "", limit: int = 25) -> list[str]:
+    """Repo ids for autocomplete: the tracked models whose id contains ``prefix``."""
+    query = select(HubModel.model_id).where(col(HubModel.gone_at).is_(None))
+    if prefix:
+        query = query.where(col(HubModel.model_id).ilike(f"%{prefix}%"))
+    query = query.order_by(col(HubModel.downloads_all_time).desc()).limit(limit)
+    return list(session.exec(query).all())
+
+
+def decisions_for(session: Session, url: str) -> list[tuple[DecisionLog, str | None]]:
+    """Decision-log rows for a link, as written in any feed or as the article's canonical URL."""
+    from extractors.links import normalise_link
+
+    link = normalise_link(url)
+    if link is None:
+        return []
+    # the decision log keeps links normalised; an article's canonical URL catches the
+    # copies of the story reached under other links
+    article_ids = set(session.exec(select(Article.id).where(Article.canonical_url == link)))
+    article_ids |= set(
+        session.exec(
+            select(DecisionLog.article_id).where(
+                DecisionLog.link == link, col(DecisionLog.article_id).is_not(None)
+            )
+        )
+    )
+    query = select(DecisionLog).where(
+        or_(DecisionLog.link == link, col(DecisionLog.article_id).in_(article_ids or {-1}))
+    )
+    names = {feed.id: feed.name for feed in session.exec(select(Feed))}
+    rows = sorted(session.exec(query), key=lambda row: (row.at, row.id or 0))
+    return [(row, names.get(row.feed_id)) for row in rows]

@@ -1,0 +1,154 @@
+"""The digest composition (pure) and posting it once per period (database)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from bot.config.load import parse_settings
+from bot.digest import DigestData, Story, compose, movers, top_stories
+from bot.digest_job import post_digest
+from bot.hub import Listing, ModelStats
+from bot.messages import fit
+from bot.snapshot_job import take_snapshot
+from bot.store.models import Article, Claim, Entry, Feed, Mention, OutboxMessage, Verdict
+
+END = datetime(2026, 3, 3, 9, tzinfo=UTC)
+START = END - timedelta(days=1)
+
+
+def test_a_story_carried_by_more_outlets_ranks_first():
+    lone = Story("Lone scoop", None, ("A",), END, mentions=9)
+    wide = Story("Everyone has it", None, ("A", "B", "C"), END - timedelta(hours=5))
+    assert [s.title for s in top_stories([lone, wide])] == ["Everyone has it", "Lone scoop"]
+
+
+def test_movers_compare_with_the_previous_period():
+    assert movers({"Qwen": 5, "DeepSeek": 2}, {"Qwen": 2, "DeepSeek": 4}) == [
+        ("Qwen", 5, 3),
+        ("DeepSeek", 2, -2),
+    ]
+
+
+def test_compose_an_empty_period_says_so():
+    draft = compose(DigestData(START, END))
+    titles = [e.title for e in draft.embeds]
+    assert titles == ["trendbot digest, 2026-03-03", "Top stories"]
+    assert draft.embeds[1].description == "No new stories in this period."
+
+
+def test_a_huge_period_still_fits_discord():
+    stories = [
+        Story(f"Story {i} " + "x" * 300, "https://e.com", ("A",) * 30, END) for i in range(40)
+    ]
+    names = {f"Name{i}": i for i in range(100)}
+    draft = compose(
+        DigestData(START, END, stories=stories, names_now=names, alerts=["a" * 500] * 30)
+    )
+    for message in fit(draft):
+        assert sum(e.size() for e in message.embeds) <= 6000
+        assert len(message.embeds) <= 10
+
+
+SETTINGS_TEXT = """
+hub:
+  authors: [Qwen, meta-llama]
+  families:
+    Qwen: {authors: [Qwen]}
+    Llama: {authors: [meta-llama]}
+discord:
+  channels: {digest: 111, alerts: 222}
+"""
+
+
+def listing(at: datetime, qwen: int, llama: int) -> Listing:
+    return Listing(
+        authors=["Qwen", "meta-llama"],
+        started_at=at,
+        finished_at=at,
+        models=[
+            ModelStats("Qwen/a", "Qwen", 10, qwen, 0, 0),
+            ModelStats("meta-llama/x", "meta-llama", 10, llama, 0, 0),
+        ],
+    )
+
+
+def seed(engine) -> None:
+    with Session(engine) as session:
+        feeds = [
+            Feed(name=n, url=f"https://{n}.example/feed", config_url="x") for n in ("Wire", "Blog")
+        ]
+        session.add_all(feeds)
+        session.flush()
+        syndicated = Article(
+            identity_hash="1" * 64,
+            canonical_url="https://wire.example/qwen-700m",
+            title="Qwen passes 700M downloads",
+            text="Qwen passed 700 million downloads on Hugging Face.",
+            fetched_at=END - timedelta(hours=3),
+        )
+        single = Article(
+            identity_hash="2" * 64,
+            canonical_url="https://blog.example/funding",
+            title="@everyone Lab raises $1B",
+            fetched_at=END - timedelta(hours=2),
+        )
+        session.add_all([syndicated, single])
+        session.flush()
+        for feed in feeds:
+            session.add(
+                Entry(feed_id=feed.id, identity_hash=f"e{feed.id}", article_id=syndicated.id)
+            )
+        session.add(Entry(feed_id=feeds[1].id, identity_hash="e3", article_id=single.id))
+        session.add(
+            Mention(
+                article_id=syndicated.id, kind="org", text="Qwen", start=0, end=4, canonical="Qwen"
+            )
+        )
+        claim = Claim(
+            article_id=syndicated.id,
+            text="passed 700 million downloads",
+            start=5,
+            end=33,
+            value=700_000_000,
+            unit="downloads",
+            metric="downloads_total",
+            qualifier="more_than",
+            subject="Qwen",
+            subject_hub_id="Qwen",
+        )
+        session.add(claim)
+        session.flush()
+        session.add(
+            Verdict(
+                claim_id=claim.id, status="supported", reason="Hub all-time downloads: 702 million"
+            )
+        )
+        session.commit()
+
+
+def test_post_digest_once_per_period_with_every_section(engine):
+    settings = parse_settings(SETTINGS_TEXT)
+    take_snapshot(settings, engine, listing(START - timedelta(hours=1), 690_000_000, 695_000_000))
+    take_snapshot(settings, engine, listing(END - timedelta(hours=1), 702_000_000, 696_000_000))
+    seed(engine)
+    first = post_digest(settings, engine, END)
+    again = post_digest(settings, engine, END)
+    assert first.posted and not again.posted
+    assert (first.start, first.end) == (START, END)
+    with Session(engine) as session:
+        digests = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "digest")).all()
+    assert len(digests) == 1 and digests[0].channel_id == 111
+    text = first.draft.text()
+    assert "Qwen passes 700M downloads" in text
+    assert "2 sources: Wire, Blog" in text
+    assert text.index("Qwen passes 700M") < text.index("Lab raises")  # syndicated story first
+    assert "@\u200beveryone Lab raises" in text  # a hostile title is inert
+    assert "Qwen: 1 (▲1)" in text
+    assert "✅ supported" in text
+    assert "1. Qwen: 702 million (▲1)" in text  # passed Llama since the period began
+    assert "Qwen passed 700 million all-time downloads" in text  # the alert of the period
+    # the next digest starts where this one ended
+    later = post_digest(settings, engine, END + timedelta(days=1))
+    assert later.posted and later.start == END
