@@ -1,0 +1,188 @@
+"""Replies to commands as drafts: rankings, news, claims, feeds, status, a model, a link's story.
+
+Pure functions from read-model records (:mod:`bot.queries`) to
+:class:`~bot.messages.Draft`; the slash commands send them, the tests read them.
+Every figure carries its scope and time, and third-party text is made inert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.digest import VERDICT_MARKS
+from bot.messages import COLOURS, Draft, Embed, Field, clip, inert, safe_url
+from bot.queries import ModelCard, NewsItem, Status
+from bot.rankings import Ranking
+from bot.snapshots import age_text, words
+from bot.store.models import DecisionLog, Feed
+
+
+def _when(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "never"
+
+
+def ranking_reply(ranking: Ranking) -> Draft:
+    if not ranking.rows:
+        reason = "; ".join(ranking.notes) or "no data"
+        return Draft(content=f"No ranking yet: {reason}.")
+    lines = [f"**{row.rank}.** {inert(row.name)}: {words(row.value)}" for row in ranking.rows]
+    scopes = sorted({row.scope for row in ranking.rows})
+    footer = f"as of {_when(ranking.as_of)}"
+    if ranking.since:
+        footer += f", since {_when(ranking.since)}"
+    if ranking.stale:
+        footer = f"STALE: {ranking.stale}; " + footer
+    notes = "\n".join(f"note: {n}" for n in ranking.notes)
+    scope = scopes[0] if len(scopes) == 1 else "Hugging Face, sums over each row's repos"
+    return Draft(
+        embeds=(
+            Embed(
+                title=f"Ranking by {ranking.by.value}: {ranking.label}",
+                description="\n".join(lines) + (f"\n{notes}" if notes else ""),
+                footer=f"{scope}; {footer}",
+                colour=COLOURS["digest"],
+            ),
+        )
+    )
+
+
+def news_reply(items: Sequence[NewsItem], entity: str | None, days: int) -> Draft:
+    about = f" about {inert(entity)}" if entity else ""
+    if not items:
+        return Draft(content=f"No stories{about} in the last {days} days.")
+    return Draft(
+        embeds=(
+            Embed(
+                title=f"News{about}, last {days} days",
+                fields=tuple(
+                    Field(
+                        clip(inert(item.title), 256),
+                        clip(
+                            f"{', '.join(inert(s) for s in item.sources) or 'unknown source'}"
+                            f" · {_when(item.published)}"
+                            + (f"\n{safe_url(item.link)}" if safe_url(item.link) else ""),
+                            1024,
+                        ),
+                    )
+                    for item in items
+                ),
+                colour=COLOURS["news"],
+            ),
+        )
+    )
+
+
+def claims_reply(items: Sequence[dict], entity: str | None) -> Draft:
+    about = f" about {inert(entity)}" if entity else ""
+    if not items:
+        return Draft(content=f"No claims{about} yet.")
+    fields = []
+    for item in items:
+        verdict = item["verdict"]
+        mark = VERDICT_MARKS.get(verdict["status"], verdict["status"])
+        name = f"{inert(item['subject'] or '?')}: {inert(item['text'])}"
+        source = item["article"]["title"]
+        value = f"{mark}: {inert(verdict['reason'])}"
+        if source:
+            value += f"\nfrom: {inert(source)}"
+        fields.append(Field(clip(name, 256), clip(value, 1024)))
+    return Draft(embeds=(Embed(title=f"Claims{about}", fields=tuple(fields)),))
+
+
+def feeds_reply(feeds: Sequence[Feed]) -> Draft:
+    if not feeds:
+        return Draft(content="No feeds yet: add one to config.yaml or with /feeds-admin add.")
+    fields = []
+    for feed in feeds:
+        value = f"{safe_url(feed.url) or inert(feed.url)}\nlast fetch {_when(feed.last_fetch_at)}"
+        if feed.last_error:
+            value += f"\nlast error: {inert(feed.last_error)}"
+        fields.append(Field(clip(f"{inert(feed.name)} ({feed.health})", 256), clip(value, 1024)))
+    return Draft(embeds=(Embed(title=f"Feeds ({len(feeds)})", fields=tuple(fields)),))
+
+
+def status_reply(status: Status) -> Draft:
+    snapshot = "none yet"
+    if status.last_snapshot is not None:
+        state = "complete" if status.last_snapshot_complete else "INCOMPLETE"
+        snapshot = f"{_when(status.last_snapshot)} ({state})"
+    age = age_text(status.snapshot_age) if status.snapshot_age is not None else "no complete one"
+    failing = "\n".join(
+        f"{inert(name)}: {health}" + (f" ({inert(error)})" if error else "")
+        for name, health, error in status.failing_feeds
+    )
+    return Draft(
+        embeds=(
+            Embed(
+                title="trendbot status",
+                fields=(
+                    Field("Last crawl", _when(status.last_crawl)),
+                    Field("Last Hub snapshot", f"{snapshot}\nlatest complete: {age} old"),
+                    Field("Failing feeds", clip(failing, 1024) or "none"),
+                    Field(
+                        "Outbox",
+                        f"{status.outbox_pending} waiting, {status.outbox_failed} failed",
+                    ),
+                ),
+            ),
+        )
+    )
+
+
+def model_reply(card: ModelCard) -> Draft:
+    if card.model is None:
+        return Draft(content=f"{inert(card.repo_id)} is not a tracked model.")
+    model = card.model
+    fields = [
+        Field("All-time downloads", words(model.downloads_all_time or 0), True),
+        Field("Last 30 days", words(model.downloads_30d), True),
+        Field("Likes", f"{model.likes:,}", True),
+        Field(
+            "Gained over 7 days",
+            words(card.growth_7d) if card.growth_7d is not None else "not enough history yet",
+            True,
+        ),
+    ]
+    if card.news:
+        fields.append(
+            Field(
+                "Recent news",
+                clip("\n".join(f"• {inert(item.title)}" for item in card.news), 1024),
+            )
+        )
+    return Draft(
+        embeds=(
+            Embed(
+                title=inert(card.repo_id),
+                url=f"https://huggingface.co/{card.repo_id}",
+                fields=tuple(fields),
+                footer=f"Hugging Face, repo {card.repo_id}; as of {_when(model.last_seen_at)}",
+                colour=COLOURS["digest"],
+            ),
+        )
+    )
+
+
+def why_reply(url: str, rows: Sequence[tuple[DecisionLog, str | None]]) -> Draft:
+    if not rows:
+        return Draft(
+            content=f"{inert(url)} was never seen in any feed (a failing feed? try /feeds list)."
+        )
+    feeds = sorted({name for _row, name in rows if name})
+    lines = []
+    for row, name in rows:
+        status = f" (HTTP {row.http_status})" if row.http_status else ""
+        lines.append(
+            f"{row.at:%Y-%m-%d %H:%M} {inert(name or '-')}: {row.decision}{status}: "
+            f"{inert(row.detail)}"
+        )
+    return Draft(
+        embeds=(
+            Embed(
+                title="What happened to this link",
+                description=clip(inert(url), 300) + "\n" + "\n".join(lines),
+                footer=f"seen in: {', '.join(feeds) or 'no feed'}",
+            ),
+        )
+    )
