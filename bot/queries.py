@@ -330,3 +330,31 @@ def decisions_for(session: Session, url: str) -> list[tuple[DecisionLog, str | N
     names = {feed.id: feed.name for feed in session.exec(select(Feed))}
     rows = sorted(session.exec(query), key=lambda row: (row.at, row.id or 0))
     return [(row, names.get(row.feed_id)) for row in rows]
+
+
+def recent_claims(session: Session, entity: str | None, limit: int = 10) -> list[dict]:
+    """The newest claims with their stored verdicts, optionally about one entity."""
+    query = (
+        select(Claim, Verdict, Article)
+        .join(Verdict, col(Verdict.claim_id) == col(Claim.id), isouter=True)
+        .join(Article, col(Article.id) == col(Claim.article_id), isouter=True)
+    )
+    if entity:
+        pattern = f"%{entity}%"
+        query = query.where(
+            or_(col(Claim.subject).ilike(pattern), col(Claim.subject_hub_id).ilike(pattern))
+        )
+    rows = session.exec(query.order_by(col(Claim.id).desc()).limit(limit)).all()
+    return [
+        {
+            "text": claim.text,
+            "subject": claim.subject,
+            "metric": claim.metric,
+            "article": {"title": article.title if article else None},
+            "verdict": {
+                "status": verdict.status if verdict else "unverifiable",
+                "reason": verdict.reason if verdict else "not judged yet (no Hub snapshot since)",
+            },
+        }
+        for claim, verdict, article in rows
+    ]

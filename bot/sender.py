@@ -11,7 +11,9 @@ again. Failures are sorted by what they mean:
   a later ``next_attempt_at`` (backoff), nothing is lost;
 - 403 or 404 (missing permission, deleted channel): that route stops for this
   process, the row is marked failed with the reason, the admins are told, and
-  every other route goes on.
+  every other route goes on;
+- a route with no channel configured yet stops the same way, but its messages
+  wait in the outbox for the channel to be set.
 """
 
 from __future__ import annotations
@@ -43,11 +45,17 @@ class SendError(Exception):
     """A send that did not happen; ``route_broken`` when retrying cannot help."""
 
     def __init__(
-        self, message: str, *, route_broken: bool = False, retry_after: float | None = None
+        self,
+        message: str,
+        *,
+        route_broken: bool = False,
+        retry_after: float | None = None,
+        keep: bool = False,
     ) -> None:
         super().__init__(message)
         self.route_broken = route_broken
         self.retry_after = retry_after
+        self.keep = keep  # a broken route whose messages wait (no channel configured yet)
 
 
 class Sink(Protocol):
@@ -168,9 +176,12 @@ class Sender:
         reason = str(exc)[:2000]
         row.last_error = reason
         if exc.route_broken:
-            row.status = OutboxStatus.FAILED
+            if exc.keep:
+                report.deferred += 1
+            else:
+                row.status = OutboxStatus.FAILED
+                report.failed += 1
             self.broken[row.route] = reason
-            report.failed += 1
             log.warning("route %s stopped: %s", row.route, reason)
             self._tell_admins(session, row.route, reason)
         else:

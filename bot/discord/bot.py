@@ -1,0 +1,174 @@
+"""The bot: settings, database, the outbox sender loop, the config watcher and the cogs.
+
+Kept small on purpose (features live in ``bot/discord/cogs/``). Mentions are off
+for everything the bot sends (``AllowedMentions.none()``), and ``discord.api_base``
+and ``discord.gateway_url`` from the config replace Discord's REST base and
+gateway, for a REST proxy or an offline harness.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands, tasks
+from sqlalchemy.engine import Engine
+
+from bot.config import ConfigError, load_settings
+from bot.config.schema import Settings
+from bot.discord.permissions import NotAdmin
+from bot.discord.sink import DiscordSink
+from bot.sender import Sender
+
+log = logging.getLogger("trendbot.discord")
+
+EXTENSIONS = (
+    "bot.discord.cogs.news",
+    "bot.discord.cogs.rankings",
+    "bot.discord.cogs.claims",
+    "bot.discord.cogs.admin",
+)
+SEND_EVERY = 2.0  # seconds between outbox passes
+WATCH_EVERY = 5.0  # seconds between checks of config.yaml
+
+
+def point_at(settings: Settings) -> None:
+    """Use the configured REST base and gateway (process-wide in discord.py)."""
+    discord.http.Route.BASE = settings.discord.api_base.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord.gateway_url)
+
+
+class TrendBot(commands.Bot):
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        *,
+        config_path: Path | None = None,
+        run_sender: bool = True,
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+            guild_ready_timeout=guild_ready_timeout,
+        )
+        self.settings = settings
+        self.engine = engine
+        self.config_path = config_path
+        self.run_sender = run_sender
+        self.sender = Sender(settings, engine, DiscordSink(self))
+        self._config_mtime = config_path.stat().st_mtime_ns if config_path else None
+        self.config_problems: list[str] = []
+        self.tree.on_error = self._on_app_command_error
+
+    async def setup_hook(self) -> None:
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        guild_id = self.settings.discord.guild_id
+        if guild_id:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+        if self.run_sender:
+            self.deliver_outbox.start()
+        if self.config_path is not None:
+            self.watch_config.start()
+
+    async def close(self) -> None:
+        self.deliver_outbox.cancel()
+        self.watch_config.cancel()
+        await super().close()
+
+    @tasks.loop(seconds=SEND_EVERY)
+    async def deliver_outbox(self) -> None:
+        try:
+            await self.sender.deliver()
+        except Exception:  # the loop must survive anything; the row stays pending
+            log.exception("outbox delivery pass failed")
+
+    @deliver_outbox.before_loop
+    async def _before_delivery(self) -> None:
+        await self.wait_until_ready()
+
+    @tasks.loop(seconds=WATCH_EVERY)
+    async def watch_config(self) -> None:
+        await self.reload_config(only_if_changed=True)
+
+    async def reload_config(self, only_if_changed: bool = False) -> list[str]:
+        """Apply config.yaml if it changed; keep the running settings if it is invalid.
+
+        Returns the problems found (empty when the file was applied or unchanged).
+        Invalid edits are reported to the admins once per version of the file.
+        """
+        if self.config_path is None:
+            return []
+        try:
+            mtime = self.config_path.stat().st_mtime_ns
+        except OSError as exc:
+            return [f"{self.config_path}: {exc}"]
+        if only_if_changed and mtime == self._config_mtime:
+            return []
+        self._config_mtime = mtime
+        try:
+            settings = await asyncio.to_thread(load_settings, self.config_path)
+        except ConfigError as exc:
+            problems = [str(p) for p in exc.problems]
+            self.config_problems = problems
+            self._report_config_problems(problems, mtime)
+            return problems
+        self.apply_settings(settings)
+        self.config_problems = []
+        log.info("configuration reloaded from %s", self.config_path)
+        return []
+
+    def apply_settings(self, settings: Settings) -> None:
+        self.settings = settings
+        self.sender.settings = settings
+        self.sender.broken.clear()  # an admin may have fixed a channel
+
+    def _report_config_problems(self, problems: list[str], version: int) -> None:
+        from sqlmodel import Session
+
+        from bot.outbox import enqueue
+        from bot.store.types import utcnow
+
+        text = "config.yaml was changed but is invalid; the running configuration is kept:\n"
+        text += "\n".join(problems)
+        with Session(self.engine) as session:
+            enqueue(
+                session,
+                key=f"config-invalid:{version}",
+                kind="admin",
+                route="alerts",
+                payload={"text": text},
+                at=utcnow(),
+                discord=self.settings.discord,
+            )
+            session.commit()
+        log.warning("config.yaml invalid, kept the running configuration: %s", "; ".join(problems))
+
+    async def _on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        if isinstance(error, NotAdmin):
+            message = str(error)
+        else:
+            log.error(
+                "command %s failed: %r", interaction.command and interaction.command.name, error
+            )
+            message = "Something went wrong on trendbot's side; it has been logged."
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True)
+        else:
+            await interaction.response.send_message(message, ephemeral=True)

@@ -1,0 +1,1 @@
+"""One extension per feature; each is loaded by :mod:`bot.discord.bot`."""

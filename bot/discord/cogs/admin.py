@@ -1,0 +1,148 @@
+"""Feeds, status and the admin commands (feed edits, reload, digest now).
+
+Discord can hide a command only as a whole, not one subcommand, so the admin
+actions live in their own groups (``/feeds-admin``, ``/digest``), hidden from
+members without Manage Server by ``default_permissions`` and, since server admins
+can change that default, refused at run time by :func:`admin_only` as well.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from sqlmodel import Session
+
+from bot.discord.cogs.replying import reply
+from bot.discord.permissions import ADMIN_DEFAULT, admin_only
+from bot.messages import Draft, inert
+from bot.queries import feeds_overview, status
+from bot.replies import feeds_reply, status_reply
+
+
+class Admin(commands.Cog):
+    feeds = app_commands.Group(name="feeds", description="The news feeds trendbot follows")
+    feeds_admin = app_commands.Group(
+        name="feeds-admin",
+        description="Add, remove or reload feeds (admins)",
+        default_permissions=ADMIN_DEFAULT,
+        guild_only=True,
+    )
+    digest = app_commands.Group(
+        name="digest",
+        description="Digests (admins)",
+        default_permissions=ADMIN_DEFAULT,
+        guild_only=True,
+    )
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @property
+    def engine(self):
+        return self.bot.engine  # type: ignore[attr-defined]
+
+    @feeds.command(name="list", description="Every feed with its health, last fetch and last error")
+    async def feeds_list(self, interaction: discord.Interaction) -> None:
+        def load():
+            with Session(self.engine) as session:
+                return feeds_overview(session)
+
+        await reply(interaction, feeds_reply(await asyncio.to_thread(load)))
+
+    @app_commands.command(name="status", description="Last crawl, last Hub snapshot, failing feeds")
+    async def status(self, interaction: discord.Interaction) -> None:
+        def load():
+            with Session(self.engine) as session:
+                return status(session)
+
+        await reply(interaction, status_reply(await asyncio.to_thread(load)))
+
+    @feeds_admin.command(name="add", description="Test a feed, then add it to config.yaml")
+    @app_commands.describe(name="a short unique name", url="the RSS or Atom URL")
+    @admin_only()
+    async def feeds_add(self, interaction: discord.Interaction, name: str, url: str) -> None:
+        from bot.config.edit import ConfigError, EditRefused, add_feed, problems_text
+        from bot.feedcheck import check_source
+        from bot.fetch import Fetcher
+
+        bot = self.bot
+        if bot.config_path is None:  # type: ignore[attr-defined]
+            await reply(interaction, Draft(content="No config file to edit."), ephemeral=True)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        async with Fetcher(bot.settings.http) as fetcher:  # type: ignore[attr-defined]
+            check = await check_source(url, fetcher)
+        if not check.ok:
+            text = f"Not added: {inert(url)} is not a usable feed: {inert(check.error)}"
+            await reply(interaction, Draft(content=text), ephemeral=True)
+            return
+        try:
+            settings = await asyncio.to_thread(add_feed, bot.config_path, name, url)  # type: ignore[attr-defined]
+        except EditRefused as exc:
+            await reply(interaction, Draft(content=f"Not added: {inert(str(exc))}"), ephemeral=True)
+            return
+        except ConfigError as exc:
+            text = "Not added, the configuration would be invalid:\n" + "\n".join(
+                problems_text(exc)
+            )
+            await reply(interaction, Draft(content=inert(text)), ephemeral=True)
+            return
+        bot.apply_settings(settings)  # type: ignore[attr-defined]
+        text = f"Added {inert(name)} ({check.version}, {check.entries} items); config.yaml saved."
+        await reply(interaction, Draft(content=text), ephemeral=True)
+
+    @feeds_admin.command(name="remove", description="Remove a feed from config.yaml")
+    @app_commands.describe(name="the feed's name")
+    @admin_only()
+    async def feeds_remove(self, interaction: discord.Interaction, name: str) -> None:
+        from bot.config.edit import ConfigError, EditRefused, problems_text, remove_feed
+
+        bot = self.bot
+        try:
+            settings = await asyncio.to_thread(remove_feed, bot.config_path, name)  # type: ignore[attr-defined]
+        except (EditRefused, FileNotFoundError, TypeError) as exc:
+            await reply(
+                interaction, Draft(content=f"Not removed: {inert(str(exc))}"), ephemeral=True
+            )
+            return
+        except ConfigError as exc:
+            text = "Not removed:\n" + "\n".join(problems_text(exc))
+            await reply(interaction, Draft(content=inert(text)), ephemeral=True)
+            return
+        bot.apply_settings(settings)  # type: ignore[attr-defined]
+        text = f"Removed {inert(name)}; its stored articles stay. config.yaml saved."
+        await reply(interaction, Draft(content=text), ephemeral=True)
+
+    @feeds_admin.command(name="reload", description="Re-read config.yaml now")
+    @admin_only()
+    async def feeds_reload(self, interaction: discord.Interaction) -> None:
+        problems = await self.bot.reload_config()  # type: ignore[attr-defined]
+        if problems:
+            text = "config.yaml is invalid; the running configuration is kept:\n" + "\n".join(
+                problems
+            )
+        else:
+            count = len(self.bot.settings.feeds)  # type: ignore[attr-defined]
+            text = f"Configuration reloaded: {count} feeds."
+        await reply(interaction, Draft(content=inert(text)), ephemeral=True)
+
+    @digest.command(name="now", description="Post the digest of the period since the last one")
+    @admin_only()
+    async def digest_now(self, interaction: discord.Interaction) -> None:
+        from bot.digest_job import post_digest
+
+        bot = self.bot
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        outcome = await asyncio.to_thread(post_digest, bot.settings, bot.engine)  # type: ignore[attr-defined]
+        if outcome.posted:
+            text = f"Digest for {outcome.start:%Y-%m-%d %H:%M} to {outcome.end:%H:%M} UTC queued."
+        else:
+            text = "A digest for this period was already posted."
+        await reply(interaction, Draft(content=text), ephemeral=True)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Admin(bot))

@@ -1,0 +1,53 @@
+"""/news and /why: what was published, and what happened to one link."""
+
+from __future__ import annotations
+
+import asyncio
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+from sqlmodel import Session
+
+from bot.discord.cogs.replying import reply
+from bot.queries import decisions_for, recent_news
+from bot.replies import news_reply, why_reply
+
+
+class News(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    def _session(self) -> Session:
+        return Session(self.bot.engine)  # type: ignore[attr-defined]
+
+    @app_commands.command(
+        name="news", description="Recent stories, optionally about a model or lab"
+    )
+    @app_commands.describe(entity="a model, lab or Hub id", days="how many days back (1-30)")
+    async def news(
+        self,
+        interaction: discord.Interaction,
+        entity: str | None = None,
+        days: app_commands.Range[int, 1, 30] = 7,
+    ) -> None:
+        def load():
+            with self._session() as session:
+                return recent_news(session, entity, days)
+
+        items = await asyncio.to_thread(load)
+        await reply(interaction, news_reply(items, entity, days))
+
+    @app_commands.command(name="why", description="What happened to an article link, and why")
+    @app_commands.describe(url="the article link")
+    async def why(self, interaction: discord.Interaction, url: str) -> None:
+        def load():
+            with self._session() as session:
+                return decisions_for(session, url)
+
+        rows = await asyncio.to_thread(load)
+        await reply(interaction, why_reply(url, rows), ephemeral=True)
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(News(bot))

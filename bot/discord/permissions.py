@@ -1,0 +1,43 @@
+"""Who may run admin commands: checked when the command runs, not only by Discord's defaults.
+
+``default_permissions`` hides a command from members without Manage Server, but a
+server admin can change that default in Discord's settings; the check here is
+what actually guards the configuration.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot.config.schema import DiscordSettings
+
+ADMIN_DEFAULT = discord.Permissions(manage_guild=True)
+
+
+def is_admin(interaction: discord.Interaction, settings: DiscordSettings) -> bool:
+    if interaction.permissions.manage_guild or interaction.permissions.administrator:
+        return True
+    role = settings.admin_role
+    if role is None or not isinstance(interaction.user, discord.Member):
+        return False
+    for held in interaction.user.roles:
+        if (isinstance(role, int) and held.id == role) or (
+            isinstance(role, str) and held.name == role
+        ):
+            return True
+    return False
+
+
+class NotAdmin(app_commands.CheckFailure):
+    """Raised by :func:`admin_only`; answered with a short ephemeral refusal."""
+
+
+def admin_only():
+    def predicate(interaction: discord.Interaction) -> bool:
+        settings = interaction.client.settings.discord  # type: ignore[attr-defined]
+        if not is_admin(interaction, settings):
+            raise NotAdmin("This command is for server admins (Manage Server or the admin role).")
+        return True
+
+    return app_commands.check(predicate)

@@ -1,0 +1,43 @@
+"""Drafts to discord.py objects. The only place that knows both."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import discord
+
+from bot.messages import Draft
+
+
+def embeds_of(draft: Draft) -> list[discord.Embed]:
+    embeds = []
+    for item in draft.embeds:
+        embed = discord.Embed(
+            title=item.title or None,
+            description=item.description or None,
+            url=item.url,
+            colour=item.colour,
+        )
+        for field in item.fields:
+            embed.add_field(name=field.name, value=field.value, inline=field.inline)
+        if item.footer:
+            embed.set_footer(text=item.footer)
+        if item.image:
+            embed.set_image(url=f"attachment://{item.image}")
+        embeds.append(embed)
+    return embeds
+
+
+def send_kwargs(draft: Draft) -> dict[str, Any]:
+    """Keyword arguments for ``Messageable.send`` / ``InteractionResponse.send_message``."""
+    kwargs: dict[str, Any] = {"allowed_mentions": discord.AllowedMentions.none()}
+    if draft.content:
+        kwargs["content"] = draft.content
+    embeds = embeds_of(draft)
+    if embeds:
+        kwargs["embeds"] = embeds
+    files = [discord.File(path, filename=Path(path).name) for path in draft.files]
+    if files:
+        kwargs["files"] = files
+    return kwargs

@@ -1,0 +1,227 @@
+"""Slash commands against simcord's simulated Discord: answers, limits, admin checks, delivery."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import discord
+import pytest
+import simcord
+from sqlmodel import Session, select
+
+from bot.config.load import parse_settings
+from bot.discord.bot import TrendBot
+from bot.discord.permissions import NotAdmin
+from bot.hub import Listing, ModelStats
+from bot.outbox import enqueue
+from bot.snapshot_job import take_snapshot
+from bot.store.models import Article, Claim, Entry, Feed, Mention, OutboxMessage, Verdict
+
+NOW = datetime.now(UTC)
+
+
+def config_text(channels: str = "{}") -> str:
+    return f"""
+http: {{allow_private: true}}
+hub:
+  authors: [Qwen, meta-llama]
+  families:
+    Qwen: {{authors: [Qwen]}}
+    Llama: {{authors: [meta-llama]}}
+discord:
+  channels: {channels}
+  admin_role: Feed editors
+"""
+
+
+def seed(engine) -> None:
+    settings = parse_settings(config_text())
+    for hours, qwen in ((200, 600_000_000), (1, 702_000_000)):
+        take_snapshot(
+            settings,
+            engine,
+            Listing(
+                authors=["Qwen", "meta-llama"],
+                started_at=NOW - timedelta(hours=hours),
+                finished_at=NOW,
+                models=[
+                    ModelStats("Qwen/Qwen3-8B", "Qwen", 9_000_000, qwen, 900, 50),
+                    ModelStats(
+                        "meta-llama/Llama-3.1-8B", "meta-llama", 7_000_000, 650_000_000, 5, 1
+                    ),
+                ],
+            ),
+        )
+    with Session(engine) as session:
+        feed = Feed(
+            name="Wire",
+            url="https://wire.example/feed",
+            config_url="x",
+            health="failing",
+            last_error="HTTP 503 Service Unavailable",
+        )
+        session.add(feed)
+        session.flush()
+        article = Article(
+            identity_hash="1" * 64,
+            canonical_url="https://wire.example/qwen",
+            title="Qwen3-8B passes 700M " + "very long title " * 60,
+            fetched_at=NOW - timedelta(hours=2),
+        )
+        session.add(article)
+        session.flush()
+        session.add(
+            Entry(
+                feed_id=feed.id,
+                identity_hash="e1",
+                article_id=article.id,
+                link="https://wire.example/qwen",
+            )
+        )
+        session.add(
+            Mention(
+                article_id=article.id,
+                kind="model",
+                text="Qwen3-8B",
+                start=0,
+                end=8,
+                hub_id="Qwen/Qwen3-8B",
+            )
+        )
+        claim = Claim(
+            article_id=article.id,
+            text="passed 700 million downloads",
+            start=0,
+            end=10,
+            value=700_000_000,
+            unit="downloads",
+            metric="downloads_total",
+            qualifier="more_than",
+            subject="Qwen",
+            subject_hub_id="Qwen",
+        )
+        session.add(claim)
+        session.flush()
+        session.add(
+            Verdict(
+                claim_id=claim.id, status="supported", reason="Hub all-time downloads: 702 million"
+            )
+        )
+        session.commit()
+
+
+@pytest.fixture
+def simcord_bot(engine):
+    seed(engine)
+    return TrendBot(
+        parse_settings(config_text()), engine, run_sender=False, guild_ready_timeout=0.1
+    )
+
+
+@pytest.fixture
+def world(simcord_env, simcord_bot):
+    env, bot = simcord_env, simcord_bot
+    guild = env.create_guild()
+    channel = guild.create_text_channel("general")
+    alerts = guild.create_text_channel("alerts")
+    member = guild.add_member(env.create_user("reader"))
+    admin_role = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
+    admin = guild.add_member(env.create_user("admin"), roles=[admin_role])
+    bot.apply_settings(parse_settings(config_text(f"{{alerts: {alerts.id}}}")))
+    return env, bot, channel, alerts, member, admin
+
+
+async def test_rankings_answers_with_scope_and_time(world):
+    _env, _bot, channel, *_rest, member, _admin = world
+    result = await member.slash(channel, "rankings")
+    embed = result.response.embeds[0]
+    assert embed.title == "Ranking by family: all-time downloads"
+    assert embed.description.splitlines()[0] == "**1.** Qwen: 702 million"
+    assert "Hugging Face" in embed.footer.text and "as of" in embed.footer.text
+    models = await member.slash(channel, "rankings", by="model", metric="30d", limit=1)
+    assert models.response.embeds[0].description == "**1.** Qwen/Qwen3-8B: 9 million"
+
+
+async def test_model_news_claims_status_feeds_and_why(world):
+    _env, _bot, channel, *_rest, member, _admin = world
+    model = await member.slash(channel, "model", repo_id="Qwen/Qwen3-8B")
+    fields = {f.name: f.value for f in model.response.embeds[0].fields}
+    assert fields["All-time downloads"] == "702 million"
+    assert fields["Gained over 7 days"] == "102 million"
+    choices = await member.autocomplete(channel, "model", "repo_id", "qwen")
+    assert [c["value"] for c in choices] == ["Qwen/Qwen3-8B"]
+
+    news = await member.slash(channel, "news", entity="Qwen3-8B")  # a 980-character title
+    assert news.response.embeds[0].fields[0].name.endswith("…")
+
+    claims = await member.slash(channel, "claims", entity="qwen")
+    assert "supported" in claims.response.embeds[0].fields[0].value
+
+    status = await member.slash(channel, "status")
+    fields = {f.name: f.value for f in status.response.embeds[0].fields}
+    assert fields["Failing feeds"] == "Wire: failing (HTTP 503 Service Unavailable)"
+
+    feeds = await member.slash(channel, "feeds list")
+    assert feeds.response.embeds[0].fields[0].name == "Wire (failing)"
+
+    why = await member.slash(channel, "why", url="https://unknown.example/x")
+    assert why.ephemeral
+    assert "never seen in any feed" in why.response.content
+
+
+async def test_admin_commands_are_hidden_and_refused_for_members(world):
+    _env, _bot, channel, *_rest, member, admin = world
+    visible = member.available_commands(channel)
+    assert "rankings" in visible and "feeds list" in visible
+    assert not any(c.startswith(("feeds-admin", "digest")) for c in visible)
+    assert "feeds-admin add" in admin.available_commands(channel)
+
+
+async def test_the_run_time_check_holds_when_a_server_admin_unhides_the_commands(world):
+    env, bot, channel, _alerts, member, _admin = world
+    guild = env.guild
+    editors = guild.create_role("Feed editors")  # discord.admin_role in the config
+    editor = guild.add_member(env.create_user("editor"), roles=[editors])
+    synced = {c.name: c for c in await bot.tree.fetch_commands()}
+    guild.set_command_permissions(synced["feeds-admin"], {member: True, editor: True})
+
+    refused = await member.slash(channel, "feeds-admin reload")
+    assert refused.ephemeral
+    assert refused.response.content.startswith("This command is for server admins")
+    simcord.assert_error(env, NotAdmin)  # refused by the check, answered by the bot
+
+    accepted = await editor.slash(channel, "feeds-admin reload")
+    assert accepted.response.content == "Configuration reloaded: 0 feeds."
+
+
+async def test_digest_now_for_an_admin_and_delivery_to_the_alerts_channel(world):
+    _env, bot, channel, alerts, _member, admin = world
+    result = await admin.slash(channel, "digest now")
+    assert result.ephemeral
+    with Session(bot.engine) as session:
+        enqueue(
+            session,
+            key="test-alert",
+            kind="milestone",
+            route="alerts",
+            payload={"kind": "milestone", "subject": "Qwen", "text": "@everyone Qwen passed 700M"},
+            at=NOW,
+            discord=bot.settings.discord,
+        )
+        session.commit()
+    report = await bot.sender.deliver()
+    assert report.delivered >= 1
+    message = alerts.last_message
+    assert message.embeds[0].title == "Milestone: Qwen"
+    assert "@\u200beveryone" in message.embeds[0].description
+    # the digest waits: no digest channel is configured, and the admins are told so
+    assert report.broken_routes == ["digest"]
+    notice = await bot.sender.deliver()
+    assert notice.delivered == 1
+    assert (
+        "Posting to route 'digest' stopped: no channel is configured" in alerts.last_message.content
+    )
+    assert (await bot.sender.deliver()).delivered == 0
+    with Session(bot.engine) as session:
+        digest = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "digest")).one()
+    assert digest.status == "pending"
