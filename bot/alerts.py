@@ -21,9 +21,9 @@ from itertools import pairwise
 
 from bot.config.schema import FamilySettings, HubSettings
 from bot.snapshots import (
-    FamilyFigures,
     Snapshot,
     families_at,
+    family_growth,
     nearest_before,
     repo_count,
     tracked_models,
@@ -43,26 +43,24 @@ class Alert:
 
 
 def thresholds_between(low: int, high: int, milestones: Sequence[int], step: int) -> list[int]:
-    """Thresholds t with low < t <= high: the listed ones, then every ``step`` after the last."""
+    """Thresholds t with low < t <= high: the listed ones, then every multiple of ``step``
+    above the last listed one (1.25B, 1.5B... after 1B with a 250M step)."""
     found = [t for t in milestones if low < t <= high]
     last = max(milestones) if milestones else 0
-    if high > last:
-        first = last + step
-        start = max(first, ((low - last) // step + 1) * step + last)
-        found += list(range(start, high + 1, step))
+    if high > last and step > 0:
+        first = (max(low, last) // step + 1) * step
+        found += list(range(first, high + 1, step))
     return sorted(set(found))
 
 
-def _week_gain(
-    name: str, now: FamilyFigures, history: Sequence[Snapshot], current: Snapshot, family
-) -> str:
+def _week_gain(name: str, family, history: Sequence[Snapshot], current: Snapshot) -> str:
+    """', +22 million this week' when a snapshot from about a week ago exists."""
     week_ago = nearest_before(history, current.taken_at - timedelta(days=7))
-    if week_ago is None:
+    if week_ago is None or current.taken_at - week_ago.taken_at > timedelta(days=8):
         return ""
-    before = families_at(week_ago, {name: family}).get(name)
-    if before is None:
+    if name not in families_at(week_ago, {name: family}):
         return ""
-    return f", +{words(now.all_time - before.all_time)} this week"
+    return f", +{words(family_growth(week_ago, current, family))} this week"
 
 
 def milestones(
@@ -79,16 +77,18 @@ def milestones(
     alerts = []
     before = families_at(previous, families)
     for name, now in families_at(current, families).items():
-        then = before.get(name)
-        if then is None:  # first snapshot of this family: its baseline
+        if name not in before:  # first snapshot of this family: its baseline
             continue
+        # crossed by growth, not by a change of scope (a repo reappearing after a failed
+        # page, a repo added to the family): those move the sum but are not news
+        grown = family_growth(previous, current, families[name])
         crossed = thresholds_between(
-            then.all_time, now.all_time, hub.milestones, hub.milestone_step
+            now.all_time - grown, now.all_time, hub.milestones, hub.milestone_step
         )
         if not crossed:
             continue
         threshold = crossed[-1]
-        gain = _week_gain(name, now, history, current, families[name])
+        gain = _week_gain(name, families[name], history, current)
         alerts.append(
             Alert(
                 "milestone",
@@ -103,7 +103,12 @@ def milestones(
         now_model, then_model = current.models[repo_id], previous.models.get(repo_id)
         if then_model is None or then_model.all_time is None or now_model.all_time is None:
             continue
-        crossed = [t for t in hub.model_milestones if then_model.all_time < t <= now_model.all_time]
+        crossed = thresholds_between(
+            then_model.all_time,
+            now_model.all_time,
+            hub.model_milestones,
+            hub.model_milestone_step,
+        )
         if crossed:
             threshold = crossed[-1]
             alerts.append(
@@ -198,13 +203,18 @@ def new_models(previous: Snapshot, current: Snapshot, top_n: int) -> list[Alert]
     return alerts
 
 
-def _hourly_gains(series: Sequence[tuple[datetime, int]]) -> list[float]:
-    gains = []
-    for (t0, v0), (t1, v1) in pairwise(series):
-        hours = (t1 - t0).total_seconds() / 3600
-        if hours > 0:
-            gains.append(max(0, v1 - v0) / hours)
-    return gains
+def _gained_last(
+    subject: str,
+    last_pair: Sequence[Snapshot],
+    families: Mapping[str, FamilySettings],
+    hub: HubSettings,
+) -> bool:
+    """Whether the subject's last gain is the one between the last two snapshots."""
+    earlier, later = last_pair
+    if subject in families:
+        covered = families_at(earlier, families).keys() & families_at(later, families).keys()
+        return subject in covered
+    return subject in earlier.models and subject in tracked_models(later, families, hub.top_n)
 
 
 def is_surge(gains: Sequence[float], sigma: float, min_history: int) -> bool:
@@ -232,21 +242,28 @@ def surges(
     """Families and tracked models whose last gain is far above their recent ones."""
     snapshots = sorted([*history, current], key=lambda s: s.taken_at)
     alerts = []
-    subjects: dict[str, list[tuple[datetime, int]]] = {}
-    for snapshot in snapshots:
-        for name, figures in families_at(snapshot, families).items():
-            subjects.setdefault(name, []).append((snapshot.taken_at, figures.all_time))
-    for repo_id in sorted(tracked_models(current, families, hub.top_n)):
-        series = [
-            (s.taken_at, s.models[repo_id].all_time)
-            for s in snapshots
-            if repo_id in s.models and s.models[repo_id].all_time is not None
-        ]
-        subjects[repo_id] = series
-    for subject, series in subjects.items():
-        if not series or series[-1][0] != current.taken_at:
+    gains_of: dict[str, list[float]] = {}
+    for earlier, later in pairwise(snapshots):
+        hours = (later.taken_at - earlier.taken_at).total_seconds() / 3600
+        if hours <= 0:
             continue
-        gains = _hourly_gains(series)
+        covered = families_at(earlier, families).keys() & families_at(later, families).keys()
+        for name in covered:  # growth only: a repo reappearing is not a surge
+            gains_of.setdefault(name, []).append(
+                family_growth(earlier, later, families[name]) / hours
+            )
+        for repo_id in tracked_models(later, families, hub.top_n):
+            now_model, then_model = later.models[repo_id], earlier.models.get(repo_id)
+            if then_model is None or then_model.all_time is None or now_model.all_time is None:
+                continue
+            gain = max(0, now_model.all_time - then_model.all_time) / hours
+            gains_of.setdefault(repo_id, []).append(gain)
+    last_pair = snapshots[-2:] if len(snapshots) >= 2 else []
+    for subject, gains in gains_of.items():
+        if not last_pair or not _gained_last(subject, last_pair, families, hub):
+            continue
+        if gains[-1] < hub.surge.min_rate:
+            continue
         if not is_surge(gains, hub.surge.sigma, hub.surge.min_history):
             continue
         last = last_alerted.get(f"surge:{subject}")

@@ -1,9 +1,9 @@
 """The Hub job: list, store, alert, verify.
 
-The order is what makes it safe to kill at any line: the listing is stored before
-anything is derived from it, alerts go to the outbox (where their keys make them
-happen once) in the same transaction that records them, and verdicts are written
-last, for claims that have none yet. Only a complete run raises alerts or feeds
+It is safe to kill at any line: the run and the alerts derived from it are
+written in one transaction (a crash leaves neither), alerts go to the outbox where
+their keys make them happen once, and verdicts are written last, for claims that
+have none yet. Only a complete run raises alerts or feeds
 verdicts; an incomplete one is kept for the record and says why it is incomplete.
 """
 
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -26,6 +27,7 @@ from bot.store.models import Article, Claim, Verdict
 from bot.verify import ClaimFacts, Verifier
 
 WEEK = timedelta(days=7)
+HUB_JOB_LOCK = 0x7472656E64687562  # 'trendhub': the advisory lock key of the Hub job
 
 
 @dataclass
@@ -62,6 +64,7 @@ def take_snapshot(
     """One snapshot now (synchronous: run it in a thread from async code)."""
     listing = listing if listing is not None else list_tracked(settings)
     with Session(engine) as session:
+        serialise(session)
         run = store.save_listing(session, listing)
         report = SnapshotReport(
             authors=len(listing.authors),
@@ -72,12 +75,25 @@ def take_snapshot(
             errors=list(listing.errors),
         )
         if not listing.complete:
+            session.commit()
             return report
         current = store.load_snapshot(session, run)
         report.alerts = raise_alerts(session, settings, current)
         session.commit()
     report.verdicts = verify_new_claims(settings, engine)
     return report
+
+
+def serialise(session: Session) -> None:
+    """One Hub job at a time per database, until this transaction ends.
+
+    Two overlapping jobs (a slow one and the next, or two processes) would each
+    compare with a history the other has not committed yet and announce the same
+    event under two keys. On PostgreSQL a transaction-level advisory lock orders
+    them; SQLite already serialises writers, and the job writes first.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": HUB_JOB_LOCK})
 
 
 def raise_alerts(session: Session, settings: Settings, current: Snapshot) -> list[Alert]:

@@ -131,6 +131,46 @@ def tracked_models(
     return tracked
 
 
+def model_growth(
+    current: Snapshot, baseline: Snapshot, notes: list[str] | None = None
+) -> dict[str, int]:
+    """All-time downloads gained per model between two snapshots.
+
+    A model that appeared since the baseline counts all its downloads when it was
+    created after the baseline (they all fall in the period) and is left out
+    otherwise (it was only just seen: its gain is unknown). Models that vanished
+    are left out. Both cases are counted in ``notes``.
+    """
+    growth: dict[str, int] = {}
+    unknown = 0
+    for repo_id, now in current.models.items():
+        then = baseline.models.get(repo_id)
+        if then is not None and then.all_time is not None and now.all_time is not None:
+            growth[repo_id] = max(0, now.all_time - then.all_time)
+        elif then is None and now.created_at and now.created_at >= baseline.taken_at:
+            growth[repo_id] = now.all_time or 0
+        else:
+            unknown += 1
+    gone = sum(1 for repo_id in baseline.models if repo_id not in current.models)
+    if notes is not None:
+        if unknown:
+            notes.append(f"{unknown} repo(s) first seen since the baseline are left out")
+        if gone:
+            notes.append(f"{gone} repo(s) gone since the baseline are left out")
+    return growth
+
+
+def family_growth(previous: Snapshot, current: Snapshot, family: FamilySettings) -> int:
+    """Downloads a family really gained between two snapshots.
+
+    Only growth counts: models present in both, plus models created since the
+    earlier snapshot. A repo that reappears after a failed page, or one added to
+    the family's configuration, changes the sum but is no news.
+    """
+    growth = model_growth(current, previous)
+    return sum(growth.get(m.repo_id, 0) for m in members(current, family))
+
+
 def nearest_before(snapshots: Iterable[Snapshot], moment: datetime) -> Snapshot | None:
     """The latest snapshot taken at or before ``moment``."""
     best = None

@@ -251,8 +251,15 @@ class SurgeSettings(Section):
     min_history: int = Field(
         8, ge=3, description="snapshots of history needed before surges are judged"
     )
+    min_rate: int = Field(
+        1000,
+        ge=0,
+        description="downloads an hour below which no gain is a surge, however unusual",
+    )
     cooldown: Duration = Field(
-        timedelta(hours=24), description="quiet time after a surge alert for the same subject"
+        timedelta(hours=24),
+        description="quiet time after a surge alert for the same subject (also between two "
+        "overtake alerts for the same pair)",
     )
 
 
@@ -286,6 +293,11 @@ class HubSettings(Section):
     model_milestones: list[Annotated[int, Field(gt=0)]] = Field(
         default_factory=lambda: list(DEFAULT_MODEL_MILESTONES),
         description="all-time download thresholds for single models",
+    )
+    model_milestone_step: int = Field(
+        100_000_000,
+        gt=0,
+        description="after the last model milestone, one at every multiple of this many",
     )
     top_n: int = Field(
         10,

@@ -2,9 +2,9 @@
 
 A listing is written whole, complete or not, so nothing the Hub sent is lost;
 only complete runs are read back for rankings, alerts and verdicts. Rows go in
-with one bulk insert per run (thousands of models an hour, for months), and the
-latest figures per model are kept in ``hub_models`` so that "now" never needs a
-scan of the history.
+with one bulk insert per run (thousands of models an hour, for months). Each
+model's latest figures and metadata (creation date, when it was first seen and
+when it vanished) are kept in ``hub_models``, which `/model` and autocomplete read.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import insert, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from bot.hub import Listing
@@ -21,7 +23,11 @@ from bot.store.models import HubModel, HubSnapshot, HubSnapshotRun, OutboxMessag
 
 
 def save_listing(session: Session, listing: Listing) -> HubSnapshotRun:
-    """Store one listing as a snapshot run; a complete one also refreshes ``hub_models``."""
+    """Store one listing as a snapshot run; a complete one also refreshes ``hub_models``.
+
+    The caller commits, in the same transaction as the alerts derived from the run,
+    so a crash can never leave a stored run whose alerts were not raised.
+    """
     taken_at = listing.started_at
     errors = "; ".join(listing.errors)
     run = HubSnapshotRun(
@@ -54,14 +60,12 @@ def save_listing(session: Session, listing: Listing) -> HubSnapshotRun:
         )
     if listing.complete:
         _refresh_latest(session, listing, run)
-    session.commit()
     return run
 
 
 def _refresh_latest(session: Session, listing: Listing, run: HubSnapshotRun) -> None:
     taken_at = listing.started_at
-    known = set(session.exec(select(HubModel.model_id)).all())
-    fields = [
+    rows = [
         {
             "model_id": m.repo_id,
             "author": m.author,
@@ -69,6 +73,7 @@ def _refresh_latest(session: Session, listing: Listing, run: HubSnapshotRun) -> 
             "library_name": m.library_name,
             "created_at": m.created_at,
             "last_modified": m.last_modified,
+            "first_seen_at": taken_at,
             "last_seen_at": taken_at,
             "last_run_id": run.id,
             "gone_at": None,
@@ -79,14 +84,17 @@ def _refresh_latest(session: Session, listing: Listing, run: HubSnapshotRun) -> 
         }
         for m in listing.models
     ]
-    new = [dict(row, first_seen_at=taken_at) for row in fields if row["model_id"] not in known]
-    old = [dict(row, key=row["model_id"]) for row in fields if row["model_id"] in known]
-    if new:
-        session.execute(insert(HubModel), new)
-    if old:
-        columns = {name: bindparam(name) for name in fields[0] if name != "model_id"}
-        statement = update(HubModel).where(col(HubModel.model_id) == bindparam("key"))
-        session.connection().execute(statement.values(**columns), old)
+    if rows:
+        # one upsert: two overlapping jobs that both meet a new model cannot collide
+        dialect = session.get_bind().dialect.name
+        upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = upsert(HubModel)
+        kept = {"model_id", "first_seen_at"}
+        statement = statement.on_conflict_do_update(
+            index_elements=["model_id"],
+            set_={name: statement.excluded[name] for name in rows[0] if name not in kept},
+        )
+        session.execute(statement, rows)
     # Models of a listed author that the listing no longer holds are gone (deleted,
     # renamed or made private); they stay in the history, marked.
     seen = {m.repo_id for m in listing.models}
@@ -175,9 +183,11 @@ def _created_dates(session: Session, model_ids: Iterable[str]) -> dict[str, date
     if not wanted:
         return {}
     rows = session.execute(
-        select(HubModel.model_id, HubModel.created_at).where(col(HubModel.created_at).is_not(None))
+        select(HubModel.model_id, HubModel.created_at).where(
+            col(HubModel.created_at).is_not(None), col(HubModel.model_id).in_(wanted)
+        )
     ).all()
-    return {model_id: created for model_id, created in rows if model_id in wanted}
+    return dict(rows)
 
 
 def last_alerted(session: Session, since: datetime) -> dict[str, datetime]:

@@ -44,7 +44,7 @@ def test_only_the_highest_of_several_thresholds_crossed_at_once_is_announced():
     alerts = detect(before, after, [before], families, hub, {})
     assert [(a.subject, a.key) for a in alerts] == [
         ("Qwen", "milestone:Qwen:250000000"),
-        ("Qwen/a", "milestone:Qwen/a:100000000"),
+        ("Qwen/a", "milestone:Qwen/a:200000000"),  # every 100M after the last listed
     ]
 
 

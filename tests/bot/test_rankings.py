@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.config.schema import FamilySettings
-from bot.rankings import By, Metric, model_growth, rank
-from bot.snapshots import Figures, Snapshot
+from bot.rankings import By, Metric, rank
+from bot.snapshots import Figures, Snapshot, model_growth
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 HOUR = timedelta(hours=1)

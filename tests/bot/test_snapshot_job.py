@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -24,6 +25,7 @@ hub:
     Llama: {{authors: [meta-llama]}}
   milestones: [100000000, 250000000, 500000000, 700000000, 1000000000]
   model_milestones: [10000000]
+  model_milestone_step: 10000000000
   top_n: 3
   surge: {{sigma: 3.0, min_history: 8, cooldown: 24h}}
 discord:
@@ -296,3 +298,103 @@ def test_claims_without_a_verdict_get_one_after_a_complete_snapshot(engine):
     assert set(verdicts) == {"supported", "not_checkable"}
     assert verdicts["supported"].scope == "Hugging Face, author Qwen, 1 repo"
     assert verdicts["supported"].hub_value == 702_000_000
+
+
+def test_a_repo_missing_for_one_snapshot_then_back_is_not_a_milestone(engine):
+    config = settings()
+    take_snapshot(config, engine, listing(T0, {"Qwen/a": 690_000_000, "Qwen/b": 15_000_000}))
+    take_snapshot(config, engine, listing(T0 + timedelta(hours=1), {"Qwen/a": 690_000_000}))
+    back = take_snapshot(
+        config,
+        engine,
+        listing(T0 + timedelta(hours=2), {"Qwen/a": 690_100_000, "Qwen/b": 15_000_000}),
+    )
+    assert back.alerts == []  # 700M was already behind Qwen at its first snapshot
+
+
+def test_a_repo_added_to_a_family_is_a_change_of_scope_not_a_milestone(engine):
+    take_snapshot(settings(), engine, listing(T0, {"Qwen/a": 690_000_000}))
+    wider = parse_settings(
+        CONFIG.format(endpoint="http://127.0.0.1:9").replace(
+            "Qwen: {authors: [Qwen]}", "Qwen: {authors: [Qwen], repos: [unsloth/Qwen-x]}"
+        )
+    )
+    report = take_snapshot(
+        wider,
+        engine,
+        listing(T0 + timedelta(hours=1), {"Qwen/a": 690_001_000, "unsloth/Qwen-x": 20_000_000}),
+    )
+    assert [a for a in report.alerts if a.kind == "milestone"] == []
+
+
+def test_a_repo_reappearing_is_not_a_surge(engine):
+    config = settings()
+    total = 1_000_000
+    for hour in range(10):
+        total += 1000
+        take_snapshot(
+            config,
+            engine,
+            listing(T0 + timedelta(hours=hour), {"Qwen/a": total, "Qwen/b": 50_000_000}),
+        )
+    take_snapshot(config, engine, listing(T0 + timedelta(hours=10), {"Qwen/a": total + 1000}))
+    back = take_snapshot(
+        config,
+        engine,
+        listing(T0 + timedelta(hours=11), {"Qwen/a": total + 2000, "Qwen/b": 50_000_000}),
+    )
+    assert [a for a in back.alerts if a.kind == "surge"] == []
+
+
+def test_tiny_gains_are_never_a_surge(engine):
+    config = settings()
+    for hour in range(9):
+        take_snapshot(config, engine, listing(T0 + timedelta(hours=hour), {"Qwen/a": 100}))
+    report = take_snapshot(config, engine, listing(T0 + timedelta(hours=9), {"Qwen/a": 104}))
+    assert report.alerts == []  # 4 downloads an hour is below surge.min_rate
+
+
+def test_overlapping_jobs_neither_collide_nor_announce_twice(engine, monkeypatch):
+    import threading
+
+    from bot.store import hub as hub_store
+
+    config = settings()
+    take_snapshot(config, engine, listing(T0, {"Qwen/a": 90, "meta-llama/x": 100}))
+    errors: list[BaseException] = []
+    # hold each job inside its transaction until the other one is there too (or a second
+    # has passed: a job waiting on the lock never arrives), so both overlap for real
+    both_inside = threading.Barrier(2)
+    save = hub_store.save_listing
+
+    def save_then_wait(session, listing_):
+        run = save(session, listing_)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_inside.wait(timeout=1)
+        return run
+
+    monkeypatch.setattr(hub_store, "save_listing", save_then_wait)
+
+    def job(minutes: int) -> None:
+        try:
+            take_snapshot(
+                config,
+                engine,
+                listing(
+                    T0 + timedelta(hours=1, minutes=minutes),
+                    {"Qwen/a": 120 + minutes, "meta-llama/x": 101, "Qwen/new": 5},
+                ),
+            )
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=job, args=(m,)) for m in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    overtakes = [m for m in outbox(engine) if m.kind == "overtake"]
+    assert len(overtakes) == 1
+    with Session(engine) as session:
+        assert session.get(HubModel, "Qwen/new") is not None
