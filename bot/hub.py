@@ -114,6 +114,7 @@ def _install_client(connect: float, read: float) -> None:
         return
     import httpx2
     from huggingface_hub.utils import _http
+    from huggingface_hub.utils import logging as hf_logging
 
     timeouts = httpx2.Timeout(read, connect=connect).as_dict()
 
@@ -131,6 +132,8 @@ def _install_client(connect: float, read: float) -> None:
         )
 
     _http.set_client_factory(factory)
+    # its retry warnings would print a dozen lines per outage; trendbot records one
+    hf_logging.set_verbosity_error()
     _installed_timeout = (connect, read)
 
 
@@ -182,8 +185,9 @@ def list_tracked(
     listing (making it incomplete) and the other authors are still listed, so
     that one author's outage does not blank the others' history.
     """
+    import httpx2
     from huggingface_hub import HfApi
-    from huggingface_hub.errors import HfHubHTTPError, RepositoryNotFoundError
+    from huggingface_hub.errors import RepositoryNotFoundError
 
     hub = settings.hub
     timeouts = settings.http.timeout
@@ -214,7 +218,7 @@ def list_tracked(
                         listing.models.append(stats)
             except Exception as exc:  # any failure is this author's, recorded, not raised
                 listing.errors.append(f"author {author}: {describe_error(exc)}")
-                if not isinstance(exc, HfHubHTTPError):
+                if isinstance(exc, httpx2.TransportError):
                     # no answer at all, after the client's own retries: asking again for
                     # every other author would only repeat the wait
                     unreachable = "the Hub did not answer for an earlier author"

@@ -25,7 +25,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.config.schema import FamilySettings
-from bot.snapshots import Snapshot, family_figures, model_scope, words
+from bot.snapshots import (
+    Snapshot,
+    covers,
+    family_figures,
+    family_growth,
+    model_growth,
+    model_scope,
+    words,
+)
 from bot.store.models import VerdictStatus
 
 HUB_NOTE = "Hub downloads only (requests for a model's files on Hugging Face)"
@@ -124,11 +132,10 @@ def period_of(sentence: str, published: datetime) -> tuple[str, datetime, dateti
     The year is the article's, or the one before when that month is still to come.
     """
     match = re.search(
-        r"\b(?:in|during|for|throughout|of)\s+(?P<month>"
-        + "|".join(MONTHS)
+        r"\b(?:[Ii]n|[Dd]uring|[Ff]or|[Tt]hroughout|[Oo]f)\s+(?P<month>"
+        + "|".join(name.capitalize() for name in MONTHS)  # "may" the verb is no month
         + r")(?:\s+(?P<year>20\d\d))?\b",
         sentence,
-        re.IGNORECASE,
     )
     if not match:
         return None
@@ -272,7 +279,7 @@ class Verifier:
         )
         if note:
             reason += f"; {note}"
-        if what.endswith("downloads") or "downloads" in what:
+        if "downloads" in what:
             reason += f"; {HUB_NOTE}"
         value = low if low == high else None
         return VerdictDraft(status, reason, value, scope, as_of)
@@ -357,7 +364,12 @@ class Verifier:
         if "trending" in lowered:
             field = "trending"
         month = period_of(claim.sentence, moment)
-        if month is not None and field == "d30":
+        if month is not None and field != "d30":
+            return _unverifiable(
+                f"trendbot keeps no {field} history by month; only current figures, "
+                f"so a ranking for {month[0]} cannot be checked"
+            )
+        if month is not None:
             label, start, end = month
             scores = self._period_scores(subject, start, end)
             if scores is None:
@@ -379,7 +391,9 @@ class Verifier:
             ]
             as_of = snapshot.taken_at
         if subject.name not in scores:
-            return _unverifiable(f"{subject.name} is not in the snapshot")
+            return _unverifiable(
+                f"{subject.name} is not covered by trendbot's snapshots for that period"
+            )
         ordered = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         position = next(i for i, (name, _v) in enumerate(ordered, start=1) if name == subject.name)
         peers = "tracked models" if subject.family is None else "tracked families"
@@ -393,10 +407,11 @@ class Verifier:
                 f"({leader} leads); a wider field could only rank it lower"
             )
         elif position == claimed:
-            status = VerdictStatus.SUPPORTED
+            # consistent, but not proof: an untracked author could rank above it
+            status = VerdictStatus.UNVERIFIABLE
             why = (
-                f"by {what} {subject.name} is #{position} among {len(ordered)} {peers}; "
-                "untracked authors were not compared"
+                f"by {what} {subject.name} is #{position} among {len(ordered)} {peers}, "
+                "as claimed; untracked authors were not compared, so this cannot confirm it"
             )
         else:
             status = VerdictStatus.UNVERIFIABLE
@@ -422,16 +437,16 @@ class Verifier:
         if first is None or last is None:
             return None
         if subject.family is not None:
+            # only families both snapshots cover, and only growth: a family first
+            # tracked mid-month must not count its whole history as that month's
             return {
-                name: float(
-                    family_figures(last, name, family).all_time
-                    - family_figures(first, name, family).all_time
-                )
+                name: float(family_growth(first, last, family))
                 for name, family in self.families.items()
+                if covers(first, family) and covers(last, family)
             }
         return {
-            repo_id: float((model.all_time or 0) - (first.models[repo_id].all_time or 0))
-            for repo_id, model in last.models.items()
+            repo_id: float(gain)
+            for repo_id, gain in model_growth(last, first).items()
             if repo_id in first.models
         }
 

@@ -107,6 +107,8 @@ def rankings(
         window = parse_duration(period)
     except ValueError as exc:
         fail(f"trendbot rankings: --period: {exc}", 2)
+    if window.total_seconds() <= 0:
+        fail(f"trendbot rankings: --period must be longer than zero (got {period!r})", 2)
     settings = settings_of(ctx)
     engine = open_database(settings.database)
     try:

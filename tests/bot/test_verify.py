@@ -135,9 +135,11 @@ def test_ranking_claim_for_a_month_uses_the_history_of_that_month():
     assert "a wider field could only rank it lower" in verdict.reason
     end_won = snap(2, end.taken_at, {"Qwen/a": 2000, "meta-llama/x": 1000})
     won = verifier(start, end_won).verify(facts)
-    assert won.status is VerdictStatus.SUPPORTED
+    # first among the tracked models is consistent with the claim, but cannot prove it
+    assert won.status is VerdictStatus.UNVERIFIABLE
+    assert won.hub_value == 1
     assert won.scope == "Hugging Face, 2 tracked models"
-    assert "untracked authors were not compared" in won.reason
+    assert "as claimed; untracked authors were not compared" in won.reason
     # without snapshots near both ends of October: unverifiable, and why
     missing = verifier(end).verify(facts)
     assert missing.status is VerdictStatus.UNVERIFIABLE
@@ -215,3 +217,43 @@ def test_periods_and_ranges():
     assert judge(5, 5, 0, 10) is VerdictStatus.SUPPORTED
     assert judge(5, 20, 0, 10) is VerdictStatus.UNVERIFIABLE
     assert judge(11, 20, 0, 10) is VerdictStatus.CONTRADICTED
+
+
+def test_a_family_first_tracked_mid_month_is_not_ranked_on_its_whole_history():
+    only_qwen = Snapshot(
+        1,
+        datetime(2025, 10, 1, 0, 30, tzinfo=UTC),
+        frozenset({"Qwen"}),
+        {"Qwen/a": Figures("Qwen/a", "Qwen", 100, 0)},
+    )
+    both = snap(2, datetime(2025, 11, 1, 0, 30, tzinfo=UTC), {"Qwen/a": 200, "meta-llama/x": 900})
+    facts = claim(
+        1,
+        metric="rank",
+        hub_id="meta-llama",
+        unit="rank",
+        sentence="Llama was the most downloaded family on Hugging Face in October.",
+        published_at=datetime(2025, 11, 2, tzinfo=UTC),
+    )
+    verdict = verifier(only_qwen, both).verify(facts)
+    assert verdict.status is VerdictStatus.UNVERIFIABLE
+    assert verdict.reason == "Llama is not covered by trendbot's snapshots for that period"
+
+
+def test_a_month_ranking_of_likes_cannot_be_checked_from_current_figures():
+    facts = claim(
+        1,
+        metric="rank",
+        unit="rank",
+        sentence="Qwen was the most liked family on Hugging Face in October.",
+        published_at=datetime(2025, 11, 2, tzinfo=UTC),
+    )
+    verdict = verifier(LATEST).verify(facts)
+    assert verdict.status is VerdictStatus.UNVERIFIABLE
+    assert "no likes history by month" in verdict.reason
+
+
+def test_may_the_verb_is_not_a_month():
+    published = datetime(2026, 1, 10, tzinfo=UTC)
+    assert period_of("Downloads in may exceed a billion", published) is None
+    assert period_of("the top model in May", published)[0] == "May 2025"

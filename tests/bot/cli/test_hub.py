@@ -82,6 +82,8 @@ async def test_snapshot_alerts_rankings_and_claims(fake_hub, tmp_path):
 
     ran = await trendbot("--config", config, "rankings", "--metric", "downloads")
     assert ran.code == 2 and "--metric must be one of" in ran.err and "Traceback" not in ran.err
+    ran = await trendbot("--config", config, "rankings", "--metric", "growth", "--period", "0s")
+    assert ran.code == 2 and "--period must be longer than zero" in ran.err
 
     engine = create_db_engine(f"sqlite:///{tmp_path / 'state' / 'trendbot.db'}")
     text = "Qwen has passed 700 million downloads on Hugging Face, Alibaba said."
