@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from bot.config.schema import DiscordSettings
-from bot.store.models import OutboxMessage
+from bot.store.models import Feed, FeedEvent, OutboxMessage
 
 
 def enqueue(
@@ -52,3 +52,35 @@ def enqueue(
     except IntegrityError:
         return False
     return True
+
+
+def enqueue_feed_events(session: Session, discord: DiscordSettings, now: datetime) -> int:
+    """Each change of a feed's health, once, to the alerts route (caller commits).
+
+    A feed that starts failing, fails for good or recovers is the thing feed-bot
+    users most want to hear about: silence is how they lose news without knowing.
+    """
+    events = session.exec(
+        select(FeedEvent, Feed.name)
+        .join(Feed, col(Feed.id) == col(FeedEvent.feed_id))
+        .where(col(FeedEvent.reported_at).is_(None))
+        .order_by(col(FeedEvent.id))
+    ).all()
+    for event, name in events:
+        enqueue(
+            session,
+            key=f"health:{event.id}",
+            kind="health",
+            route="alerts",
+            payload={
+                "feed": name,
+                "health_from": event.health_from,
+                "health_to": event.health_to,
+                "message": event.message,
+            },
+            at=now,
+            discord=discord,
+        )
+        event.reported_at = now
+        session.add(event)
+    return len(events)

@@ -32,7 +32,7 @@ from sqlmodel import Session, col, select
 
 from bot.config.schema import Settings
 from bot.messages import Draft, draft_for, fit
-from bot.outbox import enqueue
+from bot.outbox import enqueue, enqueue_feed_events
 from bot.store.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger("trendbot.sender")
@@ -82,6 +82,8 @@ def channel_for(settings: Settings, route: str) -> int | None:
     """A route's channel under the current configuration (a name, or a raw channel id)."""
     if route.isdigit():
         return int(route)
+    if route.startswith("channel:") and route[8:].isdigit():  # a feed routed to a raw id
+        return int(route[8:])
     return settings.discord.channel_for(route)
 
 
@@ -127,6 +129,8 @@ class Sender:
         """Deliver what is due, oldest first; never raises for a delivery failure."""
         report = DeliveryReport()
         with Session(self.engine) as session:
+            if enqueue_feed_events(session, self.settings.discord, self.clock()):
+                session.commit()
             for row in self._due(session, limit):
                 if row.route in self.broken:
                     continue

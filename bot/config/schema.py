@@ -383,6 +383,26 @@ class ChannelSettings(Section):
     news: Snowflake | None = Field(None, description="channel id for routed news items")
 
 
+class NewsFilter(Section):
+    route: Name | Snowflake = Field(
+        description="where matching items also go: a key of discord.channels or "
+        "discord.routes, or a channel id"
+    )
+    entities: list[Name] = Field(
+        default_factory=list,
+        description="models, labs or Hub ids, e.g. [Qwen, deepseek-ai] (an item naming any)",
+    )
+    keywords: list[Name] = Field(
+        default_factory=list, description="words in the title or summary, e.g. [GGUF, funding]"
+    )
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> NewsFilter:
+        if not self.entities and not self.keywords:
+            raise ValueError("a filter needs entities or keywords")
+        return self
+
+
 class DiscordSettings(Section):
     token_env: EnvName = Field(
         "DISCORD_TOKEN",
@@ -396,6 +416,10 @@ class DiscordSettings(Section):
     )
     admin_role: Name | Snowflake | None = Field(
         None, description="role name or id allowed to run admin commands besides Manage Server"
+    )
+    filters: list[NewsFilter] = Field(
+        default_factory=list,
+        description="news items naming these entities or words also go to the filter's route",
     )
     api_base: Annotated[str, AfterValidator(_url_with("http", "https"))] = Field(
         DEFAULT_DISCORD_API_BASE,
@@ -569,15 +593,22 @@ def _feed_problems(data: Mapping[str, Any]) -> list[Problem]:
                 "each feed URL may be listed once; remove the duplicate",
             )
         if isinstance(channel, str) and not channel.strip().isdigit() and channel not in routes:
-            problems.append(
-                Problem(
-                    ("feeds", index, "channel"),
-                    f"unknown channel route {channel!r}",
-                    f"use one of {', '.join(sorted(routes))} (add more under discord.routes), "
-                    "or a numeric channel id",
-                )
-            )
+            problems.append(_unknown_route(("feeds", index, "channel"), channel, routes))
+    filters = discord.get("filters")
+    for index, item in enumerate(filters if isinstance(filters, list) else []):
+        route = item.get("route") if isinstance(item, Mapping) else None
+        if isinstance(route, str) and not route.strip().isdigit() and route not in routes:
+            problems.append(_unknown_route(("discord", "filters", index, "route"), route, routes))
     return problems
+
+
+def _unknown_route(loc: tuple, route: str, routes: set[str]) -> Problem:
+    return Problem(
+        loc,
+        f"unknown channel route {route!r}",
+        f"use one of {', '.join(sorted(routes))} (add more under discord.routes), "
+        "or a numeric channel id",
+    )
 
 
 def _hub_problems(data: Mapping[str, Any]) -> list[Problem]:

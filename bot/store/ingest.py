@@ -8,6 +8,7 @@ decision-log rows and its outbox message are committed together or not at all.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
-from bot.config.schema import DiscordSettings, FeedSettings, Settings
+from bot.config.schema import DiscordSettings, FeedSettings, NewsFilter, Settings
 from bot.health import HealthUpdate
 from bot.store.models import (
     Article,
@@ -399,25 +400,54 @@ def _enqueue_news(
     page: PageOutcome,
     now: datetime,
 ) -> None:
+    """The item to its feed's route, and to every route whose filter it matches."""
     route, channel_id = route_for(feed, settings.discord)
-    session.add(
-        OutboxMessage(
-            dedupe_key=f"news:{route}:{article.id}",
-            kind="news",
-            route=route,
-            channel_id=channel_id,
-            payload={
-                "article_id": article.id,
-                "feed": feed.name,
-                "title": article.title,
-                "link": item.link,
-                "summary": (item.summary or page.text or "")[:500],
-                "published": article.published_at.isoformat() if article.published_at else None,
-            },
-            created_at=now,
-            next_attempt_at=now,
+    targets = {route: channel_id}
+    for news_filter in settings.discord.filters:
+        if matches_filter(news_filter, item, page):
+            target = news_filter.route
+            name = f"channel:{target}" if isinstance(target, int) else target
+            targets.setdefault(
+                name, target if isinstance(target, int) else settings.discord.channel_for(target)
+            )
+    payload = {
+        "article_id": article.id,
+        "feed": feed.name,
+        "title": article.title,
+        "link": item.link,
+        "summary": (item.summary or page.text or "")[:500],
+        "published": article.published_at.isoformat() if article.published_at else None,
+    }
+    for name, channel in targets.items():
+        session.add(
+            OutboxMessage(
+                dedupe_key=f"news:{name}:{article.id}",
+                kind="news",
+                route=name,
+                channel_id=channel,
+                payload=payload,
+                created_at=now,
+                next_attempt_at=now,
+            )
         )
-    )
+
+
+def matches_filter(news_filter: NewsFilter, item: FeedItem, page: PageOutcome) -> bool:
+    """Whether an item names one of the filter's entities or words (case-insensitive)."""
+    text = f"{item.title or ''} {item.summary or ''}"
+    for word in news_filter.keywords:
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE):
+            return True
+    if not news_filter.entities or page.extraction is None:
+        return False
+    names: set[str] = set()
+    for found in (*page.extraction.models, *page.extraction.orgs):
+        for key in ("text", "canonical", "hub_id", "hub_author"):
+            value = found.get(key)
+            if value:
+                names.add(str(value).casefold())
+                names.add(str(value).split("/", 1)[0].casefold())
+    return any(entity.casefold() in names for entity in news_filter.entities)
 
 
 def _add_extraction(session: Session, article_id: int, found: Extraction, now: datetime) -> None:

@@ -707,3 +707,31 @@ async def test_a_huge_feed_is_taken_in_slices(web, harness):
     assert len(h.all(Entry)) == 7
     assert {d.decision for d in h.decisions()} == {Decision.BASELINE}  # nothing flooded out
     assert h.feed("Daily").baseline_at is not None
+
+
+async def test_filters_route_matching_items_to_more_channels(web, harness):
+    serve_pages(web, "qwen-milestone", "funding-round", "glm-release")
+    feed_items = items(web, "qwen-milestone", "funding-round", "glm-release")
+    feed_items[1].title = "Lab closes a GGUF-only funding round"
+    web.add("/feed", Response(body=rss(feed_items)))
+    h = harness(
+        [{"name": "Daily", "url": web.url("/feed"), "backfill": 3}],
+        discord={
+            "channels": {"news": 333},
+            "routes": {"research": 444, "open": 555},
+            "filters": [
+                {"route": "open", "entities": ["Qwen"]},
+                {"route": "research", "keywords": ["gguf"]},
+                {"route": 777, "keywords": ["nothing-matches-this"]},
+            ],
+        },
+    )
+    await h.crawl()
+    routes = {(m.payload["title"], m.route, m.channel_id) for m in h.all(OutboxMessage)}
+    assert routes == {
+        ("Story qwen-milestone", "news", 333),
+        ("Story qwen-milestone", "open", 555),  # the page names Qwen
+        ("Lab closes a GGUF-only funding round", "news", 333),
+        ("Lab closes a GGUF-only funding round", "research", 444),  # keyword, any case
+        ("Story glm-release", "news", 333),
+    }

@@ -181,3 +181,30 @@ async def test_the_console_sink_prints_what_a_reader_would_see(engine):
     printed = out.getvalue()
     assert printed.startswith("--- #alerts (222)\n## Milestone: Qwen\nQwen_2 passed **700M**")
     assert rows(engine)["a"].status == "delivered"
+
+
+async def test_a_feed_health_change_is_reported_once(engine):
+    from bot.store.models import Feed, FeedEvent
+
+    with Session(engine) as session:
+        feed = Feed(name="Lab blog", url="https://lab.example/feed", config_url="x")
+        session.add(feed)
+        session.flush()
+        session.add(
+            FeedEvent(
+                feed_id=feed.id,
+                at=NOW,
+                health_from="ok",
+                health_to="failing",
+                message="HTTP 503 three times in a row; retrying with backoff",
+            )
+        )
+        session.commit()
+    sink = FakeSink()
+    sender = Sender(SETTINGS, engine, sink, clock=lambda: NOW)
+    first = await sender.deliver()
+    second = await sender.deliver()
+    assert (first.delivered, second.delivered) == (1, 0)
+    [(_id, draft)] = sink.posted.values()
+    assert draft.embeds[0].title == "Feed Lab blog: failing"
+    assert "HTTP 503 three times" in draft.embeds[0].description

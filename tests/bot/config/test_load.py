@@ -359,3 +359,30 @@ def test_a_statistical_model_must_be_installed(write_config):
     problem = only(problems_of(write_config("entities:\n  statistical_model: en_core_web_zz\n")))
     assert problem.where == "entities.statistical_model" and problem.line == 2
     assert "not an installed spaCy pipeline" in problem.message
+
+
+def test_unknown_routes_in_feeds_and_filters_are_located():
+    import pytest as _pytest
+
+    from bot.config.load import ConfigError, parse_settings
+
+    text = (
+        "feeds:\n"
+        "  - {name: A, url: 'https://a.example/feed', channel: reserch}\n"
+        "discord:\n"
+        "  routes: {research: 444}\n"
+        "  filters:\n"
+        "    - {route: open-modles, entities: [Qwen]}\n"
+        "    - {route: research}\n"
+    )
+    with _pytest.raises(ConfigError) as raised:
+        parse_settings(text)
+    lines = [str(p) for p in raised.value.problems]
+    assert any(
+        line.startswith("config.yaml:2:") and "unknown channel route 'reserch'" in line
+        for line in lines
+    )
+    assert any(
+        "discord.filters[0].route: unknown channel route 'open-modles'" in line for line in lines
+    )
+    assert any("discord.filters[1]" in line and "entities or keywords" in line for line in lines)
