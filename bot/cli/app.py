@@ -81,7 +81,6 @@ def fail(message: str, code: int = EXIT_PROBLEM) -> NoReturn:
 
 
 _NOT_YET = {
-    "run": "Run the service: scheduler, crawler, Hub snapshots and the Discord bot.",
     "demo": "Run the whole pipeline offline on bundled sample data.",
     "status": "Show last crawl, feed health, last snapshot and the outbox backlog.",
 }

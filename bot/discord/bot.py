@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import discord
@@ -68,6 +69,7 @@ class TrendBot(commands.Bot):
         self.sender = Sender(settings, engine, DiscordSink(self))
         self._config_mtime = config_path.stat().st_mtime_ns if config_path else None
         self.config_problems: list[str] = []
+        self.on_settings: Callable[[Settings], None] | None = None
         self.tree.on_error = self._on_app_command_error
 
     async def setup_hook(self) -> None:
@@ -136,6 +138,8 @@ class TrendBot(commands.Bot):
         self.settings = settings
         self.sender.settings = settings
         self.sender.broken.clear()  # an admin may have fixed a channel
+        if self.on_settings is not None:
+            self.on_settings(settings)  # the service rebuilds its jobs
 
     def _report_config_problems(self, problems: list[str], version: int) -> None:
         from sqlmodel import Session

@@ -27,7 +27,7 @@ ALL_COMMANDS = (
     "demo",
     "status",
 )
-NOT_YET = ("run", "demo", "status")
+NOT_YET = ("demo", "status")
 
 
 def run(argv: list[str], capsys) -> tuple[int, str, str]:

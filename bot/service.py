@@ -1,0 +1,251 @@
+"""`trendbot run`: the scheduler, the crawler, the Hub job, digests and delivery, in one loop.
+
+Everything runs on one asyncio event loop (the Discord bot's, when there is a
+token): APScheduler's ``AsyncIOScheduler`` fires the jobs, CPU-bound work goes to
+the worker processes and blocking database or Hub calls to threads, so the loop
+stays free to answer Discord. Without a token the same jobs run and the outbox
+is delivered to the terminal instead (the same drafts).
+
+Jobs, each with ``max_instances=1`` and ``coalesce=True`` (a job that falls behind
+runs once, not once per missed slot):
+
+- crawl: every 30 s, the feeds that are due (each feed's interval, backoff and
+  ``Retry-After`` live in the database, so a restart resumes them);
+- hub: every ``hub.snapshot_interval``, first a minute after start;
+- digest: on ``schedule.digest`` (cron, in ``schedule.timezone``);
+- outbox and config watcher: the bot's own loops with Discord, jobs here without.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.engine import Engine
+
+from bot.config import ConfigError, load_settings
+from bot.config.schema import Settings
+
+log = logging.getLogger("trendbot.service")
+
+CRAWL_EVERY = timedelta(seconds=30)
+FIRST_SNAPSHOT_AFTER = timedelta(minutes=1)
+CONSOLE_SEND_EVERY = timedelta(seconds=2)
+WATCH_EVERY = timedelta(seconds=5)
+STOP_GRACE = timedelta(seconds=7)  # SIGTERM to exit stays under 10 s
+
+
+@dataclass
+class Service:
+    """What the jobs share: the current settings (replaced on reload) and the edges."""
+
+    settings: Settings
+    engine: Engine
+    config_path: Path | None
+    scheduler: AsyncIOScheduler = field(init=False)
+    _crawl_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _config_mtime: int | None = None
+
+    def __post_init__(self) -> None:
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+
+    # -- jobs ------------------------------------------------------------------------
+
+    async def crawl_due(self, workers, fetcher) -> None:
+        from bot.crawl import Crawler
+
+        if self._crawl_lock.locked():
+            return
+        async with self._crawl_lock:
+            try:
+                summary = await Crawler(self.settings, self.engine, fetcher, workers).crawl()
+            except Exception:
+                log.exception("crawl pass failed")
+                return
+            totals = summary.as_json()
+            if totals["feeds"]:
+                log.info(
+                    "crawl feeds=%s new=%s stored=%s failed=%s",
+                    totals["feeds"],
+                    totals["entries_new"],
+                    totals["articles_stored"],
+                    totals["failed"],
+                )
+
+    async def snapshot(self) -> None:
+        from bot.snapshot_job import take_snapshot
+
+        if not self.settings.hub.authors:
+            return
+        try:
+            report = await asyncio.to_thread(take_snapshot, self.settings, self.engine)
+        except Exception:
+            log.exception("Hub snapshot failed")
+            return
+        log.info(
+            "hub snapshot complete=%s models=%s requests=%s alerts=%s",
+            report.complete,
+            report.models,
+            report.requests,
+            len(report.alerts),
+        )
+
+    async def digest(self) -> None:
+        from bot.digest_job import post_digest
+
+        try:
+            outcome = await asyncio.to_thread(post_digest, self.settings, self.engine)
+        except Exception:
+            log.exception("digest failed")
+            return
+        log.info("digest %s posted=%s", outcome.key, outcome.posted)
+
+    def schedule(self, workers, fetcher, *, console_sender=None) -> None:
+        """(Re)build every job from the current settings, without duplicates."""
+        settings = self.settings
+        common = {"max_instances": 1, "coalesce": True, "replace_existing": True}
+        now = datetime.now(UTC)
+        self.scheduler.add_job(
+            self.crawl_due,
+            IntervalTrigger(seconds=CRAWL_EVERY.total_seconds()),
+            args=(workers, fetcher),
+            id="crawl",
+            next_run_time=now + timedelta(seconds=5),
+            misfire_grace_time=60,
+            **common,
+        )
+        self.scheduler.add_job(
+            self.snapshot,
+            IntervalTrigger(seconds=settings.hub.snapshot_interval.total_seconds()),
+            id="hub",
+            next_run_time=self._next_snapshot(now),
+            misfire_grace_time=int(settings.hub.snapshot_interval.total_seconds() // 2),
+            **common,
+        )
+        self.scheduler.add_job(
+            self.digest,
+            CronTrigger.from_crontab(settings.schedule.digest, timezone=settings.schedule.timezone),
+            id="digest",
+            misfire_grace_time=3600,  # a digest a little late beats no digest
+            **common,
+        )
+        if console_sender is not None:
+            self.scheduler.add_job(
+                console_sender.deliver,
+                IntervalTrigger(seconds=CONSOLE_SEND_EVERY.total_seconds()),
+                id="outbox",
+                **common,
+            )
+            self.scheduler.add_job(
+                self.watch_config,
+                IntervalTrigger(seconds=WATCH_EVERY.total_seconds()),
+                args=(workers, fetcher, console_sender),
+                id="config",
+                **common,
+            )
+
+    def _next_snapshot(self, now: datetime) -> datetime:
+        """A minute after start, or when the last snapshot's interval ends if that is later."""
+        from sqlmodel import Session
+
+        from bot.store.hub import latest_run
+
+        with Session(self.engine) as session:
+            last = latest_run(session)
+        due = now + FIRST_SNAPSHOT_AFTER
+        if last is not None:
+            due = max(due, last.started_at + self.settings.hub.snapshot_interval)
+        return due
+
+    async def watch_config(self, workers, fetcher, console_sender) -> None:
+        """Apply a hand edit of config.yaml; keep the running settings if it is invalid."""
+        if self.config_path is None:
+            return
+        try:
+            mtime = self.config_path.stat().st_mtime_ns
+        except OSError:
+            return
+        if self._config_mtime is None:
+            self._config_mtime = mtime
+            return
+        if mtime == self._config_mtime:
+            return
+        self._config_mtime = mtime
+        try:
+            settings = await asyncio.to_thread(load_settings, self.config_path)
+        except ConfigError as exc:
+            for problem in exc.problems:
+                log.warning("config.yaml invalid, running configuration kept: %s", problem)
+            return
+        self.apply(settings, workers, fetcher, console_sender=console_sender)
+
+    def apply(self, settings: Settings, workers, fetcher, *, console_sender=None) -> None:
+        self.settings = settings
+        if console_sender is not None:
+            console_sender.settings = settings
+        self.schedule(workers, fetcher, console_sender=console_sender)
+        log.info("configuration applied: %s feeds", len(settings.feeds))
+
+
+async def run_service(settings: Settings, config_path: Path | None, token: str | None) -> int:
+    """Run until SIGINT/SIGTERM; returns the exit status."""
+    from bot.fetch import Fetcher
+    from bot.sender import ConsoleSink, Sender
+    from bot.store import open_database
+    from bot.store.knowledge import known_repo_ids
+    from bot.workers import Workers
+
+    engine = open_database(settings.database)
+    service = Service(settings, engine, config_path)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    entities = settings.entities.model_dump()
+    hub_ids = known_repo_ids(settings.database)
+    bot = None
+    try:
+        with Workers(settings.crawl.workers, entities=entities, hub_ids=hub_ids) as workers:
+            async with Fetcher(settings.http) as fetcher:
+                if token:
+                    from bot.discord.bot import TrendBot, point_at
+
+                    point_at(settings)
+                    bot = TrendBot(settings, engine, config_path=config_path)
+                    bot.on_settings = lambda new: service.apply(new, workers, fetcher)
+                    service.schedule(workers, fetcher)
+                    service.scheduler.start()
+                    runner = asyncio.create_task(bot.start(token))
+                    stopper = asyncio.create_task(stop.wait())
+                    done, _pending = await asyncio.wait(
+                        {runner, stopper}, return_when=asyncio.FIRST_COMPLETED
+                    )
+                    if runner in done and runner.exception() is not None:
+                        raise runner.exception()  # type: ignore[misc]
+                else:
+                    sender = Sender(settings, engine, ConsoleSink())
+                    service.schedule(workers, fetcher, console_sender=sender)
+                    service.scheduler.start()
+                    log.info("no Discord token: posting to the terminal")
+                    await stop.wait()
+    finally:
+        if service.scheduler.running:
+            service.scheduler.pause()  # no new work; let a crawl in flight finish (bounded)
+            try:
+                async with asyncio.timeout(STOP_GRACE.total_seconds()):
+                    async with service._crawl_lock:
+                        pass
+            except TimeoutError:
+                log.warning("stopping in the middle of a crawl; it resumes from the database")
+            service.scheduler.shutdown(wait=False)
+        if bot is not None and not bot.is_closed():
+            await bot.close()
+        engine.dispose()
+    return 0
