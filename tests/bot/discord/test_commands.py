@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import discord
@@ -225,3 +226,65 @@ async def test_digest_now_for_an_admin_and_delivery_to_the_alerts_channel(world)
     with Session(bot.engine) as session:
         digest = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "digest")).one()
     assert digest.status == "pending"
+
+
+@pytest.fixture
+def editable(engine, tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "# hand-written notes survive bot edits\n" + config_text() + "feeds: []\n", encoding="utf-8"
+    )
+    return path
+
+
+async def test_feeds_admin_add_tests_the_feed_first(simcord_env, simcord_bot, editable, web):
+    from tests.fakes.feeds import Item, rss
+    from tests.fakes.web import Response
+
+    web.add("/feed", Response(body=rss([Item("Qwen3 is out", link=web.url("/a"), guid="g1")])))
+    web.add(
+        "/page",
+        Response(
+            body=b"<html><body>Not a feed</body></html>", headers={"Content-Type": "text/html"}
+        ),
+    )
+    simcord_bot.config_path = editable
+    simcord_bot.apply_settings(parse_settings(editable.read_text()))
+    env = simcord_env
+    guild = env.create_guild()
+    channel = guild.create_text_channel("general")
+    role = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
+    admin = guild.add_member(env.create_user("admin"), roles=[role])
+
+    refused = await admin.slash(channel, "feeds-admin add", name="Page", url=web.url("/page"))
+    assert refused.ephemeral  # the deferred "thinking" reply becomes the answer
+    assert refused.response.content.endswith(
+        "is not a feed: it returned an HTML page (text/html, 36 bytes)"
+    )
+    added = await admin.slash(channel, "feeds-admin add", name="Lab", url=web.url("/feed"))
+    assert added.response.content.startswith("Added Lab (rss20, 1 items)")
+    text = editable.read_text()
+    assert text.startswith("# hand-written notes survive bot edits")
+    assert f"url: {web.url('/feed')}" in text
+    assert (editable.parent / "config.yaml.bak").exists()
+
+
+def test_a_hand_edit_is_applied_and_an_invalid_one_is_reported(engine, editable):
+    bot = TrendBot(
+        parse_settings(editable.read_text()), engine, config_path=editable, run_sender=False
+    )
+    editable.write_text(
+        editable.read_text().replace(
+            "feeds: []", "feeds:\n  - {name: A, url: 'https://a.example/f'}"
+        )
+    )
+    assert asyncio.run(bot.reload_config()) == []
+    assert [f.name for f in bot.settings.feeds] == ["A"]
+    editable.write_text(editable.read_text().replace("https://a.example/f", "not a url"))
+    problems = asyncio.run(bot.reload_config())
+    assert problems and problems[0].startswith(f"{editable}:") and "feeds[0].url" in problems[0]
+    assert [f.url for f in bot.settings.feeds] == ["https://a.example/f"]  # kept
+    with Session(engine) as session:
+        [notice] = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "admin")).all()
+    assert "invalid; the running configuration is kept" in notice.payload["text"]
+    assert "feeds[0].url" in notice.payload["text"]
