@@ -25,6 +25,7 @@ from bot.sender import channel_for
 from bot.store.models import DigestRun
 
 DEFAULT_PERIOD = timedelta(days=1)
+MIN_PERIOD = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ def post_digest(
     with Session(engine) as session:
         start, end = period_for(session, channel_id, end, default)
     key = f"digest:{channel_id}:{start:%Y%m%dT%H%M}:{end:%Y%m%dT%H%M}"
+    if end - start < MIN_PERIOD:  # the last digest was minutes ago: nothing to cover
+        return DigestOutcome(False, start, end, key)
     draft = compose(digest_data(settings, engine, start, end))
     with Session(engine) as session:
         session.add(

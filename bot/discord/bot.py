@@ -35,6 +35,7 @@ EXTENSIONS = (
 )
 SEND_EVERY = 2.0  # seconds between outbox passes
 WATCH_EVERY = 5.0  # seconds between checks of config.yaml
+MAX_RATELIMIT_WAIT = 30.0  # seconds discord.py may wait out a 429 itself
 
 
 def point_at(settings: Settings) -> None:
@@ -61,6 +62,9 @@ class TrendBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             guild_ready_timeout=guild_ready_timeout,
+            # a rate-limit wait longer than this raises instead of blocking the sender:
+            # the message goes back to the outbox with the wait as its next attempt
+            max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
         )
         self.settings = settings
         self.engine = engine

@@ -267,6 +267,15 @@ async def test_feeds_admin_add_tests_the_feed_first(simcord_env, simcord_bot, ed
     assert text.startswith("# hand-written notes survive bot edits")
     assert f"url: {web.url('/feed')}" in text
     assert (editable.parent / "config.yaml.bak").exists()
+    assert [f.name for f in simcord_bot.settings.feeds] == ["Lab"]  # applied at once
+
+    again = await admin.slash(channel, "feeds-admin add", name="lab", url=web.url("/feed"))
+    assert again.response.content == "Not added: a feed named 'lab' is already listed"
+    removed = await admin.slash(channel, "feeds-admin remove", name="Lab")
+    assert removed.response.content.startswith("Removed Lab; its stored articles stay.")
+    assert simcord_bot.settings.feeds == []
+    missing = await admin.slash(channel, "feeds-admin remove", name="Lab")
+    assert missing.response.content == "Not removed: no feed named 'Lab' in config.yaml"
 
 
 def test_a_hand_edit_is_applied_and_an_invalid_one_is_reported(engine, editable):
