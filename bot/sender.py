@@ -18,6 +18,7 @@ again. Failures are sorted by what they mean:
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
@@ -111,42 +112,54 @@ class Sender:
         self.clock = clock
         self.broken: dict[str, str] = {}  # route -> why it stopped
 
-    def _due(self, session: Session, limit: int) -> list[OutboxMessage]:
+    # Every database step runs in a thread with a short session of its own: the
+    # sender shares the event loop with Discord's gateway, and a write waiting for
+    # SQLite's lock must not stall the loop (Discord drops a bot that stops answering).
+
+    def _due(self, limit: int) -> list[OutboxMessage]:
         now = self.clock()
-        return list(
-            session.exec(
-                select(OutboxMessage)
-                .where(
-                    col(OutboxMessage.status) == OutboxStatus.PENDING,
-                    col(OutboxMessage.next_attempt_at) <= now,
-                )
-                .order_by(col(OutboxMessage.id))
-                .limit(limit)
-            ).all()
-        )
+        with Session(self.engine, expire_on_commit=False) as session:
+            if enqueue_feed_events(session, self.settings.discord, now):
+                session.commit()
+            return list(
+                session.exec(
+                    select(OutboxMessage)
+                    .where(
+                        col(OutboxMessage.status) == OutboxStatus.PENDING,
+                        col(OutboxMessage.next_attempt_at) <= now,
+                    )
+                    .order_by(col(OutboxMessage.id))
+                    .limit(limit)
+                ).all()
+            )
+
+    def _update(self, row_id: int, **values: object) -> None:
+        with Session(self.engine) as session:
+            row = session.get(OutboxMessage, row_id)
+            if row is None:
+                return
+            for name, value in values.items():
+                setattr(row, name, value)
+            session.add(row)
+            session.commit()
 
     async def deliver(self, limit: int = 100) -> DeliveryReport:
         """Deliver what is due, oldest first; never raises for a delivery failure."""
         report = DeliveryReport()
-        with Session(self.engine) as session:
-            if enqueue_feed_events(session, self.settings.discord, self.clock()):
-                session.commit()
-            for row in self._due(session, limit):
-                if row.route in self.broken:
-                    continue
-                await self._deliver_one(session, row, report)
+        for row in await asyncio.to_thread(self._due, limit):
+            if row.route in self.broken:
+                continue
+            await self._deliver_one(row, report)
         report.broken_routes = sorted(self.broken)
         return report
 
-    async def _deliver_one(
-        self, session: Session, row: OutboxMessage, report: DeliveryReport
-    ) -> None:
+    async def _deliver_one(self, row: OutboxMessage, report: DeliveryReport) -> None:
+        assert row.id is not None
         draft_parts = fit(draft_for(row.kind, row.payload))
         channel = channel_for(self.settings, row.route)
         earlier_attempt = row.attempts > 0
-        row.attempts += 1
-        session.add(row)
-        session.commit()  # from here on, a crash means "maybe sent": the next try checks
+        # from here on, a crash means "maybe sent": the next try looks before it sends
+        await asyncio.to_thread(self._update, row.id, attempts=row.attempts + 1)
         sent_parts = list(row.payload.get("_sent_parts", []))
         try:
             for index, part in enumerate(draft_parts):
@@ -160,45 +173,47 @@ class Sender:
                     message_id = await self.sink.send(channel, row.route, part, nonce)
                 sent_parts.append(message_id)
                 if len(draft_parts) > 1:  # remember progress of a message sent in parts
-                    row.payload = {**row.payload, "_sent_parts": sent_parts}
-                    session.add(row)
-                    session.commit()
+                    payload = {**row.payload, "_sent_parts": list(sent_parts)}
+                    await asyncio.to_thread(self._update, row.id, payload=payload)
         except SendError as exc:
-            self._failed(session, row, exc, report)
+            await asyncio.to_thread(self._failed, row, exc, report)
             return
-        row.status = OutboxStatus.DELIVERED
-        row.delivered_at = self.clock()
-        row.message_id = sent_parts[0] if sent_parts else None
-        row.last_error = None
-        session.add(row)
-        session.commit()
+        await asyncio.to_thread(
+            self._update,
+            row.id,
+            status=OutboxStatus.DELIVERED,
+            delivered_at=self.clock(),
+            message_id=sent_parts[0] if sent_parts else None,
+            last_error=None,
+        )
         report.delivered += 1
 
-    def _failed(
-        self, session: Session, row: OutboxMessage, exc: SendError, report: DeliveryReport
-    ) -> None:
+    def _failed(self, row: OutboxMessage, exc: SendError, report: DeliveryReport) -> None:
         reason = str(exc)[:2000]
-        row.last_error = reason
+        values: dict[str, object] = {"last_error": reason}
         if exc.route_broken:
             if exc.keep:
                 report.deferred += 1
             else:
-                row.status = OutboxStatus.FAILED
+                values["status"] = OutboxStatus.FAILED
                 report.failed += 1
             self.broken[row.route] = reason
             log.warning("route %s stopped: %s", row.route, reason)
-            self._tell_admins(session, row.route, reason)
         else:
             delay = (
                 timedelta(seconds=exc.retry_after)
                 if exc.retry_after is not None
-                else min(BACKOFF_MAX, BACKOFF_BASE * 2 ** max(0, row.attempts - 1))
+                else min(BACKOFF_MAX, BACKOFF_BASE * 2 ** max(0, row.attempts))
             )
-            row.next_attempt_at = self.clock() + delay
+            values["next_attempt_at"] = self.clock() + delay
             report.deferred += 1
             log.info("delivery of %s deferred by %s: %s", row.dedupe_key, delay, reason)
-        session.add(row)
-        session.commit()
+        assert row.id is not None
+        self._update(row.id, **values)
+        if exc.route_broken:
+            with Session(self.engine) as session:
+                self._tell_admins(session, row.route, reason)
+                session.commit()
 
     def _tell_admins(self, session: Session, route: str, reason: str) -> None:
         """A notice on the alerts route (or, when that is the broken one, only the log)."""

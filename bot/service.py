@@ -9,7 +9,7 @@ is delivered to the terminal instead (the same drafts).
 Jobs, each with ``max_instances=1`` and ``coalesce=True`` (a job that falls behind
 runs once, not once per missed slot):
 
-- crawl: every 30 s, the feeds that are due (each feed's interval, backoff and
+- crawl: every 10 s, the feeds that are due (each feed's interval, backoff and
   ``Retry-After`` live in the database, so a restart resumes them);
 - hub: every ``hub.snapshot_interval``, first a minute after start;
 - digest: on ``schedule.digest`` (cron, in ``schedule.timezone``);
@@ -35,7 +35,7 @@ from bot.config.schema import Settings
 
 log = logging.getLogger("trendbot.service")
 
-CRAWL_EVERY = timedelta(seconds=30)
+CRAWL_EVERY = timedelta(seconds=10)
 FIRST_SNAPSHOT_AFTER = timedelta(minutes=1)
 CONSOLE_SEND_EVERY = timedelta(seconds=2)
 WATCH_EVERY = timedelta(seconds=5)
@@ -117,7 +117,7 @@ class Service:
             IntervalTrigger(seconds=CRAWL_EVERY.total_seconds()),
             args=(workers, fetcher),
             id="crawl",
-            next_run_time=now + timedelta(seconds=5),
+            next_run_time=now + timedelta(seconds=2),
             misfire_grace_time=60,
             **common,
         )
@@ -194,6 +194,25 @@ class Service:
         log.info("configuration applied: %s feeds", len(settings.feeds))
 
 
+def spread_due_feeds(settings: Settings, engine: Engine) -> int:
+    """At start, give each due feed its own slot within ``crawl.start_spread``."""
+    from sqlmodel import Session
+
+    from bot.store import ingest
+
+    window = settings.crawl.start_spread
+    if window.total_seconds() <= 0:
+        return 0
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        ingest.sync_feeds(session, settings.feeds, now)
+        moved = ingest.stagger_due(session, settings.feeds, now, window, seed=now.second)
+        session.commit()
+    if moved:
+        log.info("spreading the first polls of %s feeds over %s", moved, window)
+    return moved
+
+
 async def run_service(settings: Settings, config_path: Path | None, token: str | None) -> int:
     """Run until SIGINT/SIGTERM; returns the exit status."""
     from bot.fetch import Fetcher
@@ -203,6 +222,7 @@ async def run_service(settings: Settings, config_path: Path | None, token: str |
     from bot.workers import Workers
 
     engine = open_database(settings.database)
+    await asyncio.to_thread(spread_due_feeds, settings, engine)
     service = Service(settings, engine, config_path)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

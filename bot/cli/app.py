@@ -82,7 +82,6 @@ def fail(message: str, code: int = EXIT_PROBLEM) -> NoReturn:
 
 _NOT_YET = {
     "demo": "Run the whole pipeline offline on bundled sample data.",
-    "status": "Show last crawl, feed health, last snapshot and the outbox backlog.",
 }
 
 

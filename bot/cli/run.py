@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 from pathlib import Path
 from typing import Annotated
@@ -17,28 +16,35 @@ from bot.cli.app import app, fail, settings_of
 def run(
     ctx: typer.Context,
     log_level: Annotated[
-        str, typer.Option("--log-level", help="debug, info, warning or error")
-    ] = "info",
+        str | None,
+        typer.Option(
+            "--log-level",
+            help="debug, info, warning or error (default: $TRENDBOT_LOG_LEVEL, else info)",
+        ),
+    ] = None,
+    log_json: Annotated[
+        bool, typer.Option("--log-json", help="one JSON object per log line")
+    ] = False,
 ) -> None:
     """Run the service: scheduler, crawler, Hub snapshots, digests and the Discord bot."""
     from bot.workers import start_forkserver
 
     start_forkserver()
+    from sqlalchemy.engine import make_url
+
     from bot.config.load import config_path
+    from bot.logs import setup_logging
     from bot.service import run_service
 
-    level = getattr(logging, log_level.upper(), None)
-    if not isinstance(level, int):
-        fail(f"trendbot run: unknown --log-level {log_level!r}", 2)
-    logging.basicConfig(
-        level=level,
-        format="time=%(asctime)s level=%(levelname)s logger=%(name)s msg=%(message)s",
-    )
-    for noisy in ("discord", "apscheduler"):
-        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
     settings = settings_of(ctx)
-    path = Path(config_path(ctx.obj.get("config"), os.environ))
     token = os.environ.get(settings.discord.token_env) or None
+    secrets = [token or "", os.environ.get(settings.hub.token_env) or ""]
+    secrets.append(make_url(settings.database).password or "")
+    try:
+        setup_logging(log_level, True if log_json else None, secrets)
+    except ValueError as exc:
+        fail(f"trendbot run: {exc}", 2)
+    path = Path(config_path(ctx.obj.get("config"), os.environ))
     try:
         code = asyncio.run(run_service(settings, path, token))
     except Exception as exc:

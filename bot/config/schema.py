@@ -225,6 +225,11 @@ class CrawlSettings(Section):
     fast_extraction: bool = Field(
         False, description="true trades some article-text quality for about twice the speed"
     )
+    start_spread: Duration = Field(
+        timedelta(minutes=1),
+        description="when the service starts, the feeds that are due are spread over this "
+        "long instead of all polled at once (0s: no spreading)",
+    )
 
 
 class FamilySettings(Section):

@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -552,3 +552,31 @@ def record_poll(
             at=now,
         )
     session.commit()
+
+
+def stagger_due(
+    session: Session, feeds: Sequence[FeedSettings], now: datetime, window: timedelta, seed: int = 0
+) -> int:
+    """Spread the feeds that are due right now over ``window`` (caller commits).
+
+    A service that starts (or restarts after a while) would otherwise poll every
+    feed at once: a burst on publishers and on the worker pool. Each overdue or
+    never-polled feed gets its own slot, in a shuffled order, so the first polls
+    arrive one by one. Returns how many feeds were moved.
+    """
+    import random
+
+    enabled = {feed.name for feed in feeds if feed.enabled}
+    rows = [
+        row
+        for row in session.exec(select(Feed)).all()
+        if row.name in enabled
+        and row.health != FeedHealth.FAILED
+        and (row.next_due_at is None or row.next_due_at <= now)
+    ]
+    random.Random(seed).shuffle(rows)
+    step = window / max(1, len(rows))
+    for index, row in enumerate(rows):
+        row.next_due_at = now + step * index
+        session.add(row)
+    return len(rows)

@@ -1,0 +1,111 @@
+"""`trendbot status`: what the service has done lately and what it will do next."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from bot.cli.app import app, out, settings_of
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def status_json(settings, engine, now: datetime) -> dict:
+    from apscheduler.triggers.cron import CronTrigger
+    from sqlmodel import Session
+
+    from bot.queries import feeds_overview, status
+
+    with Session(engine) as session:
+        state = status(session, now)
+        feeds = feeds_overview(session)
+    configured = {feed.name for feed in settings.feeds if feed.enabled}
+    dues = [f.next_due_at for f in feeds if f.name in configured and f.next_due_at]
+    stale = None
+    if state.snapshot_age is not None:
+        stale = state.snapshot_age > 2 * settings.hub.snapshot_interval
+    next_snapshot = None
+    if state.last_snapshot is not None:
+        next_snapshot = state.last_snapshot + settings.hub.snapshot_interval
+    cron = CronTrigger.from_crontab(settings.schedule.digest, timezone=settings.schedule.timezone)
+    return {
+        "last_crawl": _iso(state.last_crawl),
+        "feeds": [
+            {
+                "name": feed.name,
+                "health": feed.health,
+                "last_fetch": _iso(feed.last_fetch_at),
+                "next_due": _iso(feed.next_due_at),
+                "last_error": feed.last_error,
+                "configured": feed.name in configured,
+            }
+            for feed in feeds
+        ],
+        "last_snapshot": {
+            "at": _iso(state.last_snapshot),
+            "complete": state.last_snapshot_complete,
+            "latest_complete_age_seconds": (
+                int(state.snapshot_age.total_seconds()) if state.snapshot_age else None
+            ),
+            "stale": stale,
+        },
+        "outbox": {"pending": state.outbox_pending, "failed": state.outbox_failed},
+        "next": {
+            "crawl": _iso(min(dues)) if dues else None,
+            "snapshot": _iso(next_snapshot) if settings.hub.authors else None,
+            "digest": _iso(cron.get_next_fire_time(None, now)),
+        },
+    }
+
+
+@app.command("status")
+def status_command(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Show the last crawl, feed health, the last snapshot and its age, the outbox, next jobs."""
+    from bot.store import open_database
+
+    settings = settings_of(ctx)
+    engine = open_database(settings.database)
+    try:
+        data = status_json(settings, engine, datetime.now(UTC))
+    finally:
+        engine.dispose()
+    if as_json:
+        print(json.dumps(data))
+        return
+    snapshot = data["last_snapshot"]
+    out.print(f"last crawl: {data['last_crawl'] or 'never'}", markup=False)
+    state = "none yet"
+    if snapshot["at"]:
+        state = f"{snapshot['at']} ({'complete' if snapshot['complete'] else 'INCOMPLETE'})"
+        if snapshot["stale"]:
+            state += ", STALE"
+    out.print(f"last Hub snapshot: {state}", markup=False)
+    box = data["outbox"]
+    out.print(f"outbox: {box['pending']} waiting, {box['failed']} failed", markup=False)
+    nxt = data["next"]
+    out.print(
+        f"next: crawl {nxt['crawl'] or '-'}, snapshot {nxt['snapshot'] or '-'}, "
+        f"digest {nxt['digest'] or '-'}",
+        markup=False,
+    )
+    table = Table(title="feeds", title_justify="left")
+    for column in ("feed", "health", "last fetch", "next poll", "last error"):
+        table.add_column(column, overflow="fold")
+    for feed in data["feeds"]:
+        table.add_row(
+            feed["name"],
+            feed["health"],
+            feed["last_fetch"] or "never",
+            feed["next_due"] or "-",
+            feed["last_error"] or "",
+        )
+    out.print(table)
