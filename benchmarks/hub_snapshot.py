@@ -2,7 +2,7 @@
 """Benchmark: Hub snapshots of 3 authors x 1,000 models, and rankings over a year of history.
 
 What is measured
-    (1) Snapshots. A FakeHub on 127.0.0.1 (tests/fakes/hub.py, the real Hub's
+    (1) Snapshots. A FakeHub on 127.0.0.1 (bot/demo/hub_server.py, the real Hub's
         wire format with 1,000 items a page) holds 3 authors x 1,000 models. Two
         snapshots are taken through the code path of `trendbot hub snapshot`
         (``bot.snapshot_job.take_snapshot``, the real huggingface_hub client) into
@@ -47,12 +47,12 @@ os.environ["NO_PROXY"] = "127.0.0.1,localhost"
 from sqlmodel import Session  # noqa: E402
 
 from bot.config.load import parse_settings  # noqa: E402
+from bot.demo.hub_server import FakeHub, HubRepo  # noqa: E402
 from bot.hub import list_tracked  # noqa: E402
 from bot.queries import load_ranking  # noqa: E402
 from bot.snapshot_job import raise_alerts, take_snapshot, verify_new_claims  # noqa: E402
 from bot.store import hub as hub_store  # noqa: E402
 from bot.store import open_database  # noqa: E402
-from tests.fakes.hub import FakeHub, HubRepo  # noqa: E402
 
 AUTHORS = ("Qwen", "meta-llama", "deepseek-ai")
 

@@ -86,7 +86,7 @@ def post_digest(
             kind="digest",
             route=route,
             payload=draft_payload(draft),
-            at=end,
+            at=min(end, datetime.now(UTC)),  # due now, even for a period ending ahead
             discord=settings.discord,
         )
         session.commit()

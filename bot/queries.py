@@ -75,7 +75,7 @@ def _sources(session: Session, article_ids: list[int]) -> dict[int, list[str]]:
         .where(col(Entry.article_id).in_(article_ids))
     ).all()
     found: dict[int, list[str]] = {}
-    for article_id, name in rows:
+    for article_id, name in sorted(rows, key=lambda row: (row[0], row[1].casefold())):
         names = found.setdefault(article_id, [])
         if name not in names:
             names.append(name)
@@ -119,7 +119,9 @@ def mention_counts(session: Session, start: datetime, end: datetime) -> dict[str
     seen: set[tuple[int, str]] = set()
     counts: Counter[str] = Counter()
     for article_id, kind, canonical, hub_id, text in rows:
-        name = canonical or (hub_id if kind == "model" and hub_id else text)
+        name = canonical or text
+        if kind == "model" and hub_id and "/" in hub_id:
+            name = hub_id.split("/", 1)[1]  # one model, however the article spelled it
         if (article_id, name) not in seen:
             seen.add((article_id, name))
             counts[name] += 1
@@ -143,17 +145,26 @@ def checked_claims(
     ).all()
     order = {"contradicted": 0, "supported": 1, "unverifiable": 2}
     rows = sorted(rows, key=lambda r: (order.get(r[1].status, 3), r[0].id))
-    return [
-        CheckedClaim(
-            text=claim.text,
-            subject=claim.subject,
-            status=verdict.status,
-            reason=verdict.reason,
-            article_title=article.title,
-            link=article.canonical_url,
+    found: list[CheckedClaim] = []
+    seen: set[tuple] = set()
+    for claim, verdict, article in rows:
+        # a claim without a subject says nothing checkable; the same figure about the
+        # same subject (a headline and its first paragraph) is one claim
+        key = (claim.subject_hub_id, claim.metric, str(claim.value), verdict.status)
+        if claim.subject is None or key in seen:
+            continue
+        seen.add(key)
+        found.append(
+            CheckedClaim(
+                text=claim.text,
+                subject=claim.subject,
+                status=verdict.status,
+                reason=verdict.reason,
+                article_title=article.title,
+                link=article.canonical_url,
+            )
         )
-        for claim, verdict, article in rows[:limit]
-    ]
+    return found[:limit]
 
 
 def alerts_between(session: Session, start: datetime, end: datetime) -> list[str]:

@@ -27,8 +27,8 @@ os.environ["NO_PROXY"] = ",".join(
 )
 os.environ.pop("HF_HUB_OFFLINE", None)
 
+from bot.demo.hub_server import FakeHub
 from bot.store.db import create_db_engine
-from tests.fakes.hub import FakeHub
 from tests.fakes.web import FakeWeb
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,6 +4,7 @@ from bot.cli import (  # noqa: F401  (they register commands)
     check_config,
     crawl,
     db,
+    demo,
     digest,
     extract,
     feeds,

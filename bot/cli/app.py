@@ -80,9 +80,7 @@ def fail(message: str, code: int = EXIT_PROBLEM) -> NoReturn:
     raise typer.Exit(code)
 
 
-_NOT_YET = {
-    "demo": "Run the whole pipeline offline on bundled sample data.",
-}
+_NOT_YET = {}
 
 
 def _not_available(name: str, summary: str) -> None:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.config.load import parse_settings
+from bot.demo.hub_server import FakeHub, HubRepo
 from bot.hub import EXPAND, list_tracked
-from tests.fakes.hub import FakeHub, HubRepo
 
 
 def settings_for(hub: FakeHub, authors: list[str], extra: str = ""):

@@ -9,10 +9,10 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.config.load import parse_settings
+from bot.demo.hub_server import FakeHub, HubRepo
 from bot.hub import Listing, ModelStats
 from bot.snapshot_job import take_snapshot
 from bot.store.models import HubModel, HubSnapshot, HubSnapshotRun, OutboxMessage
-from tests.fakes.hub import FakeHub, HubRepo
 
 T0 = datetime(2026, 1, 5, 12, tzinfo=UTC)
 CONFIG = """

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session
 
+from bot.demo.hub_server import HubRepo
 from bot.store.db import create_db_engine
 from bot.store.models import Article, Claim
 from tests.bot.cli.helpers import trendbot
-from tests.fakes.hub import HubRepo
 
 
 def write_config(folder, endpoint: str) -> str:

@@ -1,12 +1,13 @@
-"""A fake Hugging Face Hub API on 127.0.0.1 for the real `huggingface_hub` client.
+"""A loopback Hugging Face Hub API on 127.0.0.1, for the real `huggingface_hub` client.
 
-The statistics code runs the real client (its pagination, retries and error
-mapping are part of what we depend on), so the fake speaks the wire format of
-the real Hub rather than being a mock of `HfApi`: `GET /api/models` with
+It serves the demo's bundled Hub dataset, and it is the Hub the tests and the
+benchmarks talk to. The statistics code runs the real client (its pagination,
+retries and error mapping are part of what trendbot depends on), so this server
+speaks the wire format of the real Hub rather than being a mock of `HfApi`: `GET /api/models` with
 `author`/`search`/`sort`/`limit`/`expand`, absolute `Link: <...>; rel="next"`
 pagination with an opaque cursor, `GET /api/models/{owner}/{name}`, the
 `X-Error-Code: RepoNotFound` header, the `RateLimit` headers of a 429, and gzip.
-See /work/shared/notes/hub-api.md for the traffic it copies.
+It copies the traffic of the real client recorded in the project's notes.
 
 Tests change the data between two calls (`hub.repo(...).downloads_all_time += 5`),
 script failures on the Nth request (`hub.fail(500, on_request=2)` breaks page 2

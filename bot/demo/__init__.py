@@ -1,0 +1,1 @@
+"""The offline demo: bundled sample outlets and Hub data served on loopback."""

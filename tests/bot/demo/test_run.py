@@ -1,0 +1,31 @@
+"""`trendbot demo` runs the whole pipeline offline and prints what a reader would see."""
+
+from __future__ import annotations
+
+import time
+
+from tests.bot.cli.helpers import trendbot
+
+
+async def test_the_demo_shows_the_whole_pipeline():
+    started = time.perf_counter()
+    ran = await trendbot("demo", timeout=90)
+    elapsed = time.perf_counter() - started
+    assert ran.code == 0, ran.err
+    assert elapsed < 60
+    out = ran.out
+    # crawl: three outlets, one story syndicated by two of them stored once
+    assert "2. Crawled 3 feeds: 7 items, 6 articles stored" in out
+    assert "2 sources: Hub Watch Weekly, Open Model Wire" in out
+    # the milestone crossed between the two Hub snapshots, announced once
+    assert out.count("## Milestone: Qwen\n") == 1
+    assert "Qwen passed 700 million all-time downloads on Hugging Face (now 704 million" in out
+    # verdicts: a supported total, a contradicted total, an unverifiable ranking
+    assert "✅ supported: Hub all-time downloads: 704 million (Hugging Face, author Qwen" in out
+    assert "❌ contradicted: Hub all-time downloads: 824 million" in out
+    assert "❔ unverifiable: by 30-day downloads Qwen/Qwen3-8B is #1 among 14 tracked models" in out
+    # news routed, digest composed, everything delivered
+    assert out.count("--- #news") == 6
+    assert "--- #digest" in out and "## Hub ranking: all-time downloads" in out
+    assert "(0 left)" in out
+    assert "Traceback" not in ran.err
