@@ -142,7 +142,7 @@ def test_post_digest_once_per_period_with_every_section(engine):
     assert len(digests) == 1 and digests[0].channel_id == 111
     text = first.draft.text()
     assert "Qwen passes 700M downloads" in text
-    assert "2 sources: Wire, Blog" in text
+    assert "2 sources: Blog, Wire" in text  # in a stable (alphabetical) order
     assert text.index("Qwen passes 700M") < text.index("Lab raises")  # syndicated story first
     assert "@\u200beveryone Lab raises" in text  # a hostile title is inert
     assert "Qwen: 1 (▲1)" in text
