@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, or_, select
 
+from bot.charts import History
 from bot.config.schema import Settings
 from bot.digest import CheckedClaim, DigestData, Story
 from bot.rankings import By, Metric, Ranking, rank
@@ -25,6 +26,7 @@ from bot.store.models import (
     Entry,
     Feed,
     HubModel,
+    HubSnapshot,
     HubSnapshotRun,
     Mention,
     OutboxMessage,
@@ -369,3 +371,61 @@ def recent_claims(session: Session, entity: str | None, limit: int = 10) -> list
         }
         for claim, verdict, article in rows
     ]
+
+
+def history(
+    session: Session,
+    settings: Settings,
+    subject: str,
+    since: datetime | None = None,
+) -> History | None:
+    """All-time downloads of a family (by name) or a model (by repo id) at each complete
+    snapshot since ``since``; None when the subject is neither."""
+    from sqlalchemy import or_ as sql_or
+
+    from bot.snapshots import scope_text
+
+    families = settings.hub.effective_families()
+    query = (
+        select(HubSnapshotRun.started_at, func.sum(HubSnapshot.downloads_all_time), func.count())
+        .join(HubSnapshotRun, col(HubSnapshotRun.id) == col(HubSnapshot.run_id))
+        .where(col(HubSnapshotRun.complete).is_(True))
+    )
+    if since is not None:
+        query = query.where(col(HubSnapshotRun.started_at) >= since)
+    if subject in families:
+        family = families[subject]
+        query = query.where(
+            sql_or(
+                col(HubSnapshot.author).in_(family.authors or [""]),
+                col(HubSnapshot.model_id).in_(family.repos or [""]),
+            )
+        )
+        milestones = settings.hub.milestones
+        step = settings.hub.milestone_step
+    elif "/" in subject:
+        query = query.where(col(HubSnapshot.model_id) == subject)
+        milestones = settings.hub.model_milestones
+        step = settings.hub.model_milestone_step
+    else:
+        return None
+    rows = session.exec(
+        query.group_by(col(HubSnapshotRun.id), col(HubSnapshotRun.started_at)).order_by(
+            col(HubSnapshotRun.started_at)
+        )
+    ).all()
+    points = [
+        (at.replace(tzinfo=UTC) if at.tzinfo is None else at, int(total or 0))
+        for at, total, _count in rows
+    ]
+    repos = rows[-1][2] if rows else 0
+    scope = (
+        scope_text(families[subject], repos)
+        if subject in families
+        else f"Hugging Face, repo {subject}"
+    )
+    high = max((value for _, value in points), default=0)
+    listed = [m for m in milestones if m <= high * 1.2]
+    if high > (max(milestones) if milestones else 0):
+        listed += list(range(step, int(high * 1.2) + 1, step))
+    return History(subject, scope, points, sorted(set(listed)))
