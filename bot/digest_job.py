@@ -9,7 +9,7 @@ finds the period taken and posts nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -20,6 +20,7 @@ from bot.config.schema import Settings
 from bot.digest import compose
 from bot.messages import Draft, draft_payload
 from bot.outbox import enqueue
+from bot.pictures import digest_pictures
 from bot.queries import digest_data
 from bot.sender import channel_for
 from bot.store.models import DigestRun
@@ -71,6 +72,7 @@ def post_digest(
     if end - start < MIN_PERIOD:  # the last digest was minutes ago: nothing to cover
         return DigestOutcome(False, start, end, key)
     draft = compose(digest_data(settings, engine, start, end))
+    draft = replace(draft, files=tuple(digest_pictures(settings, engine, end)))
     with Session(engine) as session:
         session.add(
             DigestRun(channel_id=channel_id, period_start=start, period_end=end, outbox_key=key)

@@ -16,6 +16,7 @@ Two promises are kept here rather than in the sinks:
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
@@ -71,6 +72,8 @@ def safe_url(url: str | None) -> str | None:
     """Only absolute http(s) links are linked; anything else is dropped."""
     if not url:
         return None
+    if any(ch.isspace() or ord(ch) < 32 for ch in url) or len(url) > 2000:
+        return None  # Discord refuses the whole message over a malformed link
     parts = urlsplit(url)
     return url if parts.scheme in ("http", "https") and parts.netloc else None
 
@@ -102,12 +105,23 @@ class Embed:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a message (a chart): kept as bytes so the outbox can hold it."""
+
+    name: str
+    data: bytes
+
+    def __repr__(self) -> str:
+        return f"Attachment({self.name!r}, {len(self.data):,} bytes)"
+
+
+@dataclass(frozen=True)
 class Draft:
-    """One message: text, embeds and attached files (paths)."""
+    """One message: text, embeds and attached files."""
 
     content: str = ""
     embeds: tuple[Embed, ...] = ()
-    files: tuple[str, ...] = ()
+    files: tuple[Attachment, ...] = ()
 
     def text(self) -> str:
         """The draft as plain text, for the terminal sink and for logs."""
@@ -121,7 +135,7 @@ class Draft:
                 lines.append(f"**{item.name}**\n{item.value}")
             if embed.footer:
                 lines.append(f"-- {embed.footer}")
-        lines += [f"[attached: {path}]" for path in self.files]
+        lines += [f"[attached: {item.name}, {len(item.data) // 1024} KB]" for item in self.files]
         return "\n".join(lines)
 
 
@@ -159,8 +173,11 @@ def _shrink(embed: Embed) -> Embed:
         if len(embed.description) > 200:
             keep = max(200, len(embed.description) - excess)
             embed = replace(embed, description=clip(embed.description, keep))
-        elif embed.fields:
-            embed = replace(embed, fields=embed.fields[:-1])
+        elif len(embed.fields) > 1:
+            kept = embed.fields[:-2]
+            dropped = len(embed.fields) - len(kept)
+            note = Field("…", f"and {dropped} more, over Discord's size limit")
+            embed = replace(embed, fields=(*kept, note))
         else:
             embed = replace(embed, footer="")
             break
@@ -285,12 +302,15 @@ def digest_payload_draft(payload: dict) -> Draft:
             ),
             footer=e.get("footer", ""),
             colour=e.get("colour"),
+            image=e.get("image"),
         )
         for e in payload.get("embeds", [])
     )
-    return Draft(
-        content=payload.get("content", ""), embeds=embeds, files=tuple(payload.get("files", []))
+    files = tuple(
+        Attachment(item["name"], base64.b64decode(item["data"]))
+        for item in payload.get("files", [])
     )
+    return Draft(content=payload.get("content", ""), embeds=embeds, files=files)
 
 
 def draft_payload(draft: Draft) -> dict:
@@ -307,8 +327,12 @@ def draft_payload(draft: Draft) -> dict:
                 ],
                 "footer": e.footer,
                 "colour": e.colour,
+                "image": e.image,
             }
             for e in draft.embeds
         ],
-        "files": list(draft.files),
+        "files": [
+            {"name": item.name, "data": base64.b64encode(item.data).decode("ascii")}
+            for item in draft.files
+        ],
     }

@@ -40,6 +40,7 @@ log = logging.getLogger("trendbot.sender")
 
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
+FIND_SLACK = timedelta(minutes=1)  # clock differences between us and Discord
 
 
 class SendError(Exception):
@@ -52,11 +53,13 @@ class SendError(Exception):
         route_broken: bool = False,
         retry_after: float | None = None,
         keep: bool = False,
+        refused: bool = False,
     ) -> None:
         super().__init__(message)
         self.route_broken = route_broken
         self.retry_after = retry_after
         self.keep = keep  # a broken route whose messages wait (no channel configured yet)
+        self.refused = refused  # this message will never be accepted (a 400): fail it alone
 
 
 class Sink(Protocol):
@@ -68,9 +71,14 @@ class Sink(Protocol):
         """Post one message; return its id (None where ids do not exist)."""
 
     async def find_sent(
-        self, channel_id: int | None, route: str, draft: Draft, nonce: str
+        self,
+        channel_id: int | None,
+        route: str,
+        draft: Draft,
+        nonce: str,
+        since: datetime | None = None,
     ) -> int | None:
-        """The id of this message if an earlier attempt already posted it."""
+        """The id of this message if an earlier attempt already posted it (after ``since``)."""
 
 
 def nonce_for(key: str, part: int) -> str:
@@ -121,17 +129,13 @@ class Sender:
         with Session(self.engine, expire_on_commit=False) as session:
             if enqueue_feed_events(session, self.settings.discord, now):
                 session.commit()
-            return list(
-                session.exec(
-                    select(OutboxMessage)
-                    .where(
-                        col(OutboxMessage.status) == OutboxStatus.PENDING,
-                        col(OutboxMessage.next_attempt_at) <= now,
-                    )
-                    .order_by(col(OutboxMessage.id))
-                    .limit(limit)
-                ).all()
+            query = select(OutboxMessage).where(
+                col(OutboxMessage.status) == OutboxStatus.PENDING,
+                col(OutboxMessage.next_attempt_at) <= now,
             )
+            if self.broken:  # a stopped route's backlog must not crowd out the others
+                query = query.where(col(OutboxMessage.route).not_in(list(self.broken)))
+            return list(session.exec(query.order_by(col(OutboxMessage.id)).limit(limit)).all())
 
     def _update(self, row_id: int, **values: object) -> None:
         with Session(self.engine) as session:
@@ -168,7 +172,9 @@ class Sender:
                 nonce = nonce_for(row.dedupe_key, index)
                 message_id = None
                 if earlier_attempt:
-                    message_id = await self.sink.find_sent(channel, row.route, part, nonce)
+                    message_id = await self.sink.find_sent(
+                        channel, row.route, part, nonce, since=row.created_at - FIND_SLACK
+                    )
                 if message_id is None:
                     message_id = await self.sink.send(channel, row.route, part, nonce)
                 sent_parts.append(message_id)
@@ -191,7 +197,11 @@ class Sender:
     def _failed(self, row: OutboxMessage, exc: SendError, report: DeliveryReport) -> None:
         reason = str(exc)[:2000]
         values: dict[str, object] = {"last_error": reason}
-        if exc.route_broken:
+        if exc.refused:
+            values["status"] = OutboxStatus.FAILED
+            report.failed += 1
+            log.warning("message %s refused by Discord: %s", row.dedupe_key, reason)
+        elif exc.route_broken:
             if exc.keep:
                 report.deferred += 1
             else:
@@ -210,25 +220,36 @@ class Sender:
             log.info("delivery of %s deferred by %s: %s", row.dedupe_key, delay, reason)
         assert row.id is not None
         self._update(row.id, **values)
-        if exc.route_broken:
+        if exc.route_broken or exc.refused:
             with Session(self.engine) as session:
-                self._tell_admins(session, row.route, reason)
+                self._tell_admins(session, row, reason, refused=exc.refused)
                 session.commit()
 
-    def _tell_admins(self, session: Session, route: str, reason: str) -> None:
+    def _tell_admins(
+        self, session: Session, row: OutboxMessage, reason: str, *, refused: bool = False
+    ) -> None:
         """A notice on the alerts route (or, when that is the broken one, only the log)."""
-        if route == "alerts":
+        if row.route == "alerts" or row.kind == "admin":
             return
         now = self.clock()
+        if refused:
+            key = f"message-refused:{row.dedupe_key}"[:200]
+            text = (
+                f"A {row.kind} message for route {row.route!r} was refused by Discord and "
+                f"will not be retried: {reason}."
+            )
+        else:
+            key = f"route-stopped:{row.route}:{now:%Y-%m-%d}"
+            text = (
+                f"Posting to route {row.route!r} stopped: {reason}. "
+                "Fix the channel or its permissions, then restart or reload trendbot."
+            )
         enqueue(
             session,
-            key=f"route-stopped:{route}:{now:%Y-%m-%d}",
+            key=key,
             kind="admin",
             route="alerts",
-            payload={
-                "text": f"Posting to route {route!r} stopped: {reason}. "
-                "Fix the channel or its permissions, then restart or reload trendbot."
-            },
+            payload={"text": text},
             at=now,
             discord=self.settings.discord,
         )
@@ -250,6 +271,11 @@ class ConsoleSink:
         return None
 
     async def find_sent(
-        self, channel_id: int | None, route: str, draft: Draft, nonce: str
+        self,
+        channel_id: int | None,
+        route: str,
+        draft: Draft,
+        nonce: str,
+        since: datetime | None = None,
     ) -> int | None:
         return None

@@ -450,6 +450,19 @@ class ScheduleSettings(Section):
         "0 9 * * *", description="cron expression for digests, e.g. '0 9 * * *' (daily 09:00)"
     )
     timezone: str = Field("UTC", description="IANA time zone for the cron, e.g. Europe/Berlin")
+    digest_charts: list[str] = Field(
+        default_factory=lambda: ["ranking"],
+        description="charts attached to each digest: 'ranking', or 'history:NAME' for a "
+        "family or a repo id, e.g. [ranking, 'history:Qwen']",
+    )
+
+    @field_validator("digest_charts")
+    @classmethod
+    def _known_charts(cls, value: list[str]) -> list[str]:
+        for name in value:
+            if name != "ranking" and not (name.startswith("history:") and name[8:].strip()):
+                raise ValueError(f"{name!r} is not a chart: use 'ranking' or 'history:NAME'")
+        return value
 
     @field_validator("digest")
     @classmethod

@@ -1,5 +1,9 @@
 """Who may run admin commands: checked when the command runs, not only by Discord's defaults.
 
+Only members of the configured server (``discord.guild_id``) qualify, with Manage
+Server or the configured admin role; the bot may be in other servers, whose admins
+must not edit this one's configuration.
+
 ``default_permissions`` hides a command from members without Manage Server, but a
 server admin can change that default in Discord's settings; the check here is
 what actually guards the configuration.
@@ -36,6 +40,11 @@ class NotAdmin(app_commands.CheckFailure):
 def admin_only():
     def predicate(interaction: discord.Interaction) -> bool:
         settings = interaction.client.settings.discord  # type: ignore[attr-defined]
+        # admins of *this* server only: the bot may sit in others, where anyone can be one
+        if settings.guild_id is None:
+            raise NotAdmin("Admin commands are off until discord.guild_id is set in config.yaml.")
+        if interaction.guild_id != settings.guild_id:
+            raise NotAdmin("Admin commands work only in the server trendbot is configured for.")
         if not is_admin(interaction, settings):
             raise NotAdmin("This command is for server admins (Manage Server or the admin role).")
         return True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
 from typing import Any
 
 import discord
@@ -37,7 +37,7 @@ def send_kwargs(draft: Draft) -> dict[str, Any]:
     embeds = embeds_of(draft)
     if embeds:
         kwargs["embeds"] = embeds
-    files = [discord.File(path, filename=Path(path).name) for path in draft.files]
+    files = [discord.File(io.BytesIO(item.data), filename=item.name) for item in draft.files]
     if files:
         kwargs["files"] = files
     return kwargs

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import aiohttp
 import discord
 
@@ -48,33 +50,42 @@ class DiscordSink:
         return message.id
 
     async def find_sent(
-        self, channel_id: int | None, route: str, draft: Draft, nonce: str
+        self,
+        channel_id: int | None,
+        route: str,
+        draft: Draft,
+        nonce: str,
+        since: datetime | None = None,
     ) -> int | None:
-        """An earlier attempt's message: same nonce if Discord kept it, else same text by us."""
+        """An earlier attempt's message: the same nonce if Discord kept it, else the same
+        text and embeds by this bot, posted after the row was written (an older twin, such
+        as yesterday's identical notice, is not this message)."""
         channel = await self._channel(channel_id, route)
         me = self.client.user
-        wanted = [e.to_dict() for e in embeds_of(draft)]
+        wanted = [_core(e.to_dict()) for e in embeds_of(draft)]
+        after = discord.Object(id=discord.utils.time_snowflake(since)) if since else None
         try:
-            async for message in channel.history(limit=RECENT):
+            async for message in channel.history(limit=RECENT, after=after, oldest_first=False):
                 if me is None or message.author.id != me.id:
                     continue
                 if str(message.nonce or "") == nonce:
                     return message.id
                 same_text = (message.content or "") == (draft.content or "")
-                same_embeds = [_core(e.to_dict()) for e in message.embeds] == [
-                    _core(e) for e in wanted
-                ]
+                same_embeds = [_core(e.to_dict()) for e in message.embeds] == wanted
                 if same_text and same_embeds:
                     return message.id
         except discord.HTTPException as exc:
             raise _error(exc) from None
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
             raise SendError(f"Discord unreachable: {type(exc).__name__}: {exc}") from None
         return None
 
 
 def _core(embed: dict) -> tuple:
-    return (embed.get("title"), embed.get("description"), embed.get("url"))
+    """What makes two embeds the same message: every text, not only the title."""
+    fields = tuple((f.get("name"), f.get("value")) for f in embed.get("fields") or [])
+    footer = (embed.get("footer") or {}).get("text")
+    return (embed.get("title"), embed.get("description"), embed.get("url"), fields, footer)
 
 
 def _error(exc: discord.HTTPException) -> SendError:
@@ -82,4 +93,6 @@ def _error(exc: discord.HTTPException) -> SendError:
     text = f"HTTP {status}: {exc.text or type(exc).__name__}"[:500]
     if status in (403, 404):
         return SendError(text, route_broken=True)
+    if 400 <= status < 500 and status != 429:  # this message is refused; retrying cannot help
+        return SendError(text, refused=True)
     return SendError(text)

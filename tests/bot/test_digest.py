@@ -149,6 +149,8 @@ def test_post_digest_once_per_period_with_every_section(engine):
     assert "✅ supported" in text
     assert "1. Qwen: 702 million (▲1)" in text  # passed Llama since the period began
     assert "Qwen passed 700 million all-time downloads" in text  # the alert of the period
+    [chart] = first.draft.files  # schedule.digest_charts defaults to [ranking]
+    assert chart.name == "ranking-family-alltime.png" and chart.data.startswith(b"\x89PNG")
     # the next digest starts where this one ended
     later = post_digest(settings, engine, END + timedelta(days=1))
     assert later.posted and later.start == END

@@ -12,6 +12,7 @@ from bot.messages import (
     FIELDS,
     TITLE,
     TOTAL,
+    Attachment,
     Draft,
     Embed,
     Field,
@@ -106,15 +107,16 @@ def test_too_many_fields_and_embeds_are_split_into_more_messages():
 
 
 def test_files_travel_with_the_first_part():
-    messages = fit(Draft(content="x" * 3000, files=("chart.png",)))
-    assert messages[0].files == ("chart.png",) and messages[1].files == ()
+    chart = Attachment("chart.png", b"\x89PNG...")
+    messages = fit(Draft(content="x" * 3000, files=(chart,)))
+    assert messages[0].files == (chart,) and messages[1].files == ()
 
 
 def test_drafts_survive_the_outbox_round_trip():
     draft = Draft(
         content="hello",
         embeds=(Embed(title="T", description="D", fields=(Field("a", "b", True),), colour=1),),
-        files=("x.png",),
+        files=(Attachment("x.png", bytes(range(256))),),
     )
     assert draft_for("digest", draft_payload(draft)) == draft
 

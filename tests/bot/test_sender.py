@@ -36,7 +36,7 @@ class FakeSink:
         self.posted[nonce] = (self.next_id, draft)
         return self.next_id
 
-    async def find_sent(self, channel_id, route, draft, nonce):
+    async def find_sent(self, channel_id, route, draft, nonce, since=None):
         self.calls.append(("find", route))
         return self.posted[nonce][0] if nonce in self.posted else None
 
@@ -208,3 +208,36 @@ async def test_a_feed_health_change_is_reported_once(engine):
     [(_id, draft)] = sink.posted.values()
     assert draft.embeds[0].title == "Feed Lab blog: failing"
     assert "HTTP 503 three times" in draft.embeds[0].description
+
+
+async def test_a_stopped_route_with_a_backlog_does_not_hold_up_the_others(engine):
+    sink = FakeSink()
+    sink.fail["lab"] = SendError(
+        "no channel is configured for route 'lab'", route_broken=True, keep=True
+    )
+    for index in range(120):
+        add(engine, f"lab-{index}", route="lab", kind="news")
+    add(engine, "alert-1")
+    sender = Sender(SETTINGS, engine, sink, clock=lambda: NOW)
+    first = await sender.deliver(limit=100)
+    second = await sender.deliver(limit=100)
+    stored = rows(engine)
+    assert stored["alert-1"].status == "delivered"
+    assert (first.delivered + second.delivered) >= 1
+    assert all(stored[f"lab-{i}"].status == "pending" for i in range(120))  # waiting, kept
+
+
+async def test_a_message_discord_refuses_fails_alone_and_the_admins_are_told(engine):
+    sink = FakeSink()
+    sink.fail["news"] = SendError("HTTP 400: Invalid Form Body (50035)", refused=True)
+    add(engine, "news-1", route="news", kind="news")
+    add(engine, "news-2", route="news", kind="news")
+    sender = Sender(SETTINGS, engine, sink, clock=lambda: NOW)
+    report = await sender.deliver()
+    assert report.failed == 2 and report.broken_routes == []  # the route itself is fine
+    stored = rows(engine)
+    assert stored["news-1"].status == "failed"
+    assert stored["news-1"].last_error == "HTTP 400: Invalid Form Body (50035)"
+    await sender.deliver()
+    notices = [d.text() for _id, d in sink.posted.values()]
+    assert any("was refused by Discord and will not be retried" in n for n in notices)

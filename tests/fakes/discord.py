@@ -287,12 +287,20 @@ class FakeDiscord:
         path = request.match_info["tail"]
         self.requests.append((request.method, path))
         body: dict = {}
-        if request.can_read_body:
+        if request.can_read_body and request.content_type.startswith("multipart/"):
+            # a message with files: the JSON is the payload_json part, then the files
+            reader = await request.multipart()
+            files = []
+            async for part in reader:
+                if part.name == "payload_json":
+                    body = json.loads(await part.text())
+                else:
+                    files.append({"name": part.filename, "size": len(await part.read())})
+            body["_files"] = files
+        elif request.can_read_body:
             raw = await request.read()
             if request.content_type == "application/json" and raw:
                 body = json.loads(raw)
-            elif raw and request.content_type.startswith("multipart/"):
-                body = {}
         parts = path.split("/")
         if path == "users/@me":
             return _json(self._user())

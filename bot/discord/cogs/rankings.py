@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from datetime import timedelta
 
 import discord
 from discord import app_commands
@@ -10,6 +12,8 @@ from discord.ext import commands
 from sqlmodel import Session
 
 from bot.discord.cogs.replying import reply
+from bot.messages import Attachment, Draft
+from bot.pictures import history_picture, ranking_picture
 from bot.queries import load_ranking, model_card, tracked_repo_ids
 from bot.replies import model_reply, ranking_reply
 
@@ -31,7 +35,9 @@ class Rankings(commands.Cog):
         self.bot = bot
 
     @app_commands.command(name="rankings", description="Hub rankings by family, author or model")
-    @app_commands.describe(by="what to rank", metric="by which figure", limit="rows (1-25)")
+    @app_commands.describe(
+        by="what to rank", metric="by which figure", limit="rows (1-25)", chart="attach a chart"
+    )
     @app_commands.choices(by=BY, metric=METRIC)
     async def rankings(
         self,
@@ -39,20 +45,21 @@ class Rankings(commands.Cog):
         by: str = "family",
         metric: str = "alltime",
         limit: app_commands.Range[int, 1, 25] = 10,
+        chart: bool = False,
     ) -> None:
-        from datetime import timedelta
-
         bot = self.bot
-        ranking = await asyncio.to_thread(
-            load_ranking,
-            bot.settings,  # type: ignore[attr-defined]
-            bot.engine,  # type: ignore[attr-defined]
-            by,
-            metric,
-            timedelta(days=7),
-            limit,
-        )
-        await reply(interaction, ranking_reply(ranking))
+        settings, engine = bot.settings, bot.engine  # type: ignore[attr-defined]
+        if chart:  # rendering takes longer than Discord's three seconds may allow
+            await interaction.response.defer(thinking=True)
+        week = timedelta(days=7)
+        ranking = await asyncio.to_thread(load_ranking, settings, engine, by, metric, week, limit)
+        draft = ranking_reply(ranking)
+        if chart:
+            picture = await asyncio.to_thread(
+                ranking_picture, settings, engine, by, metric, limit, week
+            )
+            draft = _with_picture(draft, picture)
+        await reply(interaction, draft)
 
     @app_commands.command(name="model", description="A tracked model's figures and recent news")
     @app_commands.describe(repo_id="the Hub repo id, e.g. Qwen/Qwen3-8B")
@@ -61,8 +68,20 @@ class Rankings(commands.Cog):
             with Session(self.bot.engine) as session:  # type: ignore[attr-defined]
                 return model_card(session, repo_id)
 
+        await interaction.response.defer(thinking=True)
         card = await asyncio.to_thread(load)
-        await reply(interaction, model_reply(card))
+        draft = model_reply(card)
+        if card.model is not None:
+            picture = await asyncio.to_thread(
+                history_picture,
+                self.bot.settings,  # type: ignore[attr-defined]
+                self.bot.engine,  # type: ignore[attr-defined]
+                repo_id,
+                30,
+            )
+            if picture is not None:
+                draft = _with_picture(draft, picture)
+        await reply(interaction, draft)
 
     @model.autocomplete("repo_id")
     async def _repo_ids(
@@ -73,6 +92,14 @@ class Rankings(commands.Cog):
                 return tracked_repo_ids(session, current)
 
         return [app_commands.Choice(name=r, value=r) for r in await asyncio.to_thread(load)]
+
+
+def _with_picture(draft: Draft, picture: Attachment) -> Draft:
+    """The chart attached and shown inside the draft's first embed."""
+    embeds = draft.embeds
+    if embeds:
+        embeds = (replace(embeds[0], image=picture.name), *embeds[1:])
+    return replace(draft, embeds=embeds, files=(picture,))
 
 
 async def setup(bot: commands.Bot) -> None:

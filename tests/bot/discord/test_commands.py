@@ -21,7 +21,7 @@ from bot.store.models import Article, Claim, Entry, Feed, Mention, OutboxMessage
 NOW = datetime.now(UTC)
 
 
-def config_text(channels: str = "{}") -> str:
+def config_text(channels: str = "{}", guild_id: int | None = None) -> str:
     return f"""
 http: {{allow_private: true}}
 hub:
@@ -32,6 +32,7 @@ hub:
 discord:
   channels: {channels}
   admin_role: Feed editors
+  guild_id: {guild_id if guild_id is not None else "null"}
 """
 
 
@@ -128,7 +129,7 @@ def world(simcord_env, simcord_bot):
     member = guild.add_member(env.create_user("reader"))
     admin_role = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
     admin = guild.add_member(env.create_user("admin"), roles=[admin_role])
-    bot.apply_settings(parse_settings(config_text(f"{{alerts: {alerts.id}}}")))
+    bot.apply_settings(parse_settings(config_text(f"{{alerts: {alerts.id}}}", guild.id)))
     return env, bot, channel, alerts, member, admin
 
 
@@ -248,10 +249,13 @@ async def test_feeds_admin_add_tests_the_feed_first(simcord_env, simcord_bot, ed
             body=b"<html><body>Not a feed</body></html>", headers={"Content-Type": "text/html"}
         ),
     )
+    guild = simcord_env.create_guild()
+    editable.write_text(
+        editable.read_text().replace("guild_id: null", f"guild_id: {guild.id}"), encoding="utf-8"
+    )
     simcord_bot.config_path = editable
     simcord_bot.apply_settings(parse_settings(editable.read_text()))
     env = simcord_env
-    guild = env.create_guild()
     channel = guild.create_text_channel("general")
     role = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
     admin = guild.add_member(env.create_user("admin"), roles=[role])
@@ -297,3 +301,51 @@ def test_a_hand_edit_is_applied_and_an_invalid_one_is_reported(engine, editable)
         [notice] = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "admin")).all()
     assert "invalid; the running configuration is kept" in notice.payload["text"]
     assert "feeds[0].url" in notice.payload["text"]
+
+
+async def test_a_retried_message_is_not_mistaken_for_an_older_identical_one(world):
+    _env, bot, _channel, alerts, _member, _admin = world
+    payload = {"kind": "milestone", "subject": "Qwen", "text": "Qwen is working again"}
+    with Session(bot.engine) as session:
+        enqueue(
+            session,
+            key="old",
+            kind="milestone",
+            route="alerts",
+            payload=payload,
+            at=NOW - timedelta(days=3),
+            discord=bot.settings.discord,
+        )
+        session.commit()
+    await bot.sender.deliver()
+    with Session(bot.engine) as session:
+        enqueue(
+            session,
+            key="new",
+            kind="milestone",
+            route="alerts",
+            payload=payload,
+            at=datetime.now(UTC) + timedelta(minutes=5),
+            discord=bot.settings.discord,
+        )
+        row = session.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == "new")).one()
+        row.attempts, row.next_attempt_at = 1, datetime.now(UTC)  # an earlier try timed out
+        session.add(row)
+        session.commit()
+    await bot.sender.deliver()
+    texts = [m.embeds[0].description for m in alerts.history() if m.embeds]
+    assert texts.count("Qwen is working again") == 2  # the second one was really posted
+
+
+async def test_admins_of_another_server_cannot_run_admin_commands(world):
+    env, _bot, _channel, _alerts, _member, _admin = world
+    other = env.create_guild()
+    there = other.create_text_channel("general")
+    role = other.create_role("Owners", permissions=discord.Permissions(manage_guild=True))
+    stranger = other.add_member(env.create_user("stranger"), roles=[role])
+    refused = await stranger.slash(there, "digest now")
+    assert refused.ephemeral
+    assert refused.response.content == (
+        "Admin commands work only in the server trendbot is configured for."
+    )
+    simcord.assert_error(env, NotAdmin)

@@ -129,7 +129,10 @@ async def test_the_bot_posts_once_to_the_right_channels_and_answers(discord_serv
         assert {c["name"] for c in fake.commands_synced} >= {"rankings", "news", "claims"}
         titles = sorted(m.embeds[0]["title"] for m in fake.in_channel("alerts"))
         assert titles == ["Milestone: Qwen", "Milestone: Qwen/Qwen3-8B"]  # family and model
-        assert fake.in_channel("digest")[0].embeds[0]["title"].startswith("trendbot digest")
+        [digest] = fake.in_channel("digest")
+        assert digest.embeds[0]["title"].startswith("trendbot digest")
+        [chart] = digest.body["_files"]  # the ranking chart travels with the digest
+        assert chart["name"] == "ranking-family-alltime.png" and 1000 < chart["size"] < 1_000_000
         [news] = fake.in_channel("news")  # the 429 was waited out, and posted once
         news_posts = [
             r for r in fake.requests if r == ("POST", f"channels/{fake.channels['news']}/messages")
