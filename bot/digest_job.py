@@ -51,8 +51,10 @@ def period_for(
     ).one()
     if last is not None and last.tzinfo is None:
         last = last.replace(tzinfo=UTC)
-    start = last if last is not None and last < end else end - default
-    return start, end
+    if last is not None and last < end:
+        return last, end
+    # the first digest: a whole hour, so two racing first digests share their start
+    return (end - default).replace(minute=0), end
 
 
 def post_digest(
@@ -62,12 +64,20 @@ def post_digest(
     *,
     route: str = "digest",
     default: timedelta = DEFAULT_PERIOD,
+    period: timedelta | None = None,
 ) -> DigestOutcome:
-    """Compose the digest up to ``end`` (a minute; default now) and enqueue it once."""
+    """Compose the digest up to ``end`` (a minute; default now) and enqueue it once.
+
+    It covers the time since the channel's last digest, or exactly ``period`` back
+    from ``end`` when one is given (an admin asking for "the last 7 days").
+    """
     end = _minute(end or datetime.now(UTC))
     channel_id = channel_for(settings, route) or 0  # 0: no channel yet, the terminal
-    with Session(engine) as session:
-        start, end = period_for(session, channel_id, end, default)
+    if period is not None:
+        start = end - period
+    else:
+        with Session(engine) as session:
+            start, end = period_for(session, channel_id, end, default)
     key = f"digest:{channel_id}:{start:%Y%m%dT%H%M}:{end:%Y%m%dT%H%M}"
     if end - start < MIN_PERIOD:  # the last digest was minutes ago: nothing to cover
         return DigestOutcome(False, start, end, key)

@@ -180,17 +180,23 @@ class Service:
         self._config_mtime = mtime
         try:
             settings = await asyncio.to_thread(load_settings, self.config_path)
+            self.apply(settings, workers, fetcher, console_sender=console_sender)
         except ConfigError as exc:
             for problem in exc.problems:
                 log.warning("config.yaml invalid, running configuration kept: %s", problem)
-            return
-        self.apply(settings, workers, fetcher, console_sender=console_sender)
+        except Exception:
+            log.exception("applying config.yaml failed; the running configuration is kept")
 
     def apply(self, settings: Settings, workers, fetcher, *, console_sender=None) -> None:
+        previous = self.settings
         self.settings = settings
+        try:
+            self.schedule(workers, fetcher, console_sender=console_sender)
+        except Exception:
+            self.settings = previous  # the jobs keep running on the old configuration
+            raise
         if console_sender is not None:
             console_sender.settings = settings
-        self.schedule(workers, fetcher, console_sender=console_sender)
         log.info("configuration applied: %s feeds", len(settings.feeds))
 
 

@@ -56,7 +56,7 @@ def digest(
                 asyncio.run(sink.send(None, "digest", part, ""))
             out.print(buffer.getvalue().rstrip("\n"), markup=False)
             return
-        outcome = post_digest(settings, engine, default=window or DEFAULT_PERIOD)
+        outcome = post_digest(settings, engine, period=window)
     finally:
         engine.dispose()
     span = f"{outcome.start:%Y-%m-%d %H:%M} to {outcome.end:%Y-%m-%d %H:%M} UTC"

@@ -10,10 +10,12 @@ mid-write leaves either the old file or the new one, never half of one.
 
 from __future__ import annotations
 
+import fcntl
 import io
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -73,7 +75,24 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+_LOCK = threading.Lock()
+
+
 def _edit(path: Path, change) -> Settings:
+    """Read, change, validate and write under a lock: two admins editing at once both land.
+
+    The thread lock orders this process's edits; the advisory file lock orders them
+    with another trendbot process editing the same file.
+    """
+    with _LOCK, open(path.with_name(f".{path.name}.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return _edit_locked(path, change)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _edit_locked(path: Path, change) -> Settings:
     text = path.read_text(encoding="utf-8")
     tree = read_tree(text, str(path))
     change(tree)
@@ -115,9 +134,18 @@ def remove_feed(path: Path, name: str) -> Settings:
             if str(feed.get("name", "")).casefold() == name.casefold():
                 # a comment above the item ("# Newsletters") heads the items after it
                 heading = feeds.ca.items.pop(index, None)
+                # ruamel keeps a comment *below* an item on the item's last key: it heads
+                # the next group, so it moves to the item before (or stays in the list)
+                trailing = None
+                if isinstance(feed, CommentedMap) and feed:
+                    trailing = feed.ca.items.pop(list(feed.keys())[-1], None)
                 del feeds[index]
                 if heading is not None and index < len(feeds):
                     feeds.ca.items.setdefault(index, heading)
+                if trailing is not None:
+                    previous = feeds[index - 1] if index > 0 else None
+                    if isinstance(previous, CommentedMap) and previous:
+                        previous.ca.items[list(previous.keys())[-1]] = trailing
                 return
         raise EditRefused(f"no feed named {name!r} in {path.name}")
 

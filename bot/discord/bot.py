@@ -109,7 +109,10 @@ class TrendBot(commands.Bot):
 
     @tasks.loop(seconds=WATCH_EVERY)
     async def watch_config(self) -> None:
-        await self.reload_config(only_if_changed=True)
+        try:
+            await self.reload_config(only_if_changed=True)
+        except Exception:  # a loop that raises stops for good: log, keep watching
+            log.exception("applying config.yaml failed; the running configuration is kept")
 
     async def reload_config(self, only_if_changed: bool = False) -> list[str]:
         """Apply config.yaml if it changed; keep the running settings if it is invalid.
@@ -139,11 +142,11 @@ class TrendBot(commands.Bot):
         return []
 
     def apply_settings(self, settings: Settings) -> None:
-        self.settings = settings
+        if self.on_settings is not None:
+            self.on_settings(settings)  # the service rebuilds its jobs first: if that fails,
+        self.settings = settings  # nothing here has changed yet
         self.sender.settings = settings
         self.sender.broken.clear()  # an admin may have fixed a channel
-        if self.on_settings is not None:
-            self.on_settings(settings)  # the service rebuilds its jobs
 
     def _report_config_problems(self, problems: list[str], version: int) -> None:
         from sqlmodel import Session

@@ -407,9 +407,10 @@ def _enqueue_news(
         if matches_filter(news_filter, item, page):
             target = news_filter.route
             name = f"channel:{target}" if isinstance(target, int) else target
-            targets.setdefault(
-                name, target if isinstance(target, int) else settings.discord.channel_for(target)
-            )
+            channel = target if isinstance(target, int) else settings.discord.channel_for(target)
+            if channel is not None and channel in targets.values():
+                continue  # two routes to one channel: the item goes there once
+            targets.setdefault(name, channel)
     payload = {
         "article_id": article.id,
         "feed": feed.name,

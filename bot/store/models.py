@@ -279,10 +279,11 @@ class OutboxMessage(SQLModel, table=True):
 
 
 class DigestRun(SQLModel, table=True):
-    """A digest composed for one channel and period; the unique key makes reruns no-ops."""
+    """A digest composed for one channel and period; the unique key makes reruns no-ops
+    (and two racing jobs, which start where the last digest ended, cannot both post)."""
 
     __tablename__ = "digest_runs"
-    __table_args__ = (UniqueConstraint("channel_id", "period_start", "period_end"),)
+    __table_args__ = (UniqueConstraint("channel_id", "period_start"),)
 
     id: int | None = Field(default=None, primary_key=True)
     channel_id: int = Field(sa_type=BigInteger)

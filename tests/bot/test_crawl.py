@@ -735,3 +735,21 @@ async def test_filters_route_matching_items_to_more_channels(web, harness):
         ("Lab closes a GGUF-only funding round", "research", 444),  # keyword, any case
         ("Story glm-release", "news", 333),
     }
+
+
+async def test_routes_to_the_same_channel_post_an_item_once(web, harness):
+    serve_pages(web, "qwen-milestone")
+    web.add("/feed", Response(body=rss(items(web, "qwen-milestone"))))
+    h = harness(
+        [{"name": "Daily", "url": web.url("/feed"), "backfill": 1}],
+        discord={
+            "channels": {"news": 333},
+            "routes": {"open": 333},
+            "filters": [
+                {"route": "open", "entities": ["Qwen"]},
+                {"route": 333, "keywords": ["qwen"]},
+            ],
+        },
+    )
+    await h.crawl()
+    assert [(m.route, m.channel_id) for m in h.all(OutboxMessage)] == [("news", 333)]

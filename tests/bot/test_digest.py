@@ -154,3 +154,39 @@ def test_post_digest_once_per_period_with_every_section(engine):
     # the next digest starts where this one ended
     later = post_digest(settings, engine, END + timedelta(days=1))
     assert later.posted and later.start == END
+
+
+def test_two_racing_digests_for_one_channel_post_once(engine, monkeypatch):
+    import threading
+
+    import bot.digest_job as job
+
+    settings = parse_settings(SETTINGS_TEXT)
+    compose = job.compose
+    both_composing = threading.Barrier(2)
+
+    def slow_compose(data):
+        both_composing.wait(timeout=5)  # both jobs read the same start before either writes
+        return compose(data)
+
+    monkeypatch.setattr(job, "compose", slow_compose)
+    outcomes = []
+    threads = [
+        threading.Thread(target=lambda e=e: outcomes.append(post_digest(settings, engine, e)))
+        for e in (END, END + timedelta(minutes=1))  # the schedule, and "/digest now" a minute on
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(o.posted for o in outcomes) == [False, True]
+    with Session(engine) as session:
+        digests = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "digest")).all()
+    assert len(digests) == 1
+
+
+def test_an_explicit_period_covers_exactly_that_long(engine):
+    settings = parse_settings(SETTINGS_TEXT)
+    post_digest(settings, engine, END)
+    week = post_digest(settings, engine, END + timedelta(hours=1), period=timedelta(days=7))
+    assert week.posted and week.start == END + timedelta(hours=1) - timedelta(days=7)

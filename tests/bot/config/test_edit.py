@@ -35,7 +35,9 @@ def test_add_feed_keeps_comments_and_order_and_backs_up(tmp_path):
     assert text.index("Import AI") < text.index("The Decoder") < text.index("hub:")
     assert [f.name for f in settings.feeds][-1] == "The Decoder"
     assert (tmp_path / "config.yaml.bak").read_text(encoding="utf-8") == ORIGINAL
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["config.yaml", "config.yaml.bak"]
+    # no temporary file left behind (the hidden lock file stays for the next edit)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == [".config.yaml.lock", "config.yaml", "config.yaml.bak"]
 
 
 def test_removing_the_first_item_of_a_commented_section_keeps_the_heading(tmp_path):
@@ -91,3 +93,34 @@ def test_removing_an_unknown_feed_is_refused(tmp_path):
     path.write_text(ORIGINAL, encoding="utf-8")
     with pytest.raises(EditRefused, match="no feed named 'Nope'"):
         remove_feed(path, "Nope")
+
+
+def test_removing_the_last_item_of_a_group_keeps_the_next_heading(tmp_path):
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        "feeds:\n  - name: A\n    url: https://a.example/f\n  - name: B\n"
+        "    url: https://b.example/f\n  # Newsletters\n  - name: C\n    url: https://c.example/f\n",
+        encoding="utf-8",
+    )
+    remove_feed(path, "B")
+    assert path.read_text(encoding="utf-8") == (
+        "feeds:\n  - name: A\n    url: https://a.example/f\n  # Newsletters\n"
+        "  - name: C\n    url: https://c.example/f\n"
+    )
+
+
+def test_concurrent_edits_both_land(tmp_path):
+    import threading
+
+    path = tmp_path / "config.yaml"
+    path.write_text(ORIGINAL, encoding="utf-8")
+    threads = [
+        threading.Thread(target=add_feed, args=(path, f"Feed {i}", f"https://f{i}.example/rss"))
+        for i in range(6)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    text = path.read_text(encoding="utf-8")
+    assert all(f"name: Feed {i}" in text for i in range(6))

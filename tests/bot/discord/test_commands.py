@@ -349,3 +349,21 @@ async def test_admins_of_another_server_cannot_run_admin_commands(world):
         "Admin commands work only in the server trendbot is configured for."
     )
     simcord.assert_error(env, NotAdmin)
+
+
+def test_a_failing_apply_keeps_the_running_configuration_and_the_watcher(engine, editable):
+    bot = TrendBot(
+        parse_settings(editable.read_text()), engine, config_path=editable, run_sender=False
+    )
+
+    def broken(_settings):
+        raise RuntimeError("database is locked")
+
+    bot.on_settings = broken
+    editable.write_text(
+        editable.read_text().replace(
+            "feeds: []", "feeds:\n  - {name: A, url: 'https://a.example/f'}"
+        )
+    )
+    asyncio.run(bot.watch_config.coro(bot))  # the loop's body: must not raise
+    assert bot.settings.feeds == []  # nothing half-applied
