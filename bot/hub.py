@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -82,6 +83,10 @@ class Listing:
     @property
     def complete(self) -> bool:
         return not self.errors
+
+
+class _Stopped(Exception):
+    """The service is stopping: the listing ends here, incomplete."""
 
 
 def _count_request(_request: Any) -> None:
@@ -178,6 +183,7 @@ def list_tracked(
     settings: Settings,
     authors: Iterable[str] | None = None,
     repos: Iterable[str] | None = None,
+    stop: threading.Event | None = None,
 ) -> Listing:
     """List every tracked author's models, then the extra repos families name.
 
@@ -207,15 +213,22 @@ def list_tracked(
     unreachable: str | None = None
     with _counting() as counter:
         for author in author_list:
+            if stop is not None and stop.is_set():
+                unreachable = unreachable or "trendbot is stopping"
             if unreachable:
                 listing.errors.append(f"author {author}: skipped, {unreachable}")
                 continue
             try:
                 for info in api.list_models(author=author, sort="downloads", expand=EXPAND):
+                    if stop is not None and stop.is_set():
+                        raise _Stopped
                     stats = _stats(info, author)
                     if stats.repo_id not in seen:
                         seen.add(stats.repo_id)
                         listing.models.append(stats)
+            except _Stopped:
+                listing.errors.append(f"author {author}: cut short, trendbot is stopping")
+                unreachable = "trendbot is stopping"
             except Exception as exc:  # any failure is this author's, recorded, not raised
                 listing.errors.append(f"author {author}: {describe_error(exc)}")
                 if isinstance(exc, httpx2.TransportError):

@@ -143,7 +143,6 @@ def checked_claims(
             col(Article.fetched_at) < end,
             col(Verdict.status) != "not_checkable",
         )
-        .limit(limit * 4)
     ).all()
     order = {"contradicted": 0, "supported": 1, "unverifiable": 2}
     rows = sorted(rows, key=lambda r: (order.get(r[1].status, 3), r[0].id))

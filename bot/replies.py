@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from bot.digest import VERDICT_MARKS
 from bot.messages import COLOURS, Draft, Embed, Field, clip, inert, safe_url
@@ -16,6 +17,16 @@ from bot.queries import ModelCard, NewsItem, Status
 from bot.rankings import Ranking
 from bot.snapshots import age_text, words
 from bot.store.models import DecisionLog, Feed
+
+
+def public_url(url: str) -> str:
+    """A feed URL fit for every member to see: no password, no query (often a token)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    shown = f"{parts.scheme}://{host}{parts.path}"
+    return shown + ("?…" if parts.query else "")
 
 
 def _when(moment: datetime | None) -> str:
@@ -95,7 +106,7 @@ def feeds_reply(feeds: Sequence[Feed]) -> Draft:
         return Draft(content="No feeds yet: add one to config.yaml or with /feeds-admin add.")
     fields = []
     for feed in feeds:
-        value = f"{safe_url(feed.url) or inert(feed.url)}\nlast fetch {_when(feed.last_fetch_at)}"
+        value = f"{inert(public_url(feed.url))}\nlast fetch {_when(feed.last_fetch_at)}"
         if feed.last_error:
             value += f"\nlast error: {inert(feed.last_error)}"
         fields.append(Field(clip(f"{inert(feed.name)} ({feed.health})", 256), clip(value, 1024)))

@@ -21,9 +21,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -34,12 +37,44 @@ from bot.config import ConfigError, load_settings
 from bot.config.schema import Settings
 
 log = logging.getLogger("trendbot.service")
+T = TypeVar("T")
 
 CRAWL_EVERY = timedelta(seconds=10)
 FIRST_SNAPSHOT_AFTER = timedelta(minutes=1)
 CONSOLE_SEND_EVERY = timedelta(seconds=2)
 WATCH_EVERY = timedelta(seconds=5)
 STOP_GRACE = timedelta(seconds=7)  # SIGTERM to exit stays under 10 s
+
+
+def in_daemon_thread(function: Callable[..., T], *args: object, **kwargs: object) -> Awaitable[T]:
+    """Run a long blocking job (a Hub snapshot, a digest) in a daemon thread.
+
+    ``asyncio.to_thread`` threads are joined when the loop closes, so a snapshot
+    waiting on a slow Hub would hold a SIGTERM hostage; a daemon thread is simply
+    left behind, and its transaction, never committed, leaves the database as it was.
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def work() -> None:
+        try:
+            result = function(*args, **kwargs)
+        except BaseException as exc:  # handed to the awaiting coroutine
+            loop.call_soon_threadsafe(_settle, future, None, exc)
+        else:
+            loop.call_soon_threadsafe(_settle, future, result, None)
+
+    threading.Thread(target=work, name=f"trendbot-{function.__name__}", daemon=True).start()
+    return future
+
+
+def _settle(future: asyncio.Future, result: object, error: BaseException | None) -> None:
+    if future.done():
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)
 
 
 @dataclass
@@ -55,6 +90,21 @@ class Service:
 
     def __post_init__(self) -> None:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self.stopping = threading.Event()  # read by the Hub listing between pages
+
+    async def wind_down(self) -> None:
+        """No new jobs; a crawl in flight gets STOP_GRACE to finish, a snapshot is cut short."""
+        self.stopping.set()
+        if not self.scheduler.running:
+            return
+        self.scheduler.pause()
+        try:
+            async with asyncio.timeout(STOP_GRACE.total_seconds()):
+                async with self._crawl_lock:
+                    pass
+        except TimeoutError:
+            log.warning("stopping in the middle of a crawl; it resumes from the database")
+        self.scheduler.shutdown(wait=False)
 
     # -- jobs ------------------------------------------------------------------------
 
@@ -85,7 +135,9 @@ class Service:
         if not self.settings.hub.authors:
             return
         try:
-            report = await asyncio.to_thread(take_snapshot, self.settings, self.engine)
+            report = await in_daemon_thread(
+                take_snapshot, self.settings, self.engine, stop=self.stopping
+            )
         except Exception:
             log.exception("Hub snapshot failed")
             return
@@ -101,7 +153,7 @@ class Service:
         from bot.digest_job import post_digest
 
         try:
-            outcome = await asyncio.to_thread(post_digest, self.settings, self.engine)
+            outcome = await in_daemon_thread(post_digest, self.settings, self.engine)
         except Exception:
             log.exception("digest failed")
             return
@@ -240,37 +292,32 @@ async def run_service(settings: Settings, config_path: Path | None, token: str |
     try:
         with Workers(settings.crawl.workers, entities=entities, hub_ids=hub_ids) as workers:
             async with Fetcher(settings.http) as fetcher:
-                if token:
-                    from bot.discord.bot import TrendBot, point_at
+                try:
+                    if token:
+                        from bot.discord.bot import TrendBot, point_at
 
-                    point_at(settings)
-                    bot = TrendBot(settings, engine, config_path=config_path)
-                    bot.on_settings = lambda new: service.apply(new, workers, fetcher)
-                    service.schedule(workers, fetcher)
-                    service.scheduler.start()
-                    runner = asyncio.create_task(bot.start(token))
-                    stopper = asyncio.create_task(stop.wait())
-                    done, _pending = await asyncio.wait(
-                        {runner, stopper}, return_when=asyncio.FIRST_COMPLETED
-                    )
-                    if runner in done and runner.exception() is not None:
-                        raise runner.exception()  # type: ignore[misc]
-                else:
-                    sender = Sender(settings, engine, ConsoleSink())
-                    service.schedule(workers, fetcher, console_sender=sender)
-                    service.scheduler.start()
-                    log.info("no Discord token: posting to the terminal")
-                    await stop.wait()
+                        point_at(settings)
+                        bot = TrendBot(settings, engine, config_path=config_path)
+                        bot.on_settings = lambda new: service.apply(new, workers, fetcher)
+                        service.schedule(workers, fetcher)
+                        service.scheduler.start()
+                        runner = asyncio.create_task(bot.start(token))
+                        stopper = asyncio.create_task(stop.wait())
+                        done, _pending = await asyncio.wait(
+                            {runner, stopper}, return_when=asyncio.FIRST_COMPLETED
+                        )
+                        if runner in done and runner.exception() is not None:
+                            raise runner.exception()  # type: ignore[misc]
+                    else:
+                        sender = Sender(settings, engine, ConsoleSink())
+                        service.schedule(workers, fetcher, console_sender=sender)
+                        service.scheduler.start()
+                        log.info("no Discord token: posting to the terminal")
+                        await stop.wait()
+                finally:
+                    # still inside the fetcher and the workers: a crawl in flight can finish
+                    await service.wind_down()
     finally:
-        if service.scheduler.running:
-            service.scheduler.pause()  # no new work; let a crawl in flight finish (bounded)
-            try:
-                async with asyncio.timeout(STOP_GRACE.total_seconds()):
-                    async with service._crawl_lock:
-                        pass
-            except TimeoutError:
-                log.warning("stopping in the middle of a crawl; it resumes from the database")
-            service.scheduler.shutdown(wait=False)
         if bot is not None and not bot.is_closed():
             await bot.close()
         engine.dispose()

@@ -9,6 +9,7 @@ verdicts; an incomplete one is kept for the record and says why it is incomplete
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -59,10 +60,17 @@ def history_window(settings: Settings) -> int:
 
 
 def take_snapshot(
-    settings: Settings, engine: Engine, listing: Listing | None = None
+    settings: Settings,
+    engine: Engine,
+    listing: Listing | None = None,
+    stop: threading.Event | None = None,
 ) -> SnapshotReport:
-    """One snapshot now (synchronous: run it in a thread from async code)."""
-    listing = listing if listing is not None else list_tracked(settings)
+    """One snapshot now (synchronous: run it in a thread from async code).
+
+    ``stop`` cuts the listing short (the service is stopping): the run is then
+    stored as incomplete, with the reason.
+    """
+    listing = listing if listing is not None else list_tracked(settings, stop=stop)
     with Session(engine) as session:
         serialise(session)
         run = store.save_listing(session, listing)

@@ -13,8 +13,6 @@ from bot.cli import (  # noqa: F401  (they register commands)
     status,
     why,
 )
-from bot.cli.app import app, main, register_unavailable
-
-register_unavailable()
+from bot.cli.app import app, main
 
 __all__ = ["app", "main"]

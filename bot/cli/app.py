@@ -2,8 +2,7 @@
 
 Every command that reads config.yaml or opens the database turns a bad file or an
 unreachable database into one line per problem on stderr and exit status 1,
-never a traceback. Commands whose feature has not been built yet say so and exit
-with status 2 rather than pretending to work.
+never a traceback; usage errors exit with status 2.
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ if TYPE_CHECKING:
 # the commands, so that `trendbot --help` and the worker processes start fast.
 
 EXIT_PROBLEM = 1
-EXIT_UNAVAILABLE = 2
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -78,29 +76,6 @@ def fail(message: str, code: int = EXIT_PROBLEM) -> NoReturn:
     """Print one line to stderr and exit with ``code``."""
     err.print(message, markup=False)
     raise typer.Exit(code)
-
-
-_NOT_YET = {}
-
-
-def _not_available(name: str, summary: str) -> None:
-    def command(ctx: typer.Context) -> None:
-        fail(
-            f"trendbot {name}: not available yet in trendbot {__version__}; nothing was done",
-            EXIT_UNAVAILABLE,
-        )
-
-    command.__doc__ = f"{summary} [not available yet]"
-    app.command(
-        name,
-        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-    )(command)
-
-
-def register_unavailable() -> None:
-    """Register the commands still to be built, after the real ones (for the help order)."""
-    for name, summary in _NOT_YET.items():
-        _not_available(name, summary)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -52,5 +52,12 @@ def run(
 
         if isinstance(exc, discord.LoginFailure):
             fail(f"trendbot run: Discord refused the token in ${settings.discord.token_env}")
+        import aiohttp
+
+        if isinstance(exc, aiohttp.ClientError | discord.GatewayNotFound | OSError):
+            fail(
+                f"trendbot run: cannot reach Discord at {settings.discord.api_base}: "
+                f"{type(exc).__name__}: {exc}"
+            )
         raise
     raise typer.Exit(code)

@@ -168,3 +168,29 @@ def test_a_hub_that_never_answers_times_out_instead_of_blocking_the_job(hub_slee
     assert not listing.complete
     assert listing.errors[0].startswith("author Qwen: ReadTimeout")
     assert listing.requests == 6 and len(hub_sleeps) == 5  # the client's retries, not slept
+
+
+def test_a_stopping_service_cuts_the_listing_short(hub_sleeps, monkeypatch):
+    import threading
+
+    import bot.hub as hub_module
+
+    stop = threading.Event()
+    stats = hub_module._stats
+
+    def stats_then_stop(info, author=None):
+        stop.set()  # SIGTERM arrives while the first page is being read
+        return stats(info, author)
+
+    monkeypatch.setattr(hub_module, "_stats", stats_then_stop)
+    with FakeHub(page_size=10) as hub:
+        hub.add(*[qwen(i) for i in range(50)])
+        hub.add(HubRepo("meta-llama/x", downloads_all_time=1))
+        listing = list_tracked(settings_for(hub, ["Qwen", "meta-llama"]), stop=stop)
+        requests = hub.request_count
+    assert not listing.complete
+    assert len(listing.models) == 1 and requests == 1  # no further page was asked for
+    assert listing.errors == [
+        "author Qwen: cut short, trendbot is stopping",
+        "author meta-llama: skipped, trendbot is stopping",
+    ]

@@ -138,7 +138,10 @@ class Admin(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await asyncio.to_thread(post_digest, bot.settings, bot.engine)  # type: ignore[attr-defined]
         if outcome.posted:
-            text = f"Digest for {outcome.start:%Y-%m-%d %H:%M} to {outcome.end:%H:%M} UTC queued."
+            text = (
+                f"Digest for {outcome.start:%Y-%m-%d %H:%M} to {outcome.end:%Y-%m-%d %H:%M} UTC "
+                "queued."
+            )
         else:
             text = "A digest for this period was already posted."
         await reply(interaction, Draft(content=text), ephemeral=True)

@@ -27,7 +27,6 @@ ALL_COMMANDS = (
     "demo",
     "status",
 )
-NOT_YET = ("demo",)
 
 
 def run(argv: list[str], capsys) -> tuple[int, str, str]:
@@ -47,15 +46,6 @@ def test_help_lists_every_command(capsys):
     assert code == 0
     for command in ALL_COMMANDS:
         assert f"  {command} " in out
-
-
-@pytest.mark.parametrize("command", NOT_YET)
-def test_unbuilt_commands_say_so_and_exit_2(command, capsys):
-    code, out, err = run([command, "--once", "anything"], capsys)
-    assert code == 2
-    assert out == ""
-    assert "not available yet" in err
-    assert "Traceback" not in err
 
 
 def test_check_config_ok(write_config, capsys, monkeypatch):
