@@ -142,11 +142,13 @@ def history_figure(history: History, now: datetime) -> Figure:
     bar_times = [moment for moment, _ in per_period]
     bar_values = [value for _, value in per_period]
     daily = history.points[-1][0] - history.points[0][0] > timedelta(days=3)
-    widths = [
-        (b - a).total_seconds() / 86400 * 0.8
-        for a, b in zip([times[0], *bar_times[:-1]], bar_times, strict=False)
-    ]
-    bottom.bar(bar_times, bar_values, width=widths, align="edge", color=BARS, alpha=0.85)
+    # each bar spans its period, ending where the period ends (widths in days)
+    starts = [times[0], *bar_times[:-1]]
+    widths = [(b - a).total_seconds() / 86400 for a, b in zip(starts, bar_times, strict=True)]
+    lefts = [a + (b - a) * 0.1 for a, b in zip(starts, bar_times, strict=True)]
+    bottom.bar(
+        lefts, bar_values, width=[w * 0.8 for w in widths], align="edge", color=BARS, alpha=0.85
+    )
     bottom.set_ylabel("per day" if daily else "per snapshot")
     for axes in (top, bottom):
         _style(axes)

@@ -15,7 +15,7 @@ from bot.cli.app import app
 def demo(
     keep: Annotated[
         Path | None,
-        typer.Option("--keep", help="keep the demo's database in this folder to explore it"),
+        typer.Option("--keep", help="put the demo's database and charts in this folder"),
     ] = None,
 ) -> None:
     """Run the whole pipeline offline on bundled sample data and print what Discord would show."""

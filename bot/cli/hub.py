@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -88,6 +89,10 @@ def rankings(
     period: Annotated[str, typer.Option("--period", help="growth period, e.g. 1d, 7d, 30d")] = "7d",
     limit: Annotated[int, typer.Option("--limit", min=1, max=1000, help="rows to show")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    chart: Annotated[
+        Path | None,
+        typer.Option("--chart", help="also write the ranking as a PNG chart to this path"),
+    ] = None,
 ) -> None:
     """Print Hub rankings by family, author or model, from the latest complete snapshot."""
     from bot.config.durations import parse_duration
@@ -113,12 +118,22 @@ def rankings(
     engine = open_database(settings.database)
     try:
         ranking = load_ranking(settings, engine, by, metric, window, limit)
+        if chart is not None:
+            from bot.pictures import ranking_picture
+
+            picture = ranking_picture(settings, engine, by, metric, limit, window)
+            try:
+                chart.write_bytes(picture.data)
+            except OSError as exc:
+                fail(f"trendbot rankings: cannot write the chart to {chart}: {exc.strerror}")
     finally:
         engine.dispose()
     if as_json:
         print(json.dumps(ranking_json(ranking)))
         return
     print_ranking(ranking)
+    if chart is not None:
+        out.print(f"chart written to {chart}", markup=False)
 
 
 def print_ranking(ranking: Ranking) -> None:

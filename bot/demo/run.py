@@ -96,6 +96,7 @@ def run_demo(out: TextIO, keep: Path | None = None) -> DemoResult:
     from bot.demo.site import Site
     from bot.digest_job import post_digest
     from bot.hub import list_tracked
+    from bot.pictures import history_picture, ranking_picture
     from bot.sender import ConsoleSink, Sender
     from bot.snapshot_job import take_snapshot
     from bot.store import open_database
@@ -104,6 +105,8 @@ def run_demo(out: TextIO, keep: Path | None = None) -> DemoResult:
     data = load_data()
     folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="trendbot-demo-"))
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in folder.glob("demo.db*"):  # a kept folder from an earlier run: start afresh
+        stale.unlink()
     database = f"sqlite:///{folder / 'demo.db'}"
 
     def say(text: str) -> None:
@@ -141,6 +144,14 @@ def run_demo(out: TextIO, keep: Path | None = None) -> DemoResult:
                 f"4. Digest composed for {digest.start:%Y-%m-%d %H:%M} to "
                 f"{digest.end:%Y-%m-%d %H:%M} UTC"
             )
+            charts = [
+                ranking_picture(settings, engine),
+                history_picture(settings, engine, "Qwen"),
+            ]
+            for picture in charts:
+                if picture is not None:
+                    (folder / picture.name).write_bytes(picture.data)
+                    say(f"5. Chart written: {folder / picture.name}")
             say("\nWhat the Discord channels would show:\n")
             sender = Sender(settings, engine, ConsoleSink(out))
             delivered = 0
@@ -167,6 +178,5 @@ def run_demo(out: TextIO, keep: Path | None = None) -> DemoResult:
         f"\nDone: {articles} articles, {len(second.alerts)} alerts, {delivered} messages "
         f"({pending} left), verdicts {statuses}."
     )
-    if keep:
-        say(f"The demo database is kept at {folder / 'demo.db'}.")
+    say(f"The demo's database and charts are in {folder}.")
     return DemoResult(articles, len(second.alerts), statuses, delivered, folder / "demo.db")

@@ -73,9 +73,21 @@ async def test_snapshot_alerts_rankings_and_claims(fake_hub, tmp_path):
     assert ranking["rows"][0]["scope"] == "Hugging Face, author Qwen, 2 repos"
     assert ranking["stale"] is None
 
+    chart = tmp_path / "ranking.png"
     ran = await trendbot(
-        "--config", config, "rankings", "--by", "model", "--metric", "30d", "--limit", "2"
+        "--config",
+        config,
+        "rankings",
+        "--by",
+        "model",
+        "--metric",
+        "30d",
+        "--limit",
+        "2",
+        "--chart",
+        str(chart),
     )
+    assert chart.read_bytes().startswith(b"\x89PNG") and f"chart written to {chart}" in ran.out
     assert ran.code == 0, ran.err
     assert "Qwen/Qwen3-8B" in ran.out and "9,000,000" in ran.out
     assert "Qwen/Qwen2.5-7B" not in ran.out  # third by 30-day downloads, past --limit 2

@@ -28,4 +28,14 @@ async def test_the_demo_shows_the_whole_pipeline():
     assert out.count("--- #news") == 6
     assert "--- #digest" in out and "## Hub ranking: all-time downloads" in out
     assert "(0 left)" in out
+    # the charts, as files, and the ranking chart attached to the digest
+    charts = [line.split(": ", 1)[1] for line in out.splitlines() if "Chart written" in line]
+    assert [c.rsplit("/", 1)[1] for c in charts] == [
+        "ranking-family-alltime.png",
+        "history-Qwen.png",
+    ]
+    for chart in charts:
+        with open(chart, "rb") as picture:
+            assert picture.read(4) == b"\x89PNG"
+    assert "[attached: ranking-family-alltime.png" in out
     assert "Traceback" not in ran.err
