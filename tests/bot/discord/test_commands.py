@@ -367,3 +367,14 @@ def test_a_failing_apply_keeps_the_running_configuration_and_the_watcher(engine,
     )
     asyncio.run(bot.watch_config.coro(bot))  # the loop's body: must not raise
     assert bot.settings.feeds == []  # nothing half-applied
+
+
+async def test_rankings_and_model_attach_their_charts(world):
+    _env, _bot, channel, _alerts, member, _admin = world
+    ranked = await member.slash(channel, "rankings", chart=True)
+    embed = ranked.response.embeds[0]
+    assert embed.image.url == "attachment://ranking-family-alltime.png"
+    attachments = ranked.response._message.attachments  # simcord keeps the stored message
+    assert [a["filename"] for a in attachments] == ["ranking-family-alltime.png"]
+    model = await member.slash(channel, "model", repo_id="Qwen/Qwen3-8B")
+    assert model.response.embeds[0].image.url == "attachment://history-Qwen-Qwen3-8B.png"
