@@ -12,7 +12,8 @@ from bot.digest_job import post_digest
 from bot.hub import Listing, ModelStats
 from bot.messages import fit
 from bot.snapshot_job import take_snapshot
-from bot.store.models import Article, Claim, Entry, Feed, Mention, OutboxMessage, Verdict
+from bot.store.models import Article, Entry, Feed, Mention, OutboxMessage
+from tests.factories import qwen_total_claim, verdict
 
 END = datetime(2026, 3, 3, 9, tzinfo=UTC)
 START = END - timedelta(days=1)
@@ -106,25 +107,8 @@ def seed(engine) -> None:
                 article_id=syndicated.id, kind="org", text="Qwen", start=0, end=4, canonical="Qwen"
             )
         )
-        claim = Claim(
-            article_id=syndicated.id,
-            text="passed 700 million downloads",
-            start=5,
-            end=33,
-            value=700_000_000,
-            unit="downloads",
-            metric="downloads_total",
-            qualifier="more_than",
-            subject="Qwen",
-            subject_hub_id="Qwen",
-        )
-        session.add(claim)
-        session.flush()
-        session.add(
-            Verdict(
-                claim_id=claim.id, status="supported", reason="Hub all-time downloads: 702 million"
-            )
-        )
+        claim = qwen_total_claim(session, syndicated.id)
+        verdict(session, claim, "supported", "Hub all-time downloads: 702 million")
         session.commit()
 
 

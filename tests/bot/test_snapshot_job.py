@@ -262,28 +262,16 @@ def test_snapshot_report_json_shape(engine, extra):
 
 
 def test_claims_without_a_verdict_get_one_after_a_complete_snapshot(engine):
-    from bot.store.models import Article, Claim, Verdict
+    from bot.store.models import Article, Verdict
+    from tests.factories import qwen_total_claim
 
     text = "Qwen passed 700 million downloads on Hugging Face in January, Alibaba said."
     with Session(engine) as session:
         article = Article(identity_hash="a" * 64, text=text, published_at=T0, fetched_at=T0)
         session.add(article)
         session.flush()
-        for value, metric in ((700_000_000, "downloads_total"), (2_000_000_000, "valuation")):
-            session.add(
-                Claim(
-                    article_id=article.id,
-                    text="passed 700 million downloads",
-                    start=5,
-                    end=33,
-                    value=value,
-                    unit="downloads" if metric == "downloads_total" else "USD",
-                    metric=metric,
-                    qualifier="more_than",
-                    subject="Qwen",
-                    subject_hub_id="Qwen",
-                )
-            )
+        qwen_total_claim(session, article.id)
+        qwen_total_claim(session, article.id, value=2_000_000_000, unit="USD", metric="valuation")
         session.commit()
     config = settings()
     first = take_snapshot(

@@ -8,8 +8,9 @@ from sqlmodel import Session
 
 from bot.demo.hub_server import HubRepo
 from bot.store.db import create_db_engine
-from bot.store.models import Article, Claim
+from bot.store.models import Article
 from tests.bot.cli.helpers import trendbot
+from tests.factories import qwen_total_claim
 
 
 def write_config(folder, endpoint: str) -> str:
@@ -109,20 +110,7 @@ async def test_snapshot_alerts_rankings_and_claims(fake_hub, tmp_path):
         )
         session.add(article)
         session.flush()
-        session.add(
-            Claim(
-                article_id=article.id,
-                text="passed 700 million downloads",
-                start=9,
-                end=37,
-                value=700_000_000,
-                unit="downloads",
-                metric="downloads_total",
-                qualifier="more_than",
-                subject="Qwen",
-                subject_hub_id="Qwen",
-            )
-        )
+        qwen_total_claim(session, article.id, start=9, end=37)
         session.commit()
     engine.dispose()
     ran = await trendbot("--config", config, "claims", "--entity", "qwen", "--json")

@@ -16,7 +16,8 @@ from bot.discord.permissions import NotAdmin
 from bot.hub import Listing, ModelStats
 from bot.outbox import enqueue
 from bot.snapshot_job import take_snapshot
-from bot.store.models import Article, Claim, Entry, Feed, Mention, OutboxMessage, Verdict
+from bot.store.models import Article, Entry, Feed, Mention, OutboxMessage
+from tests.factories import qwen_total_claim, verdict
 
 NOW = datetime.now(UTC)
 
@@ -90,25 +91,8 @@ def seed(engine) -> None:
                 hub_id="Qwen/Qwen3-8B",
             )
         )
-        claim = Claim(
-            article_id=article.id,
-            text="passed 700 million downloads",
-            start=0,
-            end=10,
-            value=700_000_000,
-            unit="downloads",
-            metric="downloads_total",
-            qualifier="more_than",
-            subject="Qwen",
-            subject_hub_id="Qwen",
-        )
-        session.add(claim)
-        session.flush()
-        session.add(
-            Verdict(
-                claim_id=claim.id, status="supported", reason="Hub all-time downloads: 702 million"
-            )
-        )
+        claim = qwen_total_claim(session, article.id)
+        verdict(session, claim, "supported", "Hub all-time downloads: 702 million")
         session.commit()
 
 
