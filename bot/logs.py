@@ -70,15 +70,21 @@ class JsonFormatter(logging.Formatter):
 
 
 def setup_logging(
-    level: str | None = None, as_json: bool | None = None, secrets: Iterable[str] = ()
+    level: str | None = None,
+    as_json: bool | None = None,
+    secrets: Iterable[str] = (),
+    *,
+    configured_level: str = "info",
+    configured_format: str = "keyvalue",
 ) -> None:
-    """Configure the root logger; the flags win over ``TRENDBOT_LOG_LEVEL`` / ``_FORMAT``."""
-    name = (level or os.environ.get(LEVEL_ENV) or "info").upper()
+    """Configure the root logger: a flag wins over ``TRENDBOT_LOG_LEVEL`` / ``_FORMAT``,
+    which win over the ``logging`` section of config.yaml."""
+    name = (level or os.environ.get(LEVEL_ENV) or configured_level).upper()
     numeric = getattr(logging, name, None)
     if not isinstance(numeric, int):
         raise ValueError(f"unknown log level {name.lower()!r} (debug, info, warning, error)")
     if as_json is None:
-        as_json = os.environ.get(FORMAT_ENV, "").lower() == "json"
+        as_json = (os.environ.get(FORMAT_ENV) or configured_format).lower() == "json"
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if as_json else KeyValueFormatter())
     handler.addFilter(Redact(secrets))

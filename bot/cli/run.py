@@ -41,7 +41,13 @@ def run(
     secrets = [token or "", os.environ.get(settings.hub.token_env) or ""]
     secrets.append(make_url(settings.database).password or "")
     try:
-        setup_logging(log_level, True if log_json else None, secrets)
+        setup_logging(
+            log_level,
+            True if log_json else None,
+            secrets,
+            configured_level=settings.logging.level,
+            configured_format=settings.logging.format,
+        )
     except ValueError as exc:
         fail(f"trendbot run: {exc}", 2)
     path = Path(config_path(ctx.obj.get("config"), os.environ))

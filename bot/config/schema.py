@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, Any, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -445,6 +445,15 @@ class DiscordSettings(Section):
         return self.routes.get(route)
 
 
+class LoggingSettings(Section):
+    level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="least severe level logged: debug, info, warning or error"
+    )
+    format: Literal["keyvalue", "json"] = Field(
+        "keyvalue", description="keyvalue (one key=value line per event) or json"
+    )
+
+
 class ScheduleSettings(Section):
     digest: str = Field(
         "0 9 * * *", description="cron expression for digests, e.g. '0 9 * * *' (daily 09:00)"
@@ -498,6 +507,7 @@ class Settings(Section):
     entities: EntitySettings = Field(default_factory=EntitySettings)
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @field_validator("database")
     @classmethod

@@ -44,3 +44,17 @@ def test_level_from_the_environment_and_bad_levels(monkeypatch, capsys):
     assert capsys.readouterr().err == ""
     with pytest.raises(ValueError, match="unknown log level 'loud'"):
         setup_logging("loud")
+
+
+def test_the_config_sets_the_defaults_the_environment_overrides(monkeypatch, capsys):
+    monkeypatch.delenv("TRENDBOT_LOG_LEVEL", raising=False)
+    monkeypatch.delenv("TRENDBOT_LOG_FORMAT", raising=False)
+    setup_logging(configured_level="warning", configured_format="json")
+    logging.getLogger("t").info("hidden")
+    logging.getLogger("t").warning("shown")
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert json.loads(line)["msg"] == "shown"
+    monkeypatch.setenv("TRENDBOT_LOG_FORMAT", "keyvalue")
+    setup_logging(configured_level="warning", configured_format="json")
+    logging.getLogger("t").warning("plain")
+    assert capsys.readouterr().err.startswith("time=")
