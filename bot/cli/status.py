@@ -46,6 +46,18 @@ def status_json(settings, engine, now: datetime) -> dict:
                 "configured": feed.name in configured,
             }
             for feed in feeds
+        ]
+        + [
+            {
+                "name": feed.name,
+                "health": "new",
+                "last_fetch": None,
+                "next_due": None,
+                "last_error": None,
+                "configured": True,
+            }
+            for feed in settings.feeds
+            if feed.enabled and feed.name not in {f.name for f in feeds}
         ],
         "last_snapshot": {
             "at": _iso(state.last_snapshot),
