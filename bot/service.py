@@ -116,6 +116,9 @@ class Service:
         async with self._crawl_lock:
             try:
                 summary = await Crawler(self.settings, self.engine, fetcher, workers).crawl()
+            except asyncio.CancelledError:  # stopping: what was stored stays, the rest resumes
+                log.info("crawl abandoned: trendbot is stopping")
+                return
             except Exception:
                 log.exception("crawl pass failed")
                 return
@@ -138,6 +141,9 @@ class Service:
             report = await in_daemon_thread(
                 take_snapshot, self.settings, self.engine, stop=self.stopping
             )
+        except asyncio.CancelledError:  # the service is stopping: nothing was committed
+            log.info("Hub snapshot abandoned: trendbot is stopping")
+            return
         except Exception:
             log.exception("Hub snapshot failed")
             return
@@ -154,6 +160,9 @@ class Service:
 
         try:
             outcome = await in_daemon_thread(post_digest, self.settings, self.engine)
+        except asyncio.CancelledError:  # the service is stopping: nothing was committed
+            log.info("digest abandoned: trendbot is stopping")
+            return
         except Exception:
             log.exception("digest failed")
             return
