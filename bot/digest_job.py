@@ -22,7 +22,6 @@ from bot.messages import Draft, draft_payload
 from bot.outbox import enqueue
 from bot.pictures import digest_pictures
 from bot.queries import digest_data
-from bot.sender import channel_for
 from bot.store.models import DigestRun
 
 DEFAULT_PERIOD = timedelta(days=1)
@@ -72,7 +71,7 @@ def post_digest(
     from ``end`` when one is given (an admin asking for "the last 7 days").
     """
     end = _minute(end or datetime.now(UTC))
-    channel_id = channel_for(settings, route) or 0  # 0: no channel yet, the terminal
+    channel_id = settings.discord.channel_for(route) or 0  # 0: no channel yet, the terminal
     if period is not None:
         start = end - period
     else:

@@ -87,15 +87,6 @@ def nonce_for(key: str, part: int) -> str:
     return str(int.from_bytes(digest[:8], "big") & (2**63 - 1))
 
 
-def channel_for(settings: Settings, route: str) -> int | None:
-    """A route's channel under the current configuration (a name, or a raw channel id)."""
-    if route.isdigit():
-        return int(route)
-    if route.startswith("channel:") and route[8:].isdigit():  # a feed routed to a raw id
-        return int(route[8:])
-    return settings.discord.channel_for(route)
-
-
 @dataclass
 class DeliveryReport:
     delivered: int = 0
@@ -160,7 +151,7 @@ class Sender:
     async def _deliver_one(self, row: OutboxMessage, report: DeliveryReport) -> None:
         assert row.id is not None
         draft_parts = fit(draft_for(row.kind, row.payload))
-        channel = channel_for(self.settings, row.route)
+        channel = self.settings.discord.channel_for(row.route)
         earlier_attempt = row.attempts > 0
         # from here on, a crash means "maybe sent": the next try looks before it sends
         await asyncio.to_thread(self._update, row.id, attempts=row.attempts + 1)

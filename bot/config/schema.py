@@ -438,10 +438,18 @@ class DiscordSettings(Section):
     def route_names(self) -> set[str]:
         return {"digest", "alerts", "news", *self.routes}
 
+    @staticmethod
+    def route_name(target: str | int) -> str:
+        """The outbox route for a route name or a raw channel id (``channel:ID``)."""
+        return f"channel:{target}" if isinstance(target, int) else target
+
     def channel_for(self, route: str) -> int | None:
-        """The channel id of a named route (a fixed channel or one under routes), if set."""
+        """The channel id of a route: a fixed channel, one under routes, or ``channel:ID``;
+        None while it is not configured."""
         if route in ("digest", "alerts", "news"):
             return getattr(self.channels, route)
+        if route.startswith("channel:") and route[8:].isdigit():
+            return int(route[8:])
         return self.routes.get(route)
 
 

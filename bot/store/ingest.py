@@ -20,8 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
-from bot.config.schema import DiscordSettings, FeedSettings, NewsFilter, Settings
+from bot.config.schema import FeedSettings, NewsFilter, Settings
 from bot.health import HealthUpdate
+from bot.outbox import enqueue
 from bot.store.models import (
     Article,
     Claim,
@@ -250,14 +251,6 @@ def _same_story(
     return None, ""
 
 
-def route_for(feed: FeedSettings, discord: DiscordSettings) -> tuple[str, int | None]:
-    """The outbox route of a feed's news items: (route name, channel id if configured)."""
-    channel = feed.channel if feed.channel is not None else "news"
-    if isinstance(channel, int):
-        return f"channel:{channel}", channel
-    return channel, discord.channel_for(channel)
-
-
 def store_item(
     session: Session,
     *,
@@ -400,17 +393,15 @@ def _enqueue_news(
     page: PageOutcome,
     now: datetime,
 ) -> None:
-    """The item to its feed's route, and to every route whose filter it matches."""
-    route, channel_id = route_for(feed, settings.discord)
-    targets = {route: channel_id}
-    for news_filter in settings.discord.filters:
-        if matches_filter(news_filter, item, page):
-            target = news_filter.route
-            name = f"channel:{target}" if isinstance(target, int) else target
-            channel = target if isinstance(target, int) else settings.discord.channel_for(target)
-            if channel is not None and channel in targets.values():
-                continue  # two routes to one channel: the item goes there once
-            targets.setdefault(name, channel)
+    """The item to its feed's route, and to every route whose filter it matches, once per
+    channel (two routes to one channel post it there once)."""
+    discord = settings.discord
+    routes = [discord.route_name(feed.channel if feed.channel is not None else "news")]
+    routes += [
+        discord.route_name(news_filter.route)
+        for news_filter in discord.filters
+        if matches_filter(news_filter, item, page)
+    ]
     payload = {
         "article_id": article.id,
         "feed": feed.name,
@@ -419,17 +410,21 @@ def _enqueue_news(
         "summary": (item.summary or page.text or "")[:500],
         "published": article.published_at.isoformat() if article.published_at else None,
     }
-    for name, channel in targets.items():
-        session.add(
-            OutboxMessage(
-                dedupe_key=f"news:{name}:{article.id}",
-                kind="news",
-                route=name,
-                channel_id=channel,
-                payload=payload,
-                created_at=now,
-                next_attempt_at=now,
-            )
+    channels: set[int] = set()
+    for route in dict.fromkeys(routes):
+        channel = discord.channel_for(route)
+        if channel is not None and channel in channels:
+            continue
+        if channel is not None:
+            channels.add(channel)
+        enqueue(
+            session,
+            key=f"news:{route}:{article.id}",
+            kind="news",
+            route=route,
+            payload=payload,
+            at=now,
+            discord=discord,
         )
 
 
