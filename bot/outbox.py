@@ -84,3 +84,19 @@ def enqueue_feed_events(session: Session, discord: DiscordSettings, now: datetim
         event.reported_at = now
         session.add(event)
     return len(events)
+
+
+def enqueue_config_problems(
+    session: Session, discord: DiscordSettings, problems: list[str], version: int, now: datetime
+) -> bool:
+    """Tell the admins, once per version of the file, why an edit of config.yaml was kept out."""
+    text = "config.yaml was changed but is invalid; the running configuration is kept:\n"
+    return enqueue(
+        session,
+        key=f"config-invalid:{version}",
+        kind="admin",
+        route="alerts",
+        payload={"text": text + "\n".join(problems)},
+        at=now,
+        discord=discord,
+    )

@@ -33,8 +33,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
-from bot.config import ConfigError, load_settings
 from bot.config.schema import Settings
+from bot.config.watch import ConfigWatcher
 
 log = logging.getLogger("trendbot.service")
 T = TypeVar("T")
@@ -86,11 +86,11 @@ class Service:
     config_path: Path | None
     scheduler: AsyncIOScheduler = field(init=False)
     _crawl_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    _config_mtime: int | None = None
 
     def __post_init__(self) -> None:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self.stopping = threading.Event()  # read by the Hub listing between pages
+        self.watcher = ConfigWatcher(self.config_path)
 
     async def wind_down(self) -> None:
         """No new jobs; a crawl in flight gets STOP_GRACE to finish, a snapshot is cut short."""
@@ -227,24 +227,26 @@ class Service:
 
     async def watch_config(self, workers, fetcher, console_sender) -> None:
         """Apply a hand edit of config.yaml; keep the running settings if it is invalid."""
-        if self.config_path is None:
-            return
+        from sqlmodel import Session
+
+        from bot.outbox import enqueue_config_problems
+
         try:
-            mtime = self.config_path.stat().st_mtime_ns
-        except OSError:
-            return
-        if self._config_mtime is None:
-            self._config_mtime = mtime
-            return
-        if mtime == self._config_mtime:
-            return
-        self._config_mtime = mtime
-        try:
-            settings = await asyncio.to_thread(load_settings, self.config_path)
-            self.apply(settings, workers, fetcher, console_sender=console_sender)
-        except ConfigError as exc:
-            for problem in exc.problems:
-                log.warning("config.yaml invalid, running configuration kept: %s", problem)
+            settings, problems = await self.watcher.check()
+            if problems:
+                log.warning("config.yaml invalid, running configuration kept: %s", problems)
+
+                def report() -> None:
+                    with Session(self.engine) as session:
+                        version = self.watcher.version or 0
+                        now = datetime.now(UTC)
+                        discord = self.settings.discord
+                        enqueue_config_problems(session, discord, problems, version, now)
+                        session.commit()
+
+                await asyncio.to_thread(report)
+            elif settings is not None:
+                self.apply(settings, workers, fetcher, console_sender=console_sender)
         except Exception:
             log.exception("applying config.yaml failed; the running configuration is kept")
 

@@ -19,8 +19,8 @@ from discord import app_commands
 from discord.ext import commands, tasks
 from sqlalchemy.engine import Engine
 
-from bot.config import ConfigError, load_settings
 from bot.config.schema import Settings
+from bot.config.watch import ConfigWatcher
 from bot.discord.permissions import NotAdmin
 from bot.discord.sink import DiscordSink
 from bot.sender import Sender
@@ -71,7 +71,7 @@ class TrendBot(commands.Bot):
         self.config_path = config_path
         self.run_sender = run_sender
         self.sender = Sender(settings, engine, DiscordSink(self))
-        self._config_mtime = config_path.stat().st_mtime_ns if config_path else None
+        self.watcher = ConfigWatcher(config_path)
         self.config_problems: list[str] = []
         self.on_settings: Callable[[Settings], None] | None = None
         self.tree.on_error = self._on_app_command_error
@@ -115,31 +115,19 @@ class TrendBot(commands.Bot):
             log.exception("applying config.yaml failed; the running configuration is kept")
 
     async def reload_config(self, only_if_changed: bool = False) -> list[str]:
-        """Apply config.yaml if it changed; keep the running settings if it is invalid.
+        """Apply config.yaml (if it changed); keep the running settings if it is invalid.
 
         Returns the problems found (empty when the file was applied or unchanged).
         Invalid edits are reported to the admins once per version of the file.
         """
-        if self.config_path is None:
-            return []
-        try:
-            mtime = self.config_path.stat().st_mtime_ns
-        except OSError as exc:
-            return [f"{self.config_path}: {exc}"]
-        if only_if_changed and mtime == self._config_mtime:
-            return []
-        self._config_mtime = mtime
-        try:
-            settings = await asyncio.to_thread(load_settings, self.config_path)
-        except ConfigError as exc:
-            problems = [str(p) for p in exc.problems]
-            self.config_problems = problems
-            self._report_config_problems(problems, mtime)
-            return problems
-        self.apply_settings(settings)
-        self.config_problems = []
-        log.info("configuration reloaded from %s", self.config_path)
-        return []
+        settings, problems = await self.watcher.check(force=not only_if_changed)
+        self.config_problems = problems
+        if problems:
+            await asyncio.to_thread(self._report_config_problems, problems)
+        elif settings is not None:
+            self.apply_settings(settings)
+            log.info("configuration reloaded from %s", self.config_path)
+        return problems
 
     def apply_settings(self, settings: Settings) -> None:
         if self.on_settings is not None:
@@ -148,24 +136,15 @@ class TrendBot(commands.Bot):
         self.sender.settings = settings
         self.sender.broken.clear()  # an admin may have fixed a channel
 
-    def _report_config_problems(self, problems: list[str], version: int) -> None:
+    def _report_config_problems(self, problems: list[str]) -> None:
         from sqlmodel import Session
 
-        from bot.outbox import enqueue
+        from bot.outbox import enqueue_config_problems
         from bot.store.types import utcnow
 
-        text = "config.yaml was changed but is invalid; the running configuration is kept:\n"
-        text += "\n".join(problems)
         with Session(self.engine) as session:
-            enqueue(
-                session,
-                key=f"config-invalid:{version}",
-                kind="admin",
-                route="alerts",
-                payload={"text": text},
-                at=utcnow(),
-                discord=self.settings.discord,
-            )
+            version = self.watcher.version or 0
+            enqueue_config_problems(session, self.settings.discord, problems, version, utcnow())
             session.commit()
         log.warning("config.yaml invalid, kept the running configuration: %s", "; ".join(problems))
 
