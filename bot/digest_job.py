@@ -80,8 +80,8 @@ def post_digest(
     key = f"digest:{channel_id}:{start:%Y%m%dT%H%M}:{end:%Y%m%dT%H%M}"
     if end - start < MIN_PERIOD:  # the last digest was minutes ago: nothing to cover
         return DigestOutcome(False, start, end, key)
-    draft = compose(digest_data(settings, engine, start, end))
-    draft = replace(draft, files=tuple(digest_pictures(settings, engine, end)))
+    data = digest_data(settings, engine, start, end)
+    draft = replace(compose(data), files=tuple(digest_pictures(settings, engine, data.ranking)))
     with Session(engine) as session:
         session.add(
             DigestRun(channel_id=channel_id, period_start=start, period_end=end, outbox_key=key)

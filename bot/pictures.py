@@ -18,6 +18,7 @@ from bot.charts import history_figure, png, ranking_figure
 from bot.config.schema import Settings
 from bot.messages import Attachment
 from bot.queries import history, load_ranking
+from bot.rankings import Metric, Ranking
 
 HISTORY_DAYS = 90
 
@@ -29,23 +30,19 @@ def _file_name(text: str) -> str:
 def ranking_picture(
     settings: Settings,
     engine: Engine,
-    by: str = "family",
-    metric: str = "alltime",
-    limit: int = 10,
+    ranking: Ranking,
     period: timedelta = timedelta(days=7),
-    at: datetime | None = None,
 ) -> Attachment:
-    """The ranking now, with each row's change since ``period`` ago."""
-    ranking = load_ranking(settings, engine, by, metric, period, limit, at=at)
+    """A ranking already loaded, with each row's change since ``period`` before it."""
+    by, metric = ranking.by.value, ranking.metric.value
     before = None
-    if ranking.as_of is not None and metric != "growth":
+    if ranking.as_of is not None and ranking.metric is not Metric.GROWTH:
         earlier = load_ranking(
             settings, engine, by, metric, period, 1000, at=ranking.as_of - period
         )
         if earlier.rows:
             before = {row.name: row.value for row in earlier.rows}
-    data = png(ranking_figure(ranking, before))
-    return Attachment(f"ranking-{by}-{metric}.png", data)
+    return Attachment(f"ranking-{by}-{metric}.png", png(ranking_figure(ranking, before)))
 
 
 def history_picture(
@@ -60,12 +57,14 @@ def history_picture(
     return Attachment(f"history-{_file_name(subject)}.png", png(history_figure(found, now)))
 
 
-def digest_pictures(settings: Settings, engine: Engine, end: datetime) -> list[Attachment]:
-    """The charts ``schedule.digest_charts`` asks for, as of the digest's end."""
+def digest_pictures(
+    settings: Settings, engine: Engine, ranking: Ranking | None
+) -> list[Attachment]:
+    """The charts ``schedule.digest_charts`` asks for; ``ranking`` is the digest's own."""
     pictures = []
     for name in settings.schedule.digest_charts:
-        if name == "ranking":
-            pictures.append(ranking_picture(settings, engine, at=end))
+        if name == "ranking" and ranking is not None:
+            pictures.append(ranking_picture(settings, engine, ranking))
         elif name.startswith("history:"):
             picture = history_picture(settings, engine, name.split(":", 1)[1])
             if picture is not None:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, or_, select
 
+from bot.alerts import thresholds_between
 from bot.charts import History
 from bot.config.schema import Settings
 from bot.digest import CheckedClaim, DigestData, Story
@@ -260,9 +261,7 @@ class Status:
 def status(session: Session, now: datetime | None = None) -> Status:
     now = now or datetime.now(UTC)
     last_crawl = session.exec(select(func.max(Feed.last_fetch_at))).one()
-    run = session.exec(
-        select(HubSnapshotRun).order_by(col(HubSnapshotRun.started_at).desc()).limit(1)
-    ).first()
+    run = hub_store.latest_run(session)
     complete = hub_store.latest_complete(session)
     failing = [
         (f.name, f.health, f.last_error)
@@ -424,7 +423,4 @@ def history(
         else f"Hugging Face, repo {subject}"
     )
     high = max((value for _, value in points), default=0)
-    listed = [m for m in milestones if m <= high * 1.2]
-    if high > (max(milestones) if milestones else 0):
-        listed += list(range(step, int(high * 1.2) + 1, step))
-    return History(subject, scope, points, sorted(set(listed)))
+    return History(subject, scope, points, thresholds_between(0, int(high * 1.2), milestones, step))

@@ -121,7 +121,7 @@ def rankings(
         if chart is not None:
             from bot.pictures import ranking_picture
 
-            picture = ranking_picture(settings, engine, by, metric, limit, window)
+            picture = ranking_picture(settings, engine, ranking, window)
             try:
                 chart.write_bytes(picture.data)
             except OSError as exc:

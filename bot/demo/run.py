@@ -97,6 +97,7 @@ def run_demo(out: TextIO, keep: Path | None = None) -> DemoResult:
     from bot.digest_job import post_digest
     from bot.hub import list_tracked
     from bot.pictures import history_picture, ranking_picture
+    from bot.queries import load_ranking
     from bot.sender import ConsoleSink, Sender
     from bot.snapshot_job import take_snapshot
     from bot.store import open_database
@@ -145,7 +146,7 @@ def run_demo(out: TextIO, keep: Path | None = None) -> DemoResult:
                 f"{digest.end:%Y-%m-%d %H:%M} UTC"
             )
             charts = [
-                ranking_picture(settings, engine),
+                ranking_picture(settings, engine, load_ranking(settings, engine)),
                 history_picture(settings, engine, "Qwen"),
             ]
             for picture in charts:

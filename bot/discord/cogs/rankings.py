@@ -55,9 +55,7 @@ class Rankings(commands.Cog):
         ranking = await asyncio.to_thread(load_ranking, settings, engine, by, metric, week, limit)
         draft = ranking_reply(ranking)
         if chart:
-            picture = await asyncio.to_thread(
-                ranking_picture, settings, engine, by, metric, limit, week
-            )
+            picture = await asyncio.to_thread(ranking_picture, settings, engine, ranking, week)
             draft = _with_picture(draft, picture)
         await reply(interaction, draft)
 
