@@ -198,10 +198,9 @@ class Verifier:
     ) -> tuple[float, float, str, datetime, str] | None:
         """The Hub value at a moment as (low, high, scope, as_of, note), for growing counts."""
         before, after = self.lookup(moment)
-        candidates = [s for s in (before, after) if s is not None]
-        if not candidates:
+        nearest = _nearest(before, after, moment)
+        if nearest is None:
             return None
-        nearest = min(candidates, key=lambda s: abs(s.taken_at - moment))
         if abs(nearest.taken_at - moment) <= self.near:
             found = self._value(nearest, subject, field)
             if found is None or found[0] is None:
@@ -335,12 +334,7 @@ class Verifier:
         return max(0.0, last[0] - first[0]), last[2], last[3]
 
     def _share(self, claim: ClaimFacts, subject: Subject, moment: datetime) -> VerdictDraft:
-        before, after = self.lookup(moment)
-        snapshot = min(
-            (s for s in (before, after) if s is not None),
-            key=lambda s: abs(s.taken_at - moment),
-            default=None,
-        )
+        snapshot = _nearest(*self.lookup(moment), moment)
         if snapshot is None or subject.family is None:
             return _unverifiable(
                 "the Hub serves no total over all authors, so a share of all downloads "
@@ -377,13 +371,8 @@ class Verifier:
             what = f"downloads in {label}"
             as_of = end
         else:
-            before, after = self.lookup(moment)
-            snapshot = min(
-                (s for s in (before, after) if s is not None),
-                key=lambda s: abs(s.taken_at - moment),
-                default=None,
-            )
-            if snapshot is None or abs(snapshot.taken_at - moment) > self.near:
+            snapshot = self._exact(moment)
+            if snapshot is None:
                 return _unverifiable(f"no complete snapshot near {moment:%Y-%m-%d}")
             scores = self._scores(snapshot, subject, field)
             what = {"d30": "30-day downloads", "likes": "likes", "trending": "trending score"}[
@@ -451,12 +440,16 @@ class Verifier:
         }
 
     def _exact(self, moment: datetime) -> Snapshot | None:
-        before, after = self.lookup(moment)
-        candidates = [s for s in (before, after) if s is not None]
-        if not candidates:
+        """The snapshot that counts as the figure *at* ``moment``: the nearest, if near."""
+        nearest = _nearest(*self.lookup(moment), moment)
+        if nearest is None or abs(nearest.taken_at - moment) > self.near:
             return None
-        nearest = min(candidates, key=lambda s: abs(s.taken_at - moment))
-        return nearest if abs(nearest.taken_at - moment) <= self.near else None
+        return nearest
+
+
+def _nearest(before: Snapshot | None, after: Snapshot | None, moment: datetime) -> Snapshot | None:
+    candidates = [s for s in (before, after) if s is not None]
+    return min(candidates, key=lambda s: abs(s.taken_at - moment), default=None)
 
 
 def _bound(value: float) -> str:
