@@ -343,32 +343,57 @@ def decisions_for(session: Session, url: str) -> list[tuple[DecisionLog, str | N
     return [(row, names.get(row.feed_id)) for row in rows]
 
 
-def recent_claims(session: Session, entity: str | None, limit: int = 10) -> list[dict]:
-    """The newest claims with their stored verdicts, optionally about one entity."""
-    query = (
-        select(Claim, Verdict, Article)
-        .join(Verdict, col(Verdict.claim_id) == col(Claim.id), isouter=True)
-        .join(Article, col(Article.id) == col(Claim.article_id), isouter=True)
+def claim_rows(
+    session: Session, entity: str | None, limit: int
+) -> list[tuple[Claim, Article | None]]:
+    """The newest claims with their articles, optionally about one model, lab or Hub id."""
+    query = select(Claim, Article).join(
+        Article, col(Article.id) == col(Claim.article_id), isouter=True
     )
     if entity:
         pattern = f"%{entity}%"
         query = query.where(
             or_(col(Claim.subject).ilike(pattern), col(Claim.subject_hub_id).ilike(pattern))
         )
-    rows = session.exec(query.order_by(col(Claim.id).desc()).limit(limit)).all()
-    return [
-        {
-            "text": claim.text,
-            "subject": claim.subject,
-            "metric": claim.metric,
-            "article": {"title": article.title if article else None},
-            "verdict": {
-                "status": verdict.status if verdict else "unverifiable",
-                "reason": verdict.reason if verdict else "not judged yet (no Hub snapshot since)",
-            },
-        }
-        for claim, verdict, article in rows
-    ]
+    return list(session.exec(query.order_by(col(Claim.id).desc()).limit(limit)).all())
+
+
+def claim_json(claim: Claim, article: Article | None, verdict: Verdict | None) -> dict:
+    """A claim, its article and its verdict as the CLI prints and the commands show them."""
+    published = article.published_at if article else None
+    return {
+        "id": claim.id,
+        "text": claim.text,
+        "value": claim.value,
+        "unit": claim.unit,
+        "metric": claim.metric,
+        "qualifier": claim.qualifier,
+        "subject": claim.subject,
+        "subject_hub_id": claim.subject_hub_id,
+        "article": {
+            "title": article.title if article else None,
+            "url": article.canonical_url if article else None,
+            "published": published.isoformat() if published else None,
+        },
+        "verdict": {
+            "status": str(verdict.status) if verdict else "unverifiable",
+            "hub_value": verdict.hub_value if verdict else None,
+            "scope": verdict.scope if verdict else None,
+            "as_of": verdict.as_of.isoformat() if verdict and verdict.as_of else None,
+            "reason": verdict.reason if verdict else "not judged yet (no Hub snapshot since)",
+        },
+    }
+
+
+def recent_claims(session: Session, entity: str | None, limit: int = 10) -> list[dict]:
+    """The newest claims with their stored verdicts (read only, for the slash command)."""
+    rows = claim_rows(session, entity, limit)
+    ids = [claim.id for claim, _article in rows]
+    stored = {
+        v.claim_id: v
+        for v in session.exec(select(Verdict).where(col(Verdict.claim_id).in_(ids or [-1])))
+    }
+    return [claim_json(claim, article, stored.get(claim.id)) for claim, article in rows]
 
 
 def history(

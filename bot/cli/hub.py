@@ -166,29 +166,21 @@ def claims(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object per line")] = False,
 ) -> None:
     """List recent claims from the news with fresh verdicts against the Hub snapshots."""
-    from sqlmodel import Session, col, or_, select
+    from sqlmodel import Session
 
+    from bot.queries import claim_json, claim_rows
     from bot.snapshot_job import verify_claims
     from bot.store import open_database
-    from bot.store.models import Article, Claim
 
     settings = settings_of(ctx)
     engine = open_database(settings.database)
     try:
         with Session(engine) as session:
-            query = select(Claim, Article).join(
-                Article, col(Article.id) == col(Claim.article_id), isouter=True
-            )
-            if entity:
-                pattern = f"%{entity}%"
-                query = query.where(
-                    or_(col(Claim.subject).ilike(pattern), col(Claim.subject_hub_id).ilike(pattern))
-                )
-            rows = list(session.exec(query.order_by(col(Claim.id).desc()).limit(limit)).all())
-            verdicts = verify_claims(settings, session, rows)
+            rows = claim_rows(session, entity, limit)
+            verdicts = verify_claims(settings, session, rows)  # fresh, and stored
             session.commit()
             found = [
-                _claim_json(claim, article, verdict)
+                claim_json(claim, article, verdict)
                 for (claim, article), verdict in zip(rows, verdicts, strict=True)
             ]
     finally:
@@ -212,30 +204,3 @@ def claims(
             item["verdict"]["reason"],
         )
     out.print(table)
-
-
-def _claim_json(claim, article, verdict) -> dict:
-    return {
-        "id": claim.id,
-        "text": claim.text,
-        "value": claim.value,
-        "unit": claim.unit,
-        "metric": claim.metric,
-        "qualifier": claim.qualifier,
-        "subject": claim.subject,
-        "subject_hub_id": claim.subject_hub_id,
-        "article": {
-            "title": article.title if article else None,
-            "url": article.canonical_url if article else None,
-            "published": (
-                article.published_at.isoformat() if article and article.published_at else None
-            ),
-        },
-        "verdict": {
-            "status": str(verdict.status),
-            "hub_value": verdict.hub_value,
-            "scope": verdict.scope,
-            "as_of": verdict.as_of.isoformat() if verdict.as_of else None,
-            "reason": verdict.reason,
-        },
-    }
