@@ -131,3 +131,30 @@ async def test_kill_9_mid_crawl_then_restart_stores_and_posts_each_item_once(
     assert status["next"]["crawl"] is not None and status["next"]["digest"] is not None
     assert status["last_snapshot"]["at"] is None
     json.dumps(status)
+
+
+def test_a_reload_rebuilds_the_jobs_without_duplicates(engine):
+    from datetime import timedelta as td
+
+    from bot.config.load import parse_settings
+    from bot.service import Service
+
+    settings = parse_settings("hub: {authors: [Qwen], snapshot_interval: 1h}\n")
+    service = Service(settings, engine, None)
+
+    async def run():
+        service.scheduler.start(paused=True)
+        service.schedule(None, None)
+        wider = parse_settings(
+            "hub: {authors: [Qwen], snapshot_interval: 2h}\nschedule: {digest: '0 7 * * 1'}\n"
+        )
+        service.apply(wider, None, None)
+        jobs = {job.id: job for job in service.scheduler.get_jobs()}
+        service.scheduler.shutdown(wait=False)
+        return jobs
+
+    jobs = asyncio.run(run())
+    assert sorted(jobs) == ["crawl", "digest", "hub"]  # one of each, not two
+    assert jobs["hub"].trigger.interval == td(hours=2)
+    assert str(jobs["digest"].trigger).startswith("cron[month='*', day='*', day_of_week='1'")
+    assert all(job.max_instances == 1 and job.coalesce for job in jobs.values())
