@@ -47,3 +47,11 @@ async def test_digest_print_then_queue_once(tmp_path):
     again = await trendbot("--config", str(config), "digest")
     assert first.code == 0 and "queued for the digest channel" in first.out
     assert again.code == 0 and "was already queued; nothing to do" in again.out
+
+
+async def test_a_bad_period_is_one_line_and_exit_2(tmp_path):
+    config = tmp_path / "config.yaml"
+    config.write_text("database: sqlite:///state/trendbot.db\n", encoding="utf-8")
+    ran = await trendbot("--config", str(config), "digest", "--period", "soon")
+    assert ran.code == 2
+    assert ran.err.startswith("trendbot digest: --period:") and ran.err.count("\n") == 1
