@@ -22,8 +22,10 @@ from itertools import pairwise
 from bot.config.schema import FamilySettings, HubSettings
 from bot.snapshots import (
     Snapshot,
+    covers,
     families_at,
     family_growth,
+    model_growth,
     nearest_before,
     repo_count,
     tracked_models,
@@ -76,12 +78,13 @@ def milestones(
     """
     alerts = []
     before = families_at(previous, families)
+    growth = model_growth(current, previous)
     for name, now in families_at(current, families).items():
         if name not in before:  # first snapshot of this family: its baseline
             continue
         # crossed by growth, not by a change of scope (a repo reappearing after a failed
         # page, a repo added to the family): those move the sum but are not news
-        grown = family_growth(previous, current, families[name])
+        grown = family_growth(previous, current, families[name], growth)
         crossed = thresholds_between(
             now.all_time - grown, now.all_time, hub.milestones, hub.milestone_step
         )
@@ -212,8 +215,7 @@ def _gained_last(
     """Whether the subject's last gain is the one between the last two snapshots."""
     earlier, later = last_pair
     if subject in families:
-        covered = families_at(earlier, families).keys() & families_at(later, families).keys()
-        return subject in covered
+        return covers(earlier, families[subject]) and covers(later, families[subject])
     return subject in earlier.models and subject in tracked_models(later, families, hub.top_n)
 
 
@@ -247,11 +249,11 @@ def surges(
         hours = (later.taken_at - earlier.taken_at).total_seconds() / 3600
         if hours <= 0:
             continue
-        covered = families_at(earlier, families).keys() & families_at(later, families).keys()
-        for name in covered:  # growth only: a repo reappearing is not a surge
-            gains_of.setdefault(name, []).append(
-                family_growth(earlier, later, families[name]) / hours
-            )
+        growth = model_growth(later, earlier)  # once per pair, shared by every family
+        for name, family in families.items():  # growth only: a repo reappearing is no surge
+            if covers(earlier, family) and covers(later, family):
+                gained = family_growth(earlier, later, family, growth)
+                gains_of.setdefault(name, []).append(gained / hours)
         for repo_id in tracked_models(later, families, hub.top_n):
             now_model, then_model = later.models[repo_id], earlier.models.get(repo_id)
             if then_model is None or then_model.all_time is None or now_model.all_time is None:

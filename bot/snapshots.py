@@ -160,14 +160,21 @@ def model_growth(
     return growth
 
 
-def family_growth(previous: Snapshot, current: Snapshot, family: FamilySettings) -> int:
+def family_growth(
+    previous: Snapshot,
+    current: Snapshot,
+    family: FamilySettings,
+    growth: Mapping[str, int] | None = None,
+) -> int:
     """Downloads a family really gained between two snapshots.
 
     Only growth counts: models present in both, plus models created since the
     earlier snapshot. A repo that reappears after a failed page, or one added to
-    the family's configuration, changes the sum but is no news.
+    the family's configuration, changes the sum but is no news. ``growth`` is
+    :func:`model_growth` of the same pair, when the caller already has it.
     """
-    growth = model_growth(current, previous)
+    if growth is None:
+        growth = model_growth(current, previous)
     return sum(growth.get(m.repo_id, 0) for m in members(current, family))
 
 
