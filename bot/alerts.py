@@ -206,19 +206,6 @@ def new_models(previous: Snapshot, current: Snapshot, top_n: int) -> list[Alert]
     return alerts
 
 
-def _gained_last(
-    subject: str,
-    last_pair: Sequence[Snapshot],
-    families: Mapping[str, FamilySettings],
-    hub: HubSettings,
-) -> bool:
-    """Whether the subject's last gain is the one between the last two snapshots."""
-    earlier, later = last_pair
-    if subject in families:
-        return covers(earlier, families[subject]) and covers(later, families[subject])
-    return subject in earlier.models and subject in tracked_models(later, families, hub.top_n)
-
-
 def is_surge(gains: Sequence[float], sigma: float, min_history: int) -> bool:
     """Whether the last gain rises above mean + sigma * sd of the ones before it.
 
@@ -245,7 +232,9 @@ def surges(
     snapshots = sorted([*history, current], key=lambda s: s.taken_at)
     alerts = []
     gains_of: dict[str, list[float]] = {}
+    latest: set[str] = set()  # subjects with a gain between the last two snapshots
     for earlier, later in pairwise(snapshots):
+        latest = set()
         hours = (later.taken_at - earlier.taken_at).total_seconds() / 3600
         if hours <= 0:
             continue
@@ -254,15 +243,16 @@ def surges(
             if covers(earlier, family) and covers(later, family):
                 gained = family_growth(earlier, later, family, growth)
                 gains_of.setdefault(name, []).append(gained / hours)
+                latest.add(name)
         for repo_id in tracked_models(later, families, hub.top_n):
             now_model, then_model = later.models[repo_id], earlier.models.get(repo_id)
             if then_model is None or then_model.all_time is None or now_model.all_time is None:
                 continue
             gain = max(0, now_model.all_time - then_model.all_time) / hours
             gains_of.setdefault(repo_id, []).append(gain)
-    last_pair = snapshots[-2:] if len(snapshots) >= 2 else []
+            latest.add(repo_id)
     for subject, gains in gains_of.items():
-        if not last_pair or not _gained_last(subject, last_pair, families, hub):
+        if subject not in latest:  # no gain now, only older ones
             continue
         if gains[-1] < hub.surge.min_rate:
             continue
