@@ -12,7 +12,7 @@ import asyncio
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -255,10 +255,10 @@ class Crawler:
     async def _page_now(self, feed: FeedSettings, item: FeedItem) -> PageOutcome:
         summary = item.summary or None
         if not feed.full_text:
-            return await self._fallback(summary, ())
+            return await self._fallback(summary, (), published=_day(item.published))
         if not item.link:
             note = (Decision.EXTRACTION_FALLBACK, "no link to fetch; using the feed summary", None)
-            return await self._fallback(summary, (note,))
+            return await self._fallback(summary, (note,), published=_day(item.published))
         fetched = await self.fetcher.fetch(item.link, accept=PAGE_ACCEPT)
         if not fetched.ok or fetched.status != 200:
             note = (
@@ -266,7 +266,7 @@ class Crawler:
                 f"article page: {fetched.describe()}; using the feed summary",
                 fetched.status,
             )
-            return await self._fallback(summary, (note,))
+            return await self._fallback(summary, (note,), published=_day(item.published))
         content_type = fetched.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in HTML_TYPES:
             note = (
@@ -274,9 +274,13 @@ class Crawler:
                 f"article page is {content_type}, not HTML; using the feed summary",
                 fetched.status,
             )
-            return await self._fallback(summary, (note,))
+            return await self._fallback(summary, (note,), published=_day(item.published))
         extracted: PageText = await self.workers.run(
-            extract_page_job, fetched.body, fetched.final_url, self.settings.crawl.fast_extraction
+            extract_page_job,
+            fetched.body,
+            fetched.final_url,
+            self.settings.crawl.fast_extraction,
+            _day(item.published),
         )
         article = extracted.article
         minimum = self.settings.crawl.min_text_chars
@@ -291,6 +295,7 @@ class Crawler:
                 summary,
                 (note,),
                 canonical=article.canonical_url if article else None,
+                published=_day(item.published),
             )
         return PageOutcome(
             text=article.text,
@@ -310,9 +315,10 @@ class Crawler:
         summary: str | None,
         notes: tuple[tuple[Decision, str, int | None], ...],
         canonical: str | None = None,
+        published: date | None = None,
     ) -> PageOutcome:
         """The feed's summary stands in for the article text (analysed the same way)."""
-        analysed = await self.workers.run(summary_job, summary) if summary else None
+        analysed = await self.workers.run(summary_job, summary, published) if summary else None
         return PageOutcome(
             text=summary,
             text_source="summary" if summary else "none",
@@ -370,6 +376,14 @@ def _is_due(state: FeedState, now: datetime) -> bool:
         # never polled, or polling stopped (410 Gone): only new feeds are due
         return state.health != "failed"
     return state.next_due_at <= now
+
+
+def _day(value: datetime | str | None) -> date | None:
+    """The day an item was published, which dates what its text leaves undated."""
+    if isinstance(value, datetime):
+        return value.date()
+    parsed = _date(value) if isinstance(value, str) else None
+    return parsed.date() if parsed else None
 
 
 def _date(value: str | None) -> datetime | None:

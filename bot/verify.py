@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config.schema import FamilySettings
 from bot.snapshots import (
@@ -35,11 +35,18 @@ from bot.snapshots import (
     words,
 )
 from bot.store.models import VerdictStatus
+from extractors.extraction import Period
+from extractors.vocabulary import METADATA_METRICS, Link, Metric
+
+if TYPE_CHECKING:
+    from bot.repo_facts import RepoFacts
 
 HUB_NOTE = "Hub downloads only (requests for a model's files on Hugging Face)"
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 # Snapshots just before and just after a moment; either may be missing.
 Lookup = Callable[[datetime], tuple[Snapshot | None, Snapshot | None]]
+# A repo's stored Hub metadata, or None when it has not been fetched.
+FactsLookup = Callable[[str], "RepoFacts | None"]
 
 
 @dataclass(frozen=True)
@@ -55,15 +62,26 @@ class ClaimFacts:
     subject_hub_id: str | None
     sentence: str = ""
     published_at: datetime | None = None
+    subject_link: Link | None = None  # None: judge by the shape of subject_hub_id
+    period: Period | None = None
+    detail: str | None = None
 
 
 @dataclass(frozen=True)
 class VerdictDraft:
+    """A verdict before it is stored: the status, why, and what exactly was compared.
+
+    ``repo`` and ``hub_field`` name the Hub record and field the figure came from
+    ("Qwen/Qwen3-8B", "safetensors.total"), so every verdict can be checked by hand.
+    """
+
     status: VerdictStatus
     reason: str
-    hub_value: float | None = None
+    hub_value: Any = None
     scope: str | None = None
     as_of: datetime | None = None
+    repo: str | None = None
+    hub_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,38 +144,40 @@ def resolve_subject(hub_id: str | None, families: Mapping[str, FamilySettings]) 
     return None
 
 
-def period_of(sentence: str, published: datetime) -> tuple[str, datetime, datetime] | None:
-    """A named calendar month in the sentence ("in October"): its label and bounds.
-
-    The year is the article's, or the one before when that month is still to come.
-    """
-    match = re.search(
-        r"\b(?:[Ii]n|[Dd]uring|[Ff]or|[Tt]hroughout|[Oo]f)\s+(?P<month>"
-        + "|".join(name.capitalize() for name in MONTHS)  # "may" the verb is no month
-        + r")(?:\s+(?P<year>20\d\d))?\b",
-        sentence,
-    )
-    if not match:
+def month_bounds(period: Period | None) -> tuple[str, datetime, datetime] | None:
+    """A calendar month the extractor read ("in October" of the article's year): its
+    label and bounds. The verifier never re-reads the words; the extractor did."""
+    if period is None or not period.month:
         return None
-    month = MONTHS[match.group("month").lower()]
-    year = int(match.group("year") or published.year)
-    if not match.group("year") and month > published.month:
-        year -= 1
+    year, month = (int(part) for part in period.month.split("-"))
     start = datetime(year, month, 1, tzinfo=UTC)
     end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
     return f"{calendar.month_name[month]} {year}", start, end
 
 
-def _window(sentence: str) -> timedelta | None:
-    """A rolling period named in the sentence: 30 days, a week, a day."""
-    lowered = sentence.lower()
-    if re.search(r"monthly|per month|a month|30 days|past month|last month|this month", lowered):
-        return timedelta(days=30)
-    if re.search(r"weekly|per week|a week|this week|last week|past week|7 days", lowered):
-        return timedelta(days=7)
-    if re.search(r"daily|per day|a day|24 hours", lowered):
-        return timedelta(days=1)
-    return None
+def window_of(period: Period | None) -> timedelta | None:
+    """A rolling period the extractor read ("monthly", "a week", "daily")."""
+    if period is None or not period.days:
+        return None
+    return timedelta(days=period.days)
+
+
+def subject_kind(claim: ClaimFacts) -> Link:
+    """How precisely the claim's subject is linked; legacy rows (no link) by the id's shape.
+
+    A stored claim from before links were recorded says only "Qwen" or "meta-llama":
+    a subject spelled with a version ("Qwen3", "Llama 3.1") was one generation, not
+    the whole author, and must not be judged against the author's sums.
+    """
+    if claim.subject_link is not None:
+        return claim.subject_link
+    if not claim.subject_hub_id:
+        return Link.NONE
+    if "/" in claim.subject_hub_id:
+        return Link.REPO
+    if claim.subject and re.search(r"\d", claim.subject):
+        return Link.SERIES
+    return Link.FAMILY
 
 
 class Verifier:
@@ -172,12 +192,14 @@ class Verifier:
         near: timedelta,
         tolerance: float = 0.05,
         now: datetime,
+        facts: FactsLookup | None = None,
     ) -> None:
         self.families = families
         self.lookup = lookup
         self.near = near
         self.tolerance = tolerance
         self.now = now
+        self.facts = facts or (lambda _repo_id: None)
 
     # -- figures ----------------------------------------------------------------------
 
@@ -222,11 +244,16 @@ class Verifier:
     # -- verdicts ---------------------------------------------------------------------
 
     def verify(self, claim: ClaimFacts) -> VerdictDraft:
+        if claim.metric in METADATA_METRICS:
+            return self._metadata(claim)
         kind = self._kind(claim)
         if kind is None:
             return _not_checkable(claim.metric)
         if claim.qualifier == "negated":
             return _unverifiable("the claim is negated; only positive figures are checked")
+        vague = self._imprecise_subject(claim)
+        if vague is not None:
+            return vague
         subject = resolve_subject(claim.subject_hub_id, self.families)
         if subject is None:
             who = claim.subject or "no subject"
@@ -245,18 +272,62 @@ class Verifier:
             return self._share(claim, subject, moment)
         return self._rank(claim, subject, moment)
 
+    def _imprecise_subject(self, claim: ClaimFacts) -> VerdictDraft | None:
+        """Unverifiable when the subject is not exactly one repo or one tracked family."""
+        kind = subject_kind(claim)
+        who = claim.subject or "the subject"
+        if kind == Link.SERIES:
+            return _unverifiable(
+                f"{who} is one generation of a family, not one repo nor the whole Hub "
+                "author; trendbot sums whole authors only, so a figure for it alone "
+                "cannot be checked"
+            )
+        if kind == Link.UNRESOLVED:
+            return _unverifiable(
+                f"{who} names one checkpoint, but no repo on the Hub is known to match it"
+            )
+        if kind == Link.CLOSED:
+            return _unverifiable(f"{who} is an API-only model with no repo on the Hub")
+        return None
+
+    def _metadata(self, claim: ClaimFacts) -> VerdictDraft:
+        """Figures the repo's Hub metadata answers: parameters, context, licence, ..."""
+        if claim.qualifier == "negated":
+            return _unverifiable("the claim is negated; only positive figures are checked")
+        vague = self._imprecise_subject(claim)
+        if vague is not None:
+            return vague
+        kind = subject_kind(claim)
+        if kind == Link.FAMILY:
+            label = str(claim.metric).replace("_", " ")
+            return _unverifiable(
+                f"{claim.subject or 'the subject'} is a family or lab, and the Hub's "
+                f"metadata ({label}) describes single repos; a family has no single figure"
+            )
+        if kind != Link.REPO or not claim.subject_hub_id:
+            return _unverifiable(
+                "its subject is not linked to a repo on the Hub"
+                if claim.subject
+                else "the figure's subject is not named"
+            )
+        from bot.verify_repo import verify_metadata  # it builds on this module's records
+
+        return verify_metadata(claim, self.facts(claim.subject_hub_id))
+
     def _kind(self, claim: ClaimFacts) -> str | None:
-        if claim.metric == "downloads_total":
+        if claim.metric == Metric.DOWNLOADS_TOTAL:
             return "total"
-        if claim.metric == "downloads_period":
+        if claim.metric == Metric.DOWNLOADS_PERIOD:
             return "period"
-        if claim.metric == "download_share":
+        if claim.metric == Metric.DOWNLOAD_SHARE:
             return "share"
-        if claim.metric == "rank":
+        if claim.metric == Metric.RANK:
             hub_words = r"download|liked|likes|trending|hugging ?face|\bhub\b"
             return "rank" if re.search(hub_words, claim.sentence, re.IGNORECASE) else None
-        if claim.metric == "count" and re.search(r"\blikes\b", claim.text, re.IGNORECASE):
+        if claim.metric == Metric.LIKES:
             return "likes"
+        if claim.metric == Metric.COUNT and re.search(r"\blikes\b", claim.text, re.IGNORECASE):
+            return "likes"  # stored before likes were a metric of their own
         return None
 
     def _compare(
@@ -293,7 +364,7 @@ class Verifier:
         return self._compare(claim, low, high, scope, as_of, what, note)
 
     def _period(self, claim: ClaimFacts, subject: Subject, moment: datetime) -> VerdictDraft:
-        month = period_of(claim.sentence, moment)
+        month = month_bounds(claim.period)
         if month is not None:
             label, start, end = month
             gained = self._gain(subject, start, end)
@@ -303,7 +374,7 @@ class Verifier:
                 )
             value, scope, as_of = gained
             return self._compare(claim, value, value, scope, as_of, f"downloads in {label}")
-        window = _window(claim.sentence) or timedelta(days=30)
+        window = window_of(claim.period) or timedelta(days=30)
         if window == timedelta(days=30):
             found = self._at(moment, subject, "d30")
             if found is None:
@@ -357,7 +428,7 @@ class Verifier:
         field = "likes" if re.search(r"\bliked|\blikes", lowered) else "d30"
         if "trending" in lowered:
             field = "trending"
-        month = period_of(claim.sentence, moment)
+        month = month_bounds(claim.period)
         if month is not None and field != "d30":
             return _unverifiable(
                 f"trendbot keeps no {field} history by month; only current figures, "

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
 # The extractors are imported inside the jobs: the workers have them preloaded by the
@@ -57,13 +58,13 @@ def _init_worker(entities: Mapping[str, Any], hub_ids: list[str]) -> None:
     _pipeline_config = (dict(entities), list(hub_ids))
 
 
-def _analyse(text: str) -> Extraction:
+def _analyse(text: str, published: date | None = None) -> Extraction:
     from extractors.pipeline import build_pipeline, extract
 
     global _pipeline
     if _pipeline is None:
         _pipeline = build_pipeline(*_pipeline_config)
-    return extract(_pipeline, text)
+    return extract(_pipeline, text, published)
 
 
 def parse_feed_job(data: bytes, url: str, headers: Mapping[str, str]) -> FeedDoc:
@@ -72,21 +73,32 @@ def parse_feed_job(data: bytes, url: str, headers: Mapping[str, str]) -> FeedDoc
     return parse_feed(data, url=url, headers=headers)
 
 
-def extract_page_job(html: bytes, url: str, fast: bool) -> PageText:
+def extract_page_job(html: bytes, url: str, fast: bool, published: date | None = None) -> PageText:
+    """Article text, fingerprint, entities and claims of one page; ``published`` (the
+    feed's date for the item) dates what the text leaves undated, unless the page
+    states its own date."""
     from extractors.article import extract_article
     from extractors.fingerprint import simhash
 
     article = extract_article(html, url, fast=fast)
     if article is None:
         return PageText(None, None, None)
-    return PageText(article, simhash(article.text), _analyse(article.text))
+    day = _iso_day(article.date) or published
+    return PageText(article, simhash(article.text), _analyse(article.text, day))
 
 
-def summary_job(text: str) -> PageText:
+def summary_job(text: str, published: date | None = None) -> PageText:
     """For an item stored with its feed summary: fingerprint, entities and claims."""
     from extractors.fingerprint import simhash
 
-    return PageText(None, simhash(text), _analyse(text))
+    return PageText(None, simhash(text), _analyse(text, published))
+
+
+def _iso_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def _noop() -> None:

@@ -1,25 +1,34 @@
 """Numeric claims: every figure an article states, with a normalised value and what it is about.
 
 A claim is found in four steps, each a small rule set over one sentence:
-the number and its unit ("$600 million", "128K tokens", "~15%", "No. 1", "July
-2025"); the metric, from the nearest telling word ("raised" -> funding_round,
-"valued" -> valuation, "context" -> context_length, "monthly" ->
-downloads_period); the qualifier from the words just before ("over",
+the number and its unit ("$600 million", "128K tokens", "~15%", "No. 1", "61
+layers", "80GB", "July 2025"); the metric, from the unit and the nearest telling
+word ("raised" -> funding round, "a vocabulary of" -> vocabulary size, "monthly" ->
+downloads in a period); the qualifier from the words just before ("over",
 "nearly", "up to", a negation); and the subject, the entity the figure is about
-(a download count is about a model, a valuation about a company; an entity
-after "than" or "beat" is the comparison, not the subject).
+(a download count is about a model before its lab, never the platform it was
+counted on; an entity after "than" or "beat" is the comparison, not the subject).
 
-Numbers inside model names ("Llama 3.1 405B"), versions, bare years and list
-counts ("two variants") are not claims.
+The numbers' surface forms are regular expressions (:mod:`extractors.numbers`);
+the rules about the tokens around them (unit nouns, metric cues, labels such as
+"issue number 42", superlatives that state a rank) are spaCy Matcher patterns in
+``knowledge/claim_patterns.yaml``, which the pipeline runs and hands over here as
+:class:`Cue` spans. Numbers inside model names ("Llama 3.1 405B"), versions, bare
+years, labels and list counts ("two variants") are not claims.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
 from typing import Any
 
-from extractors.entities import Mention
+from extractors.extraction import Claim, Mention, Period
+from extractors.knowledge import ClaimTerms, claim_terms
 from extractors.numbers import (
     CURRENCIES,
     CURRENCY_PREFIX,
@@ -29,47 +38,33 @@ from extractors.numbers import (
     clean,
     number_value,
 )
+from extractors.vocabulary import (
+    CURRENCY_UNITS,
+    MODEL_METRICS,
+    SNAPSHOT_METRICS,
+    Link,
+    Metric,
+    Qualifier,
+    Unit,
+)
 
 
 @dataclass(frozen=True)
-class Claim:
-    text: str
+class Cue:
+    """A token-rule match in the text (from the pipeline's Matcher), in characters."""
+
     start: int
     end: int
-    value: Any  # a number, [low, high], or an ISO date string
-    unit: str
-    metric: str
-    qualifier: str | None
-    subject: str | None
-    subject_hub_id: str | None
+    role: str  # "unit", "context", "not_claim" or "rank"
+    rule: str
+    metric: str | None = None
+    unit: str | None = None
+    detail: str | None = None
 
 
-MONTHS = {
-    "january": 1,
-    "february": 2,
-    "march": 3,
-    "april": 4,
-    "may": 5,
-    "june": 6,
-    "july": 7,
-    "august": 8,
-    "september": 9,
-    "october": 10,
-    "november": 11,
-    "december": 12,
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({"jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8})
+MONTHS.update({"sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12})
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
@@ -78,62 +73,35 @@ DATE = re.compile(
     rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{_MONTH})|(?P<m2>{_MONTH})"
     rf"(?:\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)?)\s*,?\s+(?P<y>(?:19|20)\d\d)\b"
 )
-
-# Unit nouns right after a number, longest first.
-UNIT_NOUNS: list[tuple[str, str]] = [
-    (r"gpu[- ]hours?", "GPU_hours"),
-    (r"h100[- ]hours?|a100[- ]hours?", "GPU_hours"),
-    (r"(?:total\s+|active\s+)?param(?:eter)?s?", "parameters"),
-    (r"(?:context\s+)?tokens?", "tokens"),
-    (
-        r"(?:cumulative\s+|total\s+|monthly\s+|weekly\s+|daily\s+|all-time\s+)?downloads?",
-        "downloads",
-    ),
-    (
-        r"(?:monthly\s+|weekly\s+|daily\s+|active\s+|paying\s+)*(?:users|subscribers|customers|developers|people)",
-        "count",
-    ),
-    (r"(?:github\s+)?(?:stars|likes|upvotes|followers)", "count"),
-    (
-        r"(?:derivative|fine-tuned|community|open-weight|open|derived)?\s*(?:models|fine-tunes|derivatives|variants|repos|repositories|checkpoints)",
-        "count",
-    ),
-    (
-        r"(?:nvidia\s+)?(?:h100s?|h200s?|h800s?|b200s?|a100s?|gb200s?|gpus|chips|accelerators|tpus)",
-        "count",
-    ),
-    (
-        r"employees|staff|researchers|engineers|languages|countries|apps|companies|organi[sz]ations",
-        "count",
-    ),
-    (r"points?|pts", "points"),
-    (r"elo", "points"),
-]
-_UNIT_NOUN = re.compile(
-    r"\s*(?:" + "|".join(f"(?P<u{i}>{p})" for i, (p, _u) in enumerate(UNIT_NOUNS)) + r")\b",
-    re.IGNORECASE,
+# "on March 3", "3 March": a day with no year takes the article's year
+DAY_NO_YEAR = re.compile(
+    rf"\b(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>{_MONTH})|(?P<m2>{_MONTH})"
+    rf"\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)\b(?!\s*,?\s*(?:19|20)\d\d)(?!\s*(?:%|\d))"
 )
-# Generic nouns whose small counts are list counts ("two variants"), not claims.
-GENERIC_COUNT = re.compile(
-    r"models|variants|repos|repositories|checkpoints|languages|countries|apps|companies|"
-    r"organi[sz]ations|employees|staff|researchers|engineers",
-    re.IGNORECASE,
+# "in 2023", "in April": a release's year or month, only after a release word
+RELEASE_PERIOD = re.compile(
+    rf"\b(?:in|since|during|back in|early|late|mid-?|by|from)\s+(?:early\s+|late\s+|mid-?)?"
+    rf"(?:(?P<m>{_MONTH})(?!\s+\d)|(?P<y>(?:19|20)\d\d))\b(?!\s*(?:%|,\s*\d))"
 )
+ISO_DATE = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")
 
-QUALIFIERS: list[tuple[str, str]] = [
+QUALIFIERS: list[tuple[str, Qualifier]] = [
     (
         r"more than|over|above|exceeding|exceeded|exceeds|in excess of|north of|upwards of|"
         r"at least|passed|passes|passing|surpassed|surpasses|crossed|crosses|topped|tops|"
         r"beyond|greater than|higher than|\+",
-        "more_than",
+        Qualifier.MORE_THAN,
     ),
-    (r"less than|fewer than|under|below|shy of|short of|lower than|just under", "less_than"),
+    (
+        r"less than|fewer than|under|below|shy of|short of|lower than|just under",
+        Qualifier.LESS_THAN,
+    ),
     (
         r"about|around|roughly|approximately|nearly|almost|some|close to|an estimated|"
         r"estimated|circa|c\.|~|≈|approx\.?",
-        "approx",
+        Qualifier.APPROX,
     ),
-    (r"up to|as many as|as much as|as high as|a maximum of", "up_to"),
+    (r"up to|as many as|as much as|as high as|a maximum of", Qualifier.UP_TO),
 ]
 _QUALIFIER = re.compile(
     r"(?:"
@@ -148,45 +116,61 @@ NEGATION = re.compile(
 )
 
 # Words that tell a figure's metric, searched near it (nearest wins).
-MONEY_METRICS: list[tuple[str, str]] = [
-    (r"valu(?:ed|ation|ing)|worth|market cap(?:italisation|italization)?", "valuation"),
+MONEY_METRICS: list[tuple[str, Metric]] = [
+    (r"valu(?:ed|ation|ing)|worth|market cap(?:italisation|italization)?", Metric.VALUATION),
     (
         r"rais(?:ed|es|e|ing)|funding|round|series [a-f]\b|seed|investment|invest(?:ed|s)?|"
         r"financing|backed|led by|injection|capital",
-        "funding_round",
+        Metric.FUNDING_ROUND,
     ),
     (
         r"revenue|arr\b|annuali[sz]ed|run-rate|sales|turnover|earn(?:ed|s)?|income|bookings",
-        "revenue",
+        Metric.REVENUE,
     ),
-    (r"train(?:ed|ing)?|compute bill|to build|cost to train|training run", "training_cost"),
+    (r"train(?:ed|ing)?|compute bill|to build|cost to train|training run", Metric.TRAINING_COST),
     (
         r"per (?:million|1m|thousand|1k|token|month|hour|user|seat|image|minute)|/month|"
         r"/mo\b|pric(?:e|ed|es|ing)|charg(?:e|es|ed|ing)|subscription|a month|per million|"
         r"cost(?:s)?\s+(?:just|only)?|input tokens|output tokens",
-        "price",
+        Metric.PRICE,
     ),
 ]
-PERCENT_METRICS: list[tuple[str, str]] = [
-    (r"market share|share of the (?:\w+\s+)?market|of the (?:\w+\s+)?market", "market_share"),
+PERCENT_METRICS: list[tuple[str, Metric]] = [
+    (
+        r"market share|share of the (?:\w+\s+)?market|of the (?:\w+\s+)?market",
+        Metric.MARKET_SHARE,
+    ),
     (
         r"(?:share|percent|%\s)?\s*of\s+(?:all\s+)?(?:\w+\s+)?downloads|download share|"
         r"downloads on hugging face",
-        "download_share",
+        Metric.DOWNLOAD_SHARE,
     ),
     (
         r"score[sd]?|scoring|accuracy|pass@1|benchmark|mmlu|gpqa|aime|swe-bench|humaneval|"
         r"math-500|livecodebench|arena|leaderboard|eval|on the \w+ test|test",
-        "benchmark_score",
+        Metric.BENCHMARK_SCORE,
     ),
-    (r"share|of (?:all|global|worldwide)", "market_share"),
+    (r"share|of (?:all|global|worldwide)", Metric.MARKET_SHARE),
+]
+PERIOD_WORDS: list[tuple[str, int]] = [
+    (
+        r"monthly|per month|a month|each month|every month|last month|this month|past month|"
+        r"30 days|past 30|thirty days|in a single month|over the past month",
+        30,
+    ),
+    (r"weekly|per week|a week|each week|last week|this week|past week|7 days|seven days", 7),
+    (r"daily|per day|a day|each day|24 hours|in a single day", 1),
 ]
 PERIOD = re.compile(
-    r"monthly|per month|a month|last month|this month|past month|30 days|past 30|weekly|"
-    r"per week|a week|last week|this week|daily|per day|a day|in (?:january|february|march|"
-    r"april|may|june|july|august|september|october|november|december)|in a single month|"
-    r"last quarter|this quarter|over the past",
+    "|".join(p for p, _d in PERIOD_WORDS)
+    + r"|in (?:january|february|march|april|may|june|july|august|september|october|"
+    r"november|december)|last quarter|this quarter|over the past",
     re.IGNORECASE,
+)
+NAMED_MONTH = re.compile(
+    r"\b(?:[Ii]n|[Dd]uring|[Ff]or|[Tt]hroughout|[Oo]f|[Ll]ast)\s+(?P<month>"
+    + "|".join(calendar.month_name[1:])  # capitalised: "may" the verb is no month
+    + r")(?:\s+(?P<year>20\d\d))?\b"
 )
 CROSSING = re.compile(
     r"\b(?:pass(?:ed|es|ing)?|cross(?:ed|es|ing)?|surpass(?:ed|es|ing)?|top(?:ped|s)?|"
@@ -194,52 +178,61 @@ CROSSING = re.compile(
     re.IGNORECASE,
 )
 RELEASE = re.compile(
-    r"releas|launch|unveil|debut|announc|ship|introduc|publish|open-sourc|arriv|out\b|"
-    r"available|roll(?:ed|s)? out|went live|go live",
+    r"releas|launch|unveil|debut|announc|ship|introduc|publish|open-sourc|open sourc|arriv|"
+    r"\bout\b|available|roll(?:ed|s)? out|went live|go live|dropped|drops|upload",
     re.IGNORECASE,
 )
 BENCHMARK = re.compile(
-    r"score|mmlu|gpqa|aime|swe-bench|humaneval|math|benchmark|leaderboard|arena|elo|pass@",
+    r"score|mmlu|gpqa|aime|swe-bench|humaneval|math|benchmark|leaderboard|arena|elo|pass@|"
+    r"livecodebench|codeforces|ifeval|accuracy",
     re.IGNORECASE,
 )
-RANK_PATTERNS = re.compile(
-    r"\b(?:(?:No\.|no\.|Number|number|#)\s?(?P<n>\d{1,3})\b(?!\s*(?:%|percent))"
-    r"|(?:ranked|ranks|ranking|placed|came|finished|sits?|landed)\s+(?:in\s+)?(?P<ord>first|second|third|fourth|fifth|"
-    r"sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|[4-9]th|10th)"
-    r"|(?P<ord2>first|second|third|1st|2nd|3rd)\s+place"
-    r"|top(?:ped|s|ping)\s+(?:the\s+)?(?:\w+\s+){0,3}?(?:charts?|leaderboards?|rankings?|list|"
-    r"trending|downloads)"
-    r"|(?:the\s+)?top\s+spot"
-    r"|(?:led|leads|leading)\s+the\s+(?:\w+\s+){0,2}?(?:leaderboard|rankings?|charts?)"
-    r"|(?:the\s+)?(?:single\s+)?most[- ](?:downloaded|popular|liked|used|widely used|"
-    r"starred|forked)"
-    r"|(?:the\s+)?(?:highest|top)[- ](?:ranked|rated|scoring)"
-    r"|(?:the\s+)?(?:largest|biggest|best-performing|strongest|most capable|most powerful)"
-    r"(?=\s+(?:\w+[- ]){0,3}?(?:open|model|llm|lab|ai|release|family|checkpoint|reasoning))"
-    r")",
+TRAINING = re.compile(r"(?i)\btrain|pre-?train|corpus|dataset|\bdata\b")
+# "No. 1", "#1", "number 2": an explicit rank, unless a label word comes first
+NUMBERED_RANK = re.compile(
+    r"\b(?:No\.|no\.|Number|number|#)\s?(?P<n>\d{1,3})\b(?!\s*(?:%|percent|-\w))"
+    r"|(?<![\w#])#(?P<n2>\d{1,3})\b(?!\s*%)"
 )
-
-MODEL_METRICS = {
-    "downloads_total",
-    "downloads_period",
-    "download_share",
-    "params_total",
-    "params_active",
-    "context_length",
-    "training_tokens",
-    "benchmark_score",
-    "rank",
-    "release_date",
-    "speedup",
-    "compute",
-    "price",
+# A number followed by these is a setting, not a figure: "5-shot", "0-shot".
+SETTING_AFTER = re.compile(r"-?\s?(?:shots?|way|fold|step|stage)\b", re.IGNORECASE)
+DOWNLOADED_BEFORE = re.compile(
+    r"(?:download(?:ed|s)?|pulled|installed|fetched|cloned)\s+(?:[\w,]+\s+){0,4}$", re.IGNORECASE
+)
+ACTIVE_AFTER = re.compile(
+    r"[^,;.]{0,40}?\b(?:are|is|get|gets|being|of which are)?\s*(?:activated|active)\b",
+    re.IGNORECASE,
+)
+QUANTISED_COPY = re.compile(r"(?i)\b(?:\d-bit|quanti[sz]ed|gguf|awq|gptq|int[48]|fp8|fp4)\b")
+BYTE_UNITS = {
+    "kb": 1e3,
+    "mb": 1e6,
+    "gb": 1e9,
+    "tb": 1e12,
+    "pb": 1e15,
+    "megabyte": 1e6,
+    "megabytes": 1e6,
+    "gigabyte": 1e9,
+    "gigabytes": 1e9,
+    "terabyte": 1e12,
+    "terabytes": 1e12,
+    "petabytes": 1e15,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
 }
 COMPARISON_BEFORE = re.compile(
     r"(?:than|behind|versus|vs\.?|against|compared (?:with|to)|ahead of|beat|beats|beating|"
     r"outperform(?:s|ed|ing)?|overtook|overtaking|overtakes|surpass(?:ed|es|ing)?|"
-    r"past|like|such as|including|rival|rivals|over)\s+(?:the\s+|its\s+|rival\s+)?$",
+    r"past|like|such as|including|rival|rivals|over|trails|trailing)"
+    r"\s+(?:the\s+|its\s+|rival\s+)?$",
     re.IGNORECASE,
 )
+ANAPHOR = re.compile(
+    r"^\s*(?:it|its|the (?:model|company|lab|startup|firm|family|release|checkpoint))\b",
+    re.IGNORECASE,
+)
+# Generic nouns whose small counts are list counts ("two variants"), not claims.
+LIST_COUNT_RULES = frozenset({"unit:generic", "unit:staff"})
 
 _NUM = re.compile(
     rf"(?P<tilde>~\s?)?(?P<cur>{CURRENCY_PREFIX})?\s?(?P<num>{FRACTION}|{NUMBER})"
@@ -253,15 +246,26 @@ _NUM = re.compile(
 )
 
 
-def _sentences(text: str, bounds: list[tuple[int, int]] | None) -> list[tuple[int, int]]:
-    if bounds:
-        return bounds
-    return [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+@dataclass
+class _Candidate:
+    """A figure found in a sentence, before its qualifier, metric and subject are settled."""
+
+    start: int
+    end: int
+    value: Any
+    unit: Unit
+    metric: Metric | None = None
+    qualifier: Qualifier | None = None
+    detail: str | None = None
+    rule: str | None = None  # the unit cue that named it
+    number: str = ""  # the number as written
 
 
-def _nearest(patterns: list[tuple[str, str]], text: str, start: int, end: int, window: int = 60):
+def _nearest(
+    patterns: Sequence[tuple[str, Metric]], text: str, start: int, end: int, window: int = 60
+) -> Metric | None:
     """The metric whose word is nearest to [start, end) within ``window`` characters."""
-    best: tuple[int, str] | None = None
+    best: tuple[int, Metric] | None = None
     lo = max(0, start - window)
     hi = min(len(text), end + window)
     for pattern, metric in patterns:
@@ -275,7 +279,7 @@ def _nearest(patterns: list[tuple[str, str]], text: str, start: int, end: int, w
     return best[1] if best else None
 
 
-def _qualifier(text: str, start: int) -> tuple[str | None, int]:
+def _qualifier(text: str, start: int) -> tuple[Qualifier | None, int]:
     before = text[max(0, start - 40) : start]
     match = _QUALIFIER.search(before)
     if match:
@@ -297,69 +301,218 @@ def _range_high(text: str | None) -> float | None:
     return number_value(text)
 
 
+def _month_year(month: int, year: int | None, published: date | None) -> int | None:
+    """The year of a month named without one: the article's, or the year before when
+    that month is still to come at the article's date."""
+    if year is not None:
+        return year
+    if published is None:
+        return None
+    return published.year - 1 if month > published.month else published.year
+
+
+def period_of(sentence: str, published: date | None) -> Period | None:
+    """The period a sentence counts over: a named month ("in October") or a rolling window."""
+    named = NAMED_MONTH.search(sentence)
+    if named:
+        month = MONTHS[named.group("month").lower()]
+        year = _month_year(
+            month, int(named.group("year")) if named.group("year") else None, published
+        )
+        return Period(named.group(), f"{year:04d}-{month:02d}" if year else None, None)
+    for pattern, days in PERIOD_WORDS:
+        found = re.search(rf"\b(?:{pattern})\b", sentence, re.IGNORECASE)
+        if found:
+            return Period(found.group(), None, days)
+    return None
+
+
 class ClaimFinder:
-    """Finds claims in text, given the entity mentions already found in it."""
+    """Finds claims in text, given the entity mentions and token cues already found in it."""
+
+    def __init__(self, terms: ClaimTerms | None = None) -> None:
+        self.terms = terms or claim_terms()
+
+    @cached_property
+    def _benchmark(self) -> re.Pattern[str]:
+        names = sorted(self.terms.benchmarks, key=len, reverse=True)
+        return re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])",
+            re.IGNORECASE,
+        )
+
+    @cached_property
+    def _license(self) -> tuple[re.Pattern[str], dict[str, str]]:
+        ids: dict[str, str] = {}
+        for license_id, names in self.terms.licenses.items():
+            for name in names:
+                ids[name.lower()] = license_id
+        names = "|".join(re.escape(n) for n in sorted(ids, key=len, reverse=True))
+        pattern = re.compile(
+            rf"(?:\b(?:under|with|via|carries|carry|uses|use)\s+(?:the\s+|an?\s+|its\s+)?"
+            rf"(?:permissive\s+|open\s+|commercially\s+friendly\s+)?"
+            rf"(?P<a>{names})(?:\s+licen[cs]e)?"
+            rf"|(?P<b>{names})[- ]licen[cs]ed"
+            rf"|\b(?P<c>{names})\s+licen[cs]e)\b",
+            re.IGNORECASE,
+        )
+        return pattern, ids
 
     def find(
         self,
         text: str,
         mentions: list[Mention],
         sentences: list[tuple[int, int]] | None = None,
+        cues: Sequence[Cue] = (),
+        published: date | None = None,
     ) -> list[Claim]:
         models = [m for m in mentions if m.kind == "model"]
         claims: list[Claim] = []
         taken: list[tuple[int, int]] = []
-        spans = _sentences(text, sentences)
+        spans = sentences or [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
         previous: list[Mention] = []
         for s_start, s_end in spans:
             local = [m for m in mentions if s_start <= m.start < s_end]
+            local_cues = [c for c in cues if s_start <= c.start < s_end]
             found = (
-                self._dates(text, s_start, s_end)
-                + self._ranks(text, s_start, s_end)
-                + self._numbers(text, s_start, s_end, models)
+                self._dates(text, s_start, s_end, published)
+                + self._ranks(text, s_start, s_end, local_cues)
+                + self._licenses(text, s_start, s_end)
+                + self._numbers(text, s_start, s_end, local_cues)
             )
-            for claim in sorted(found, key=lambda c: (c[0], -c[1])):
-                start, end = claim[0], claim[1]
+            licensed = [(c.start, c.end) for c in found if c.unit == Unit.LICENSE]
+            if licensed:  # "the Llama 3.1 Community License" names no model
+                local = [m for m in local if not any(a <= m.start < b for a, b in licensed)]
+            for candidate in sorted(found, key=lambda c: (c.start, -c.end)):
+                start, end = candidate.start, candidate.end
                 if any(start < b and a < end for a, b in taken):
                     continue
-                if any(m.start <= start < m.end or m.start < end <= m.end for m in models):
+                inside = any(m.start <= start < m.end or m.start < end <= m.end for m in models)
+                if inside and candidate.unit != Unit.LICENSE:
                     continue
                 taken.append((start, end))
-                claims.append(self._finish(text, claim, local, previous, s_start, s_end))
+                claims.append(
+                    self._finish(
+                        text, candidate, local, previous, local_cues, s_start, s_end, published
+                    )
+                )
             if local:
                 previous = local
         return sorted(claims, key=lambda c: c.start)
 
-    # -- candidates: (start, end, value, unit, metric or None, qualifier or None) ---------
+    # -- candidates ----------------------------------------------------------------------
 
-    def _dates(self, text: str, lo: int, hi: int) -> list[tuple]:
-        out = []
+    def _dates(self, text: str, lo: int, hi: int, published: date | None) -> list[_Candidate]:
+        out: list[_Candidate] = []
+
+        def release_or_date(start: int) -> Metric:
+            window = text[max(lo, start - 80) : start]
+            return Metric.RELEASE_DATE if RELEASE.search(window) else Metric.DATE
+
         for match in DATE.finditer(text, lo, hi):
-            month_word = (match.group("m1") or match.group("m2")).rstrip(".").lower()
-            month = MONTHS.get(month_word)
+            month = MONTHS.get((match.group("m1") or match.group("m2")).rstrip(".").lower())
             day = match.group("d1") or match.group("d2")
             if month is None:
                 continue
             value = f"{match.group('y')}-{month:02d}" + (f"-{int(day):02d}" if day else "")
+            out.append(
+                _Candidate(
+                    match.start(), match.end(), value, Unit.DATE, release_or_date(match.start())
+                )
+            )
+        for match in ISO_DATE.finditer(text, lo, hi):
+            value = f"{match.group('y')}-{match.group('m')}-{match.group('d')}"
+            out.append(
+                _Candidate(
+                    match.start(), match.end(), value, Unit.DATE, release_or_date(match.start())
+                )
+            )
+        if published is not None:
+            for match in DAY_NO_YEAR.finditer(text, lo, hi):
+                month = MONTHS.get((match.group("m1") or match.group("m2")).rstrip(".").lower())
+                day = int(match.group("d1") or match.group("d2"))
+                if month is None or not 1 <= day <= 31:
+                    continue
+                year = _month_year(month, None, published)
+                out.append(
+                    _Candidate(
+                        match.start(),
+                        match.end(),
+                        f"{year:04d}-{month:02d}-{day:02d}",
+                        Unit.DATE,
+                        release_or_date(match.start()),
+                    )
+                )
+        for match in RELEASE_PERIOD.finditer(text, lo, hi):
             window = text[max(lo, match.start() - 60) : match.start()]
-            metric = "release_date" if RELEASE.search(window) else "date"
-            out.append((match.start(), match.end(), value, "date", metric, None))
-        return out
-
-    def _ranks(self, text: str, lo: int, hi: int) -> list[tuple]:
-        out = []
-        for match in RANK_PATTERNS.finditer(text, lo, hi):
-            if match.group("n"):
-                value = int(match.group("n"))
-            elif match.group("ord") or match.group("ord2"):
-                value = ORDINALS[(match.group("ord") or match.group("ord2")).lower()]
+            if not RELEASE.search(window) or re.search(r"[.;]", window[-30:]):
+                continue
+            if match.group("y"):
+                value = match.group("y")
             else:
-                value = 1
-            out.append((match.start(), match.end(), value, "rank", "rank", None))
+                month = MONTHS.get(match.group("m").rstrip(".").lower())
+                year = _month_year(month, None, published) if month else None
+                if month is None or year is None:
+                    continue
+                value = f"{year:04d}-{month:02d}"
+            first = match.start("y") if match.group("y") else match.start("m")
+            out.append(_Candidate(first, match.end(), value, Unit.DATE, Metric.RELEASE_DATE))
         return out
 
-    def _numbers(self, text: str, lo: int, hi: int, models: list[Mention]) -> list[tuple]:
+    def _ranks(self, text: str, lo: int, hi: int, cues: Sequence[Cue]) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        labels = [c for c in cues if c.role == "not_claim"]
+        for cue in cues:
+            if cue.role != "rank":
+                continue
+            words = re.findall(r"[a-z0-9]+", text[cue.start : cue.end].lower())
+            value = next((ORDINALS[w] for w in words if w in ORDINALS), 1)
+            out.append(_Candidate(cue.start, cue.end, value, Unit.RANK, Metric.RANK))
+        for match in NUMBERED_RANK.finditer(text, lo, hi):
+            if any(c.start <= match.start() <= c.end + 1 for c in labels):
+                continue  # "issue number 42", "episode #7": a label
+            before = text[max(lo, match.start() - 20) : match.start()]
+            if re.search(
+                r"(?i)\b(?:issue|episode|story|chapter|part|season|pr|ticket|item)\s*$", before
+            ):
+                continue
+            value = int(match.group("n") or match.group("n2"))
+            out.append(_Candidate(match.start(), match.end(), value, Unit.RANK, Metric.RANK))
+        return out
+
+    def _licenses(self, text: str, lo: int, hi: int) -> list[_Candidate]:
+        pattern, ids = self._license
+        sentence = text[lo:hi]
+        if not re.search(r"(?i)licen[cs]", sentence):
+            return []
         out = []
+        for match in pattern.finditer(text, lo, hi):
+            group = next(g for g in ("a", "b", "c") if match.group(g))
+            name = match.group(group)
+            if name.lower() == "mit" and group == "a" and "licen" not in match.group().lower():
+                continue  # "with MIT": the institute
+            out.append(
+                _Candidate(
+                    match.start(group), match.end(), ids[name.lower()], Unit.LICENSE, Metric.LICENSE
+                )
+            )
+        return out
+
+    def _unit_cue(self, text: str, end: int, cues: Sequence[Cue]) -> Cue | None:
+        """The unit noun right after a figure ending at ``end`` (spaces between at most)."""
+        best = None
+        for cue in cues:
+            if cue.role != "unit" or cue.start < end:
+                continue
+            if text[end : cue.start].strip(" \u00a0"):
+                continue
+            if best is None or cue.end > best.end:
+                best = cue
+        return best
+
+    def _numbers(self, text: str, lo: int, hi: int, cues: Sequence[Cue]) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        labels = [c for c in cues if c.role == "not_claim"]
         for match in _NUM.finditer(text, lo, hi):
             number = match.group("num")
             if not number or not number.strip():
@@ -378,6 +531,11 @@ class ClaimFinder:
                 and not match.group("cur")
             ):
                 continue
+            # "issue number 42", "episode 7", "version 2": a label, not a figure
+            if any(c.end <= start and not text[c.end : start].strip() for c in labels):
+                continue
+            if SETTING_AFTER.match(text, end):
+                continue  # "5-shot": an evaluation setting
             currency = match.group("cur") or match.group("cur2") or match.group("cur_after")
             value: Any = raw
             high = _range_high(match.group("num2")) if match.group("range") else None
@@ -392,117 +550,170 @@ class ClaimFinder:
                 if magnitude and not re.search(r"(?i)[a-z]\s*$", number) and low < 1000:
                     low = number_value(f"{number}{magnitude.group(1)}") or low
                 value = [clean(low), clean(high)]
-            unit: str | None = None
-            metric: str | None = None
+            unit: Unit | None = None
+            metric: Metric | None = None
+            detail: str | None = None
+            rule: str | None = None
             if match.group("paramglue"):
-                unit, metric = "parameters", None
+                unit = Unit.PARAMETERS
+                scale = re.search(r"million|billion|trillion", match.group("paramglue"))
                 value = clean(
                     raw
                     * {"million": 1e6, "billion": 1e9, "trillion": 1e12}[
-                        re.search(r"million|billion|trillion", match.group("paramglue")).group()
+                        scale.group() if scale else "billion"
                     ]
                 )
             elif currency:
-                unit = CURRENCIES.get(currency.strip().lower(), "USD")
+                unit = Unit(CURRENCIES.get(currency.strip().lower(), "USD"))
             elif match.group("pct"):
-                unit = "percent"
+                unit = Unit.PERCENT
             elif match.group("mult"):
-                unit, metric = "multiplier", "speedup"
+                if match.group("mult").strip().lower() == "times" and DOWNLOADED_BEFORE.search(
+                    text[max(lo, start - 60) : start]
+                ):
+                    unit = Unit.DOWNLOADS  # "downloaded 40 million times": a count
+                else:
+                    unit, metric = Unit.MULTIPLIER, Metric.SPEEDUP
             elif re.fullmatch(FRACTION, number.strip(), re.IGNORECASE):
-                unit = "fraction"
-            noun = _UNIT_NOUN.match(text, end) if unit is None else None
-            if noun:
-                for i, (_p, noun_unit) in enumerate(UNIT_NOUNS):
-                    if noun.group(f"u{i}"):
-                        unit = noun_unit
-                        break
-                if unit == "count" and GENERIC_COUNT.fullmatch(noun.group().strip().split()[-1]):
-                    small = isinstance(value, (int, float)) and value < 100
+                unit = Unit.FRACTION
+            cue = self._unit_cue(text, end, cues) if unit is None else None
+            if cue is not None:
+                unit = Unit(cue.unit) if cue.unit else Unit.COUNT
+                metric = Metric(cue.metric) if cue.metric else None
+                detail, rule = cue.detail, cue.rule
+                if rule in LIST_COUNT_RULES:
+                    small = isinstance(value, int | float) and value < 100
                     if small and not re.search(r"(?i)million|billion|thousand|[kmb]$", number):
                         continue  # "two variants": a list count
-                end = noun.end()
+                if unit == Unit.BYTES:
+                    scale = BYTE_UNITS.get(text[cue.start : cue.end].strip().lower())
+                    if scale is None or not isinstance(value, int | float):
+                        continue
+                    value = clean(float(value) * scale)
+                end = cue.end
             if unit is None:
-                unit = self._unit_from_context(text, start, end, lo, hi, number)
+                unit, metric = self._unit_from_context(text, start, end, lo, hi, number, cues)
                 if unit is None:
                     continue
             if isinstance(value, float):
                 value = clean(value)
-            tilde = "approx" if match.group("tilde") else None
-            out.append((start, end, value, unit, metric, tilde))
+            tilde = Qualifier.APPROX if match.group("tilde") else None
+            out.append(_Candidate(start, end, value, unit, metric, tilde, detail, rule, number))
         return out
 
-    @staticmethod
+    def _context(self, start: int, cues: Sequence[Cue], window: int = 60) -> Cue | None:
+        """The nearest context cue before ``start`` within ``window`` characters."""
+        before = [c for c in cues if c.role == "context" and c.end <= start <= c.end + window]
+        return max(before, key=lambda c: c.end, default=None)
+
     def _unit_from_context(
-        text: str, start: int, end: int, lo: int, hi: int, number: str
-    ) -> str | None:
+        self,
+        text: str,
+        start: int,
+        end: int,
+        lo: int,
+        hi: int,
+        number: str,
+        cues: Sequence[Cue],
+    ) -> tuple[Unit | None, Metric | None]:
         """A unit for a bare number from its sentence, or None when it is no claim."""
         around = text[max(lo, start - 50) : min(hi, end + 50)].lower()
         has_magnitude = bool(
             re.search(r"(?i)(?:million|billion|trillion|thousand|\d[kmbt]|bn|mn)\b", number)
         )
+        integral = re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", number.strip()) is not None
+        context = self._context(start, cues, window=40)
+        metric = Metric(context.metric) if context is not None and context.metric else None
+        if metric in (Metric.VOCAB_SIZE, Metric.CONTEXT_LENGTH) and (has_magnitude or integral):
+            return Unit.TOKENS, metric
+        if (
+            context is not None
+            and context.metric
+            in (
+                "hidden_size",
+                "layers",
+                "experts_total",
+                "experts_active",
+            )
+            and integral
+        ):
+            return Unit.COUNT, Metric(context.metric)
         if re.search(r"context|window", around) and has_magnitude:
-            return "tokens"
+            return Unit.TOKENS, None
         if "download" in around and has_magnitude:
-            return "downloads"
+            return Unit.DOWNLOADS, None
         if "parameter" in around and has_magnitude:
-            return "parameters"
+            return Unit.PARAMETERS, None
         if BENCHMARK.search(around) and re.fullmatch(r"\d{1,4}(?:\.\d+)?", number.strip()):
             value = float(number)
             if not (1900 <= value <= 2100 and "." not in number):
-                return "points"
+                return Unit.POINTS, None
         if has_magnitude:
-            return "count"
-        return None
+            return Unit.COUNT, None
+        return None, None
 
     # -- completing a claim -------------------------------------------------------------
 
     def _finish(
         self,
         text: str,
-        candidate: tuple,
+        candidate: _Candidate,
         local: list[Mention],
         previous: list[Mention],
+        cues: Sequence[Cue],
         lo: int,
         hi: int,
+        published: date | None,
     ) -> Claim:
-        start, end, value, unit, metric, qualifier = candidate
-        figure_start = start
+        start, end = candidate.start, candidate.end
+        qualifier = candidate.qualifier
         q, q_start = _qualifier(text, start)
-        if q and unit != "rank":
+        if q and candidate.unit not in (Unit.RANK, Unit.DATE, Unit.LICENSE):
             qualifier, start = q, q_start
-        clause = text[lo:start]
-        if NEGATION.search(clause[-60:]):
-            qualifier = "negated"
-        metric = metric or self._metric(text, start, end, unit, value, lo, hi, figure_start)
+        if NEGATION.search(text[lo:start][-60:]):
+            qualifier = Qualifier.NEGATED
+        metric = candidate.metric or self._metric(text, start, end, candidate, lo, hi)
+        metric = self._refine(text, start, end, candidate, metric, cues, lo, hi)
+        detail = candidate.detail
+        if metric == Metric.BENCHMARK_SCORE:
+            detail = self._benchmark_near(text, start, end, lo, hi)
         subject = self._subject(text, start, end, metric, local, previous)
+        sentence = text[lo:hi].strip()
+        period = period_of(sentence, published) if metric in SNAPSHOT_METRICS else None
         return Claim(
             text=text[start:end],
             start=start,
             end=end,
-            value=value,
-            unit=unit,
+            value=candidate.value,
+            unit=candidate.unit,
             metric=metric,
             qualifier=qualifier,
             subject=subject.text if subject else None,
             subject_hub_id=subject.hub_id if subject else None,
+            subject_link=subject.link if subject else Link.NONE,
+            sentence=sentence,
+            period=period,
+            detail=detail,
         )
 
+    def _benchmark_near(self, text: str, start: int, end: int, lo: int, hi: int) -> str | None:
+        best: tuple[int, str] | None = None
+        for match in self._benchmark.finditer(text, lo, hi):
+            gap = start - match.end() if match.end() <= start else match.start() - end
+            gap = abs(gap) + (0 if match.start() >= end else 3)  # "88.5 on MMLU" reads forward
+            if best is None or gap < best[0]:
+                best = (gap, match.group())
+        return best[1] if best else None
+
     def _metric(
-        self,
-        text: str,
-        start: int,
-        end: int,
-        unit: str,
-        value: Any,
-        lo: int,
-        hi: int,
-        figure_start: int,
-    ) -> str:
+        self, text: str, start: int, end: int, candidate: _Candidate, lo: int, hi: int
+    ) -> Metric:
+        unit = candidate.unit
         sentence = text[lo:hi]
         near = text[max(lo, start - 40) : min(hi, end + 40)]
-        if unit in ("USD", "EUR", "CNY", "GBP", "HKD"):
-            return _nearest(MONEY_METRICS, text, start, end) or "amount"
-        if unit in ("percent", "fraction"):
+        if unit in CURRENCY_UNITS:
+            return _nearest(MONEY_METRICS, text, start, end) or Metric.AMOUNT
+        if unit in (Unit.PERCENT, Unit.FRACTION):
             of = re.match(
                 r"\s+of\s+(?:all\s+|the\s+|its\s+|global\s+)*(?:[\w-]+\s+){0,2}?"
                 r"(?P<what>downloads|market|revenue|traffic|usage|users|spending)",
@@ -511,41 +722,94 @@ class ClaimFinder:
             )
             if of:
                 return (
-                    "download_share" if of.group("what").lower() == "downloads" else "market_share"
+                    Metric.DOWNLOAD_SHARE
+                    if of.group("what").lower() == "downloads"
+                    else Metric.MARKET_SHARE
                 )
-            return _nearest(PERCENT_METRICS, text, start, end) or "percentage"
-        if unit == "downloads":
+            return _nearest(PERCENT_METRICS, text, start, end) or Metric.PERCENTAGE
+        if unit == Unit.DOWNLOADS:
             # "passed 700 million downloads in January": a running total crossing a mark,
             # dated by the period, not a count made within it
-            if CROSSING.search(text[max(lo, figure_start - 30) : figure_start]):
-                return "downloads_total"
-            return "downloads_period" if PERIOD.search(near) else "downloads_total"
-        if unit == "parameters":
+            if CROSSING.search(text[max(lo, candidate.start - 30) : candidate.start]):
+                return Metric.DOWNLOADS_TOTAL
+            return Metric.DOWNLOADS_PERIOD if PERIOD.search(near) else Metric.DOWNLOADS_TOTAL
+        if unit == Unit.PARAMETERS:
             spelled = text[max(lo, start - 12) : min(hi, end + 12)].lower()
-            return "params_active" if "active" in spelled else "params_total"
-        if unit == "tokens":
-            training = re.search(r"(?i)\btrain|pre-?train|corpus|dataset|\bdata\b", sentence)
-            if training and not re.search(r"(?i)context|window", near):
-                return "training_tokens"
-            return "context_length"
-        if unit == "GPU_hours":
-            return "compute"
-        if unit == "points":
-            return "benchmark_score"
-        if unit == "count":
+            if "active" in spelled or ACTIVE_AFTER.match(text, end):
+                return Metric.PARAMS_ACTIVE
+            return Metric.PARAMS_TOTAL
+        if unit == Unit.TOKENS:
+            if TRAINING.search(sentence) and not re.search(r"(?i)context|window|vocab", near):
+                return Metric.TRAINING_TOKENS
+            return Metric.CONTEXT_LENGTH
+        if unit == Unit.GPU_HOURS:
+            return Metric.COMPUTE
+        if unit == Unit.POINTS:
+            return Metric.BENCHMARK_SCORE
+        if unit == Unit.BITS:
+            return Metric.QUANT_BITS
+        if unit == Unit.BYTES:
+            return Metric.STORAGE_SIZE
+        if unit == Unit.COUNT:
             word = text[start:end].lower()
             if re.search(r"users|subscribers|customers|developers|people", word):
-                return "users"
-            return "count"
-        return "count"
+                return Metric.USERS
+            return Metric.COUNT
+        return Metric.COUNT
 
-    @staticmethod
+    def _refine(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        candidate: _Candidate,
+        metric: Metric,
+        cues: Sequence[Cue],
+        lo: int,
+        hi: int,
+    ) -> Metric:
+        """Cues before a figure that change its metric: vocabulary, memory, activation."""
+        context = self._context(candidate.start, cues)
+        vocabulary = context is not None and context.metric == Metric.VOCAB_SIZE
+        if candidate.unit == Unit.TOKENS and metric == Metric.CONTEXT_LENGTH and vocabulary:
+            return Metric.VOCAB_SIZE
+        if candidate.unit == Unit.BYTES:
+            window = [c for c in cues if c.role == "context" and lo <= c.start < hi]
+            nearest = min(
+                (c for c in window if c.metric in ("memory", "storage_size")),
+                key=lambda c: min(abs(c.end - start), abs(c.start - end)),
+                default=None,
+            )
+            if nearest is not None and nearest.metric == "memory":
+                return Metric.MEMORY
+        if metric == Metric.EXPERTS_TOTAL:
+            if context is not None and context.metric == "experts_active":
+                return Metric.EXPERTS_ACTIVE
+            if re.match(
+                r"^\s*(?:are\s+)?(?:active|activated|per token|for each token)",
+                text[end : end + 30],
+                re.IGNORECASE,
+            ):
+                return Metric.EXPERTS_ACTIVE
+        if metric == Metric.COUNT and context is not None and context.metric == "likes":
+            return Metric.LIKES
+        return metric
+
     def _subject(
-        text: str, start: int, end: int, metric: str, local: list[Mention], previous: list[Mention]
+        self,
+        text: str,
+        start: int,
+        end: int,
+        metric: Metric,
+        local: list[Mention],
+        previous: list[Mention],
     ) -> Mention | None:
         preferred = "model" if metric in MODEL_METRICS else "org"
+        platforms = self.terms.platforms
 
         def eligible(mention: Mention) -> bool:
+            if mention.kind == "org" and mention.canonical in platforms:
+                return False  # "on Hugging Face": where it was counted, not what
             return not COMPARISON_BEFORE.search(text[max(0, mention.start - 30) : mention.start])
 
         # nearest before, else first after; an entity of the preferred kind first
@@ -558,13 +822,10 @@ class ClaimFinder:
         if before or after:
             return (before or after)[0]
         # "It", "The model", "The company": the figure is about the previous sentence's subject
-        antecedent = next((m for m in previous if m.kind == preferred), None) or (
-            previous[0] if previous else None
+        candidates = [m for m in previous if eligible(m)]
+        antecedent = next((m for m in candidates if m.kind == preferred), None) or (
+            candidates[0] if candidates else None
         )
-        if antecedent and re.match(
-            r"^\s*(?:it|its|the (?:model|company|lab|startup|firm|family))\b",
-            text[max(0, start - 200) : start].split(".")[-1],
-            re.IGNORECASE,
-        ):
+        if antecedent and ANAPHOR.match(text[max(0, start - 200) : start].split(".")[-1]):
             return antecedent
         return None

@@ -11,9 +11,10 @@ and aliases, plus a pattern for company-shaped names ("X Capital", "Y Labs").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from extractors.knowledge import Family, Knowledge
+from extractors.extraction import Mention
+from extractors.knowledge import Family, Knowledge, name_keys
+from extractors.vocabulary import Link
 
 VARIANTS = {
     "instruct",
@@ -212,16 +213,6 @@ NEVER_ORG_START = {
 }
 
 
-@dataclass(frozen=True)
-class Mention:
-    kind: str  # "model" or "org"
-    text: str
-    start: int
-    end: int
-    hub_id: str | None = None  # models: repo id or family author; orgs: first Hub author
-    canonical: str | None = None
-
-
 def _stem_pattern(family: Family) -> str:
     stems = sorted(family.stems, key=len, reverse=True)
     return "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in stems)
@@ -326,33 +317,45 @@ class EntityFinder:
                 and not self._is_model_context(text, start, end)
             ):
                 continue  # the company, not the model family
-            hub = self._link(name, family)
-            found.append(Mention("model", name, start, end, hub, family.stems[0]))
+            hub, link, wanted = self._link(name, family, stem_end - start)
+            found.append(
+                Mention("model", name, start, end, hub, family.stems[0], link=link, wanted=wanted)
+            )
         if self._model_alias:
             for match in self._model_alias.finditer(text):
                 alias = match.group()
-                found.append(
-                    Mention(
-                        "model", alias, match.start(), match.end(), self.knowledge.aliases[alias]
-                    )
-                )
+                hub = self.knowledge.aliases[alias]
+                link = Link.NONE if not hub else Link.REPO if "/" in hub else Link.FAMILY
+                found.append(Mention("model", alias, match.start(), match.end(), hub, link=link))
         return found
 
-    def _link(self, name: str, family: Family) -> str | None:
-        """The repo id for a name that spells one checkpoint, else the family's author.
+    def _link(
+        self, name: str, family: Family, stem_length: int
+    ) -> tuple[str | None, Link, str | None]:
+        """What a model name links to on the Hub, and how precisely.
 
-        A known repo id wins. Otherwise a name written the way the Hub writes repo
-        names, with a size ("Qwen2.5-32B", "Llama 3.1 70B", "SmolLM2-135M"), is taken
-        as that repo under the family's author; an API-only variant has no Hub id.
+        A known repo id (built in, from config, or from the snapshots of the tracked
+        authors) is the only way to a repo link: trendbot never builds an id from a
+        name, since an id that does not exist would be judged as if it did. A name
+        with a size ("Llama 3.1 70B") names one checkpoint that is not known yet: it
+        links to the family's author for display, marked unresolved, with the name
+        the Hub would be searched for. A bare stem is the family; a versioned name
+        without a size ("Qwen3", "Llama 3.1") is one generation of it.
         """
         known = self.knowledge.checkpoint(name)
         if known:
-            return known
+            return known, Link.REPO, None
         if family.is_closed(name):
-            return None
-        if CHECKPOINT_SIZE.search(name):
-            return f"{family.author}/" + re.sub(r"\s+", "-", name)
-        return family.author
+            return None, Link.CLOSED, None
+        if family.author is None:
+            return None, Link.NONE, None
+        if CHECKPOINT_SIZE.search(name[stem_length:]) or CHECKPOINT_SIZE.search(name):
+            return family.author, Link.UNRESOLVED, name_keys(name)[0]
+        if len(name) <= stem_length or name_keys(name)[0] in {
+            name_keys(stem)[0] for stem in family.stems
+        }:
+            return family.author, Link.FAMILY, None
+        return family.author, Link.SERIES, None
 
     @staticmethod
     def _is_model_context(text: str, start: int, end: int) -> bool:
@@ -368,7 +371,10 @@ class EntityFinder:
         found: list[Mention] = []
         for match in self._org.finditer(text):
             canonical, hub = self._aliases[match.group()]
-            found.append(Mention("org", match.group(), match.start(), match.end(), hub, canonical))
+            link = Link.FAMILY if hub else Link.NONE
+            found.append(
+                Mention("org", match.group(), match.start(), match.end(), hub, canonical, link)
+            )
         for match in UNIVERSITY_OF.finditer(text):
             found.append(
                 Mention("org", match.group(), match.start(), match.end(), None, match.group())

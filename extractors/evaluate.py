@@ -14,7 +14,10 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from datetime import date
 from typing import Any
+
+from extractors.extraction import Extraction
 
 
 @dataclass
@@ -24,6 +27,7 @@ class Gold:
     models: list[dict]
     orgs: list[dict]
     claims: list[dict]
+    published: date | None = None
 
 
 def locate(text: str, span: str, occurrence: int = 1) -> tuple[int, int]:
@@ -50,8 +54,25 @@ def load_gold(path: Path) -> list[Gold]:
                 start, end = locate(text, item["text"], item.get("occurrence", 1))
                 items.append({**item, "start": start, "end": end})
             kinds[kind] = items
-        out.append(Gold(record.get("id", f"line{number}"), text, **kinds))
+        published = date.fromisoformat(record["published"]) if record.get("published") else None
+        out.append(Gold(record.get("id", f"line{number}"), text, **kinds, published=published))
     return out
+
+
+def load_world(path: Path) -> list[str]:
+    """The repo ids a labelled set takes as existing (one per line; # comments)."""
+    if not path.exists():
+        return []
+    lines = (line.split("#", 1)[0].strip() for line in path.read_text("utf-8").splitlines())
+    return [line for line in lines if line]
+
+
+def as_predicted(extraction: Extraction) -> dict[str, list[dict]]:
+    """An extraction in the gold set's shape (an org's Hub author under ``hub_author``)."""
+    data = extraction.to_json()
+    for org in data["orgs"]:
+        org["hub_author"] = org.get("hub_id")
+    return data
 
 
 def same_value(predicted: Any, gold: Any) -> bool:
@@ -112,6 +133,10 @@ class Report:
     claims: Score = field(default_factory=Score)
     values_right: int = 0
     values_checked: int = 0
+    metrics_right: int = 0
+    subjects_right: int = 0
+    metric_errors: list[str] = field(default_factory=list)
+    subject_errors: list[str] = field(default_factory=list)
     hub_right: int = 0
     hub_checked: int = 0
     value_errors: list[str] = field(default_factory=list)
@@ -120,6 +145,14 @@ class Report:
     @property
     def value_accuracy(self) -> float:
         return self.values_right / self.values_checked if self.values_checked else 0.0
+
+    @property
+    def metric_accuracy(self) -> float:
+        return self.metrics_right / self.values_checked if self.values_checked else 0.0
+
+    @property
+    def subject_accuracy(self) -> float:
+        return self.subjects_right / self.values_checked if self.values_checked else 0.0
 
     @property
     def hub_accuracy(self) -> float:
@@ -153,6 +186,23 @@ def score(gold: Iterable[Gold], predictions: Iterable[dict]) -> Report:
                     else:
                         report.value_errors.append(
                             f"{paragraph.id}: {g['text']!r} gold {g['value']} got {p['value']}"
+                        )
+                    if p["metric"] == g.get("metric"):
+                        report.metrics_right += 1
+                    else:
+                        report.metric_errors.append(
+                            f"{paragraph.id}: {g['text']!r} gold {g.get('metric')} "
+                            f"got {p['metric']}"
+                        )
+                    wanted = (g.get("subject_hub_id") or "").lower(), (g.get("subject") or "")
+                    got = (p.get("subject_hub_id") or "").lower(), (p.get("subject") or "")
+                    if wanted == got:
+                        report.subjects_right += 1
+                    else:
+                        report.subject_errors.append(
+                            f"{paragraph.id}: {g['text']!r} gold {g.get('subject')} "
+                            f"({g.get('subject_hub_id')}) got {p.get('subject')} "
+                            f"({p.get('subject_hub_id')})"
                         )
             if kind == "models":
                 for p, g in pairs:

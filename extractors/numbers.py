@@ -1,15 +1,21 @@
 """Numbers as AI news writes them, to plain values.
 
 "700 million", "0.7bn", "1.5B", "$20M", "US$1.5 billion", "€600m", "128K", "~15%",
-"two-thirds", "eight", "3x", "No. 1": the regular expressions here find them in
-running text and :func:`number_value` turns the matched words into a float. The
-rest of the claim (its unit, metric, qualifier and subject) is decided in
+"two-thirds", "forty-two million", "three hundred thousand", "two and a half
+million", "3x", "No. 1": the regular expressions here find them in running text
+and :func:`number_value` turns the matched words into a float. Digits, currencies
+and the press's magnitude suffixes are this module's own rules; spelled-out
+compound numbers go to text2num, which knows English number grammar ("one
+hundred and twenty-eight thousand") better than a table would. The rest of the
+claim (its unit, metric, qualifier and subject) is decided in
 :mod:`extractors.claims` from the words around the number.
 """
 
 from __future__ import annotations
 
 import re
+
+from text_to_num import text2num
 
 WORD_NUMBERS = {
     "zero": 0,
@@ -124,6 +130,22 @@ CURRENCIES = {
 }
 
 _WORD_NUMBER = "|".join(sorted((re.escape(w) for w in WORD_NUMBERS), key=len, reverse=True))
+# One word of a spelled-out number; a run of them ("forty-two million", "three
+# hundred thousand", "one hundred and twenty-eight") is one number.
+_FIRST_WORD = (
+    r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety)"
+)
+_NUMBER_WORD = rf"(?:{_FIRST_WORD}|hundred|thousand|million|billion|trillion)"
+# "one hundred and twenty": "and" joins only after a magnitude ("two and three" is two numbers)
+_AND_AFTER_MAGNITUDE = r"(?:(?<=hundred)|(?<=thousand)|(?<=million)|(?<=billion))\s+and\s+"
+WORD_RUN = (
+    rf"\b{_FIRST_WORD}(?:(?:[\s-]+|{_AND_AFTER_MAGNITUDE})(?={_NUMBER_WORD}\b){_NUMBER_WORD})*"
+    rf"(?:\s+and\s+a\s+half(?=\s+(?:million|billion|trillion|thousand)\b)"
+    rf"\s+(?:million|billion|trillion|thousand))?\b"
+)
+HALF_A = r"\bhalf\s+a\s+(?:million|billion|trillion)\b"
 _FRACTION = "|".join(sorted((re.escape(w) for w in FRACTIONS), key=len, reverse=True))
 DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # "1.5B", "700M", "128K", "2bn", "20mn" (glued) or "1.5 billion" (spaced)
@@ -132,8 +154,10 @@ MAGNITUDE_GLUED = r"[kKmMbBtT]|bn|mn|tn|bln|mln"
 
 NUMBER = (
     rf"(?:(?:{DIGITS})(?:\s*(?:{MAGNITUDE_WORD})\b|(?:{MAGNITUDE_GLUED})\b)?"
+    rf"|{HALF_A}"
+    rf"|{WORD_RUN}"
     rf"|(?:\b(?:{_WORD_NUMBER})\b)(?:[\s-]+(?:{MAGNITUDE_WORD})\b)?"
-    rf"|a\s+(?:{MAGNITUDE_WORD})\b)"
+    rf"|a\s+(?:hundred\s+)?(?:{MAGNITUDE_WORD})\b)"
 )
 FRACTION = rf"\b(?:{_FRACTION})\b"
 CURRENCY_PREFIX = r"(?:US\$|HK\$|[$€£¥]|USD\s?|EUR\s?|CNY\s?|RMB\s?|GBP\s?)"
@@ -143,10 +167,20 @@ def number_value(text: str) -> float | None:
     """The value of one matched number expression: "1.5B" -> 1.5e9, "eight" -> 8."""
     raw = text.strip().lower().replace("\u2009", " ").replace("\u00a0", " ")
     raw = re.sub(r"^(?:us\$|hk\$|[$€£¥]|usd|eur|cny|rmb|gbp)\s*", "", raw)
+    raw = re.sub(r"\s+", " ", raw)
     if raw in FRACTIONS:
         return FRACTIONS[raw]
     if raw.startswith("a ") and raw[2:].strip() in MAGNITUDES:
         return MAGNITUDES[raw[2:].strip()]
+    if raw.startswith("a hundred "):
+        raw = "one " + raw[2:]
+    half = re.fullmatch(r"half a (million|billion|trillion)", raw)
+    if half:
+        return 0.5 * MAGNITUDES[half.group(1)]
+    and_a_half = re.fullmatch(r"(.+?) and a half (thousand|million|billion|trillion)", raw)
+    if and_a_half:
+        base = number_value(and_a_half.group(1))
+        return (base + 0.5) * MAGNITUDES[and_a_half.group(2)] if base is not None else None
     match = re.match(rf"^({DIGITS})\s*-?\s*([a-z]+)?$", raw)
     if match:
         value = float(match.group(1).replace(",", ""))
@@ -156,6 +190,11 @@ def number_value(text: str) -> float | None:
                 return None
             value *= MAGNITUDES[unit]
         return value
+    if re.fullmatch(rf"{WORD_RUN}", raw):
+        try:
+            return float(text2num(raw, "en"))
+        except ValueError:
+            pass  # not English number grammar ("one two"): try the simpler forms
     words = re.split(r"[\s-]+", raw)
     if words and words[-1] in MAGNITUDES and len(words) > 1:
         base = number_value(" ".join(words[:-1]))

@@ -5,25 +5,29 @@ this domain, so that "Qwen2.5-1.5B-Instruct" stays one token and "$20M" splits
 into "$", "20", "M", a sentencizer, and one component that finds the model and
 organisation mentions (set as ``doc.ents``, with the Hub id as ``kb_id_``) and
 the numeric claims (``doc.spans["claims"]``, with their values in
-``doc.user_data``). :func:`extract` returns plain data for the CLI and the crawler.
+``doc.user_data``). The claim finder's token rules (unit nouns, metric cues,
+labels, superlatives) run as a spaCy ``Matcher`` built from
+``knowledge/claim_patterns.yaml``. :func:`extract` returns typed records
+(:class:`extractors.extraction.Extraction`) for the CLI and the crawler.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
-from extractors.claims import Claim, ClaimFinder
-from extractors.entities import EntityFinder, Mention
-from extractors.extraction import Extraction
-from extractors.knowledge import Knowledge, load_knowledge
+from extractors.claims import ClaimFinder, Cue
+from extractors.entities import EntityFinder
+from extractors.extraction import Claim, Extraction, Mention
+from extractors.knowledge import ClaimTerms, Knowledge, claim_terms, load_knowledge
 
 # One token for model-name-like words: letters and digits joined by - . _ (Qwen2.5-1.5B-Instruct)
 MODEL_TOKEN = re.compile(
@@ -58,10 +62,34 @@ def _tokenizer_rules(nlp: Language) -> None:
 class TrendbotComponent:
     """The spaCy component: mentions as entities, claims as a span group."""
 
-    def __init__(self, knowledge: Knowledge, statistical: Language | None = None):
+    def __init__(
+        self, nlp: Language, knowledge: Knowledge, statistical: Language | None = None
+    ) -> None:
+        terms = claim_terms()
         self.entities = EntityFinder(knowledge)
-        self.claims = ClaimFinder()
+        self.claims = ClaimFinder(terms)
         self.statistical = statistical
+        self.matcher = _matcher(nlp, terms)
+        self._rules = {rule.id: rule for rule in terms.rules}
+
+    def cues(self, doc: Doc) -> list[Cue]:
+        """The token rules' matches, as character spans the claim finder reads."""
+        found = []
+        for match_id, start, end in self.matcher(doc):
+            rule = self._rules[doc.vocab.strings[match_id]]
+            span = doc[start:end]
+            found.append(
+                Cue(
+                    span.start_char,
+                    span.end_char,
+                    rule.role,
+                    rule.id,
+                    rule.metric,
+                    rule.unit,
+                    rule.detail,
+                )
+            )
+        return found
 
     def _statistical_orgs(self, text: str, found: list[Mention]) -> list[Mention]:
         """Organisations a trained pipeline sees that the rules did not (no overlaps)."""
@@ -95,7 +123,8 @@ class TrendbotComponent:
             kept.append(mention)
         doc.ents = ents
         sentences = [(s.start_char, s.end_char) for s in doc.sents]
-        claims = self.claims.find(text, kept, sentences)
+        published = doc.user_data.get("published")
+        claims = self.claims.find(text, kept, sentences, self.cues(doc), published)
         spans = []
         for claim in claims:
             span = doc.char_span(
@@ -130,7 +159,14 @@ def make_extractor(
     nlp: Language, name: str, entities: dict[str, Any], hub_ids: list[str]
 ) -> TrendbotComponent:
     statistical = _statistical(entities.get("statistical_model"))
-    return TrendbotComponent(load_knowledge(entities, hub_ids), statistical)
+    return TrendbotComponent(nlp, load_knowledge(entities, hub_ids), statistical)
+
+
+def _matcher(nlp: Language, terms: ClaimTerms) -> Matcher:
+    matcher = Matcher(nlp.vocab, validate=True)
+    for rule in terms.rules:
+        matcher.add(rule.id, [list(p) for p in rule.patterns])
+    return matcher
 
 
 def build_pipeline(
@@ -149,32 +185,37 @@ def build_pipeline(
 
 def _as_data(doc: Doc) -> Extraction:
     mentions, claims = doc.user_data.get("trendbot", ([], []))
-    models = [
-        {"text": m.text, "start": m.start, "end": m.end, "hub_id": m.hub_id}
-        for m in mentions
-        if m.kind == "model"
-    ]
-    orgs = [
-        {
-            "text": m.text,
-            "start": m.start,
-            "end": m.end,
-            "canonical": m.canonical,
-            "hub_author": m.hub_id,
-        }
-        for m in mentions
-        if m.kind == "org"
-    ]
-    return Extraction(models, orgs, [asdict(c) for c in claims])
+    models = [m for m in mentions if m.kind == "model"]
+    orgs = [m for m in mentions if m.kind == "org"]
+    return Extraction(models, orgs, list(claims))
 
 
-def extract(nlp: Language, text: str) -> Extraction:
-    return _as_data(nlp(text))
+def extract(nlp: Language, text: str, published: date | None = None) -> Extraction:
+    """Entities and claims of one text; ``published`` dates what the text leaves undated
+    ("launched on March 3", "in October")."""
+    doc = nlp.make_doc(text)
+    doc.user_data["published"] = published
+    for _name, component in nlp.pipeline:
+        doc = component(doc)
+    return _as_data(doc)
 
 
-def extract_many(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[Extraction]:
-    for doc in nlp.pipe(texts, batch_size=batch_size):
+def extract_many(
+    nlp: Language,
+    texts: Iterable[str] | Iterable[tuple[str, date | None]],
+    batch_size: int = 64,
+) -> Iterator[Extraction]:
+    """Like :func:`extract` over many texts, each a string or a (text, published) pair."""
+
+    def docs() -> Iterator[Doc]:
+        for item in texts:
+            text, published = item if isinstance(item, tuple) else (item, None)
+            doc = nlp.make_doc(text)
+            doc.user_data["published"] = published
+            yield doc
+
+    for doc in nlp.pipe(docs(), batch_size=batch_size):
         yield _as_data(doc)
 
 
-__all__ = ["Claim", "Extraction", "build_pipeline", "extract", "extract_many"]
+__all__ = ["Claim", "Extraction", "Mention", "build_pipeline", "extract", "extract_many"]

@@ -35,17 +35,16 @@ def _read(source: str) -> tuple[str | None, str | None]:
 def _print_readable(source: str, result: Extraction) -> None:
     out.print(f"{source}", markup=False)
     for model in result.models:
-        out.print(f"  model  {model['text']}  -> {model['hub_id'] or '(no Hub id)'}", markup=False)
+        link = f" [{model.link}]" if model.hub_id else ""
+        out.print(f"  model  {model.text}  -> {model.hub_id or '(no Hub id)'}{link}", markup=False)
     for org in result.orgs:
-        out.print(
-            f"  org    {org['text']}  -> {org['canonical']} ({org['hub_author'] or '-'})",
-            markup=False,
-        )
+        out.print(f"  org    {org.text}  -> {org.canonical} ({org.hub_id or '-'})", markup=False)
     for claim in result.claims:
-        qualifier = f" [{claim['qualifier']}]" if claim["qualifier"] else ""
+        qualifier = f" [{claim.qualifier}]" if claim.qualifier else ""
+        detail = f" ({claim.detail})" if claim.detail else ""
         out.print(
-            f"  claim  {claim['text']!r}: {claim['value']} {claim['unit']} {claim['metric']}"
-            f"{qualifier} about {claim['subject'] or '?'}",
+            f"  claim  {claim.text!r}: {claim.value} {claim.unit} {claim.metric}{detail}"
+            f"{qualifier} about {claim.subject or '?'}",
             markup=False,
         )
 
@@ -95,7 +94,7 @@ def extract(
     results = extract_many(nlp, (text for _, text in texts))
     for (source, _text), result in zip(texts, results, strict=True):
         if jsonl:
-            print(json.dumps({"path": source, **result.as_json()}, ensure_ascii=False))
+            print(json.dumps({"path": source, **result.to_json()}, ensure_ascii=False))
         else:
             _print_readable(source, result)
     if failed:

@@ -438,8 +438,7 @@ def matches_filter(news_filter: NewsFilter, item: FeedItem, page: PageOutcome) -
         return False
     names: set[str] = set()
     for found in (*page.extraction.models, *page.extraction.orgs):
-        for key in ("text", "canonical", "hub_id", "hub_author"):
-            value = found.get(key)
+        for value in (found.text, found.canonical, found.hub_id):
             if value:
                 names.add(str(value).casefold())
                 names.add(str(value).split("/", 1)[0].casefold())
@@ -452,14 +451,14 @@ def _add_extraction(session: Session, article_id: int, found: Extraction, now: d
         {
             "article_id": article_id,
             "kind": kind,
-            "text": item["text"][:300],
-            "start": item["start"],
-            "end": item["end"],
-            "canonical": item.get("canonical"),
-            "hub_id": item.get("hub_id") if kind == MentionKind.MODEL else None,
-            "hub_author": item.get("hub_author")
-            or (item.get("hub_id") or "").split("/")[0]
-            or None,
+            "text": item.text[:300],
+            "start": item.start,
+            "end": item.end,
+            "canonical": item.canonical,
+            "hub_id": item.hub_id if kind == MentionKind.MODEL else None,
+            "hub_author": (item.hub_id or "").split("/")[0] or None,
+            "link": str(item.link),
+            "wanted": item.wanted[:200] if item.wanted else None,
         }
         for kind, items in ((MentionKind.MODEL, found.models), (MentionKind.ORG, found.orgs))
         for item in items
@@ -467,15 +466,19 @@ def _add_extraction(session: Session, article_id: int, found: Extraction, now: d
     claims = [
         {
             "article_id": article_id,
-            "text": claim["text"][:1000],
-            "start": claim["start"],
-            "end": claim["end"],
-            "value": claim["value"],
-            "unit": claim["unit"],
-            "metric": claim["metric"],
-            "qualifier": claim["qualifier"],
-            "subject": claim["subject"][:300] if claim["subject"] else None,
-            "subject_hub_id": claim["subject_hub_id"],
+            "text": claim.text[:1000],
+            "start": claim.start,
+            "end": claim.end,
+            "value": claim.value,
+            "unit": str(claim.unit),
+            "metric": str(claim.metric),
+            "qualifier": str(claim.qualifier) if claim.qualifier else None,
+            "subject": claim.subject[:300] if claim.subject else None,
+            "subject_hub_id": claim.subject_hub_id,
+            "subject_link": str(claim.subject_link),
+            "sentence": claim.sentence[:4000],
+            "period": claim.period.to_json() if claim.period else None,
+            "detail": claim.detail[:100] if claim.detail else None,
             "created_at": now,
         }
         for claim in found.claims

@@ -165,6 +165,10 @@ class Mention(SQLModel, table=True):
     canonical: str | None = Field(default=None, max_length=300, index=True)
     hub_id: str | None = Field(default=None, max_length=200, index=True)
     hub_author: str | None = Field(default=None, max_length=100, index=True)
+    link: str | None = Field(default=None, max_length=16, description="extractors Link")
+    wanted: str | None = Field(
+        default=None, max_length=200, description="the name to resolve on the Hub, if unresolved"
+    )
 
 
 class Claim(SQLModel, table=True):
@@ -183,6 +187,10 @@ class Claim(SQLModel, table=True):
     qualifier: str | None = Field(default=None, max_length=16)
     subject: str | None = Field(default=None, max_length=300)
     subject_hub_id: str | None = Field(default=None, max_length=200, index=True)
+    subject_link: str | None = Field(default=None, max_length=16)
+    sentence: str | None = Field(default=None, sa_type=Text)
+    period: Any = Field(default=None, sa_column=Column(JSON))
+    detail: str | None = Field(default=None, max_length=100)
     created_at: datetime = _time(default_factory=utcnow)
 
 
@@ -254,7 +262,32 @@ class Verdict(SQLModel, table=True):
     scope: str | None = Field(default=None, max_length=300)
     as_of: datetime | None = _time(default=None)
     reason: str = Field(max_length=1000)
+    repo: str | None = Field(default=None, max_length=200)
+    hub_field: str | None = Field(default=None, max_length=100)
     created_at: datetime = _time(default_factory=utcnow)
+
+
+class HubRepoFacts(SQLModel, table=True):
+    """A repo's Hub metadata (parameters, config, licence, ...), refreshed at most daily."""
+
+    __tablename__ = "hub_repo_facts"
+
+    repo_id: str = Field(max_length=200, primary_key=True)
+    fetched_at: datetime = _time(index=True)
+    found: bool = True
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class HubNameLookup(SQLModel, table=True):
+    """A model name resolved on the Hub (or not), so each name costs one request a day at most."""
+
+    __tablename__ = "hub_name_lookups"
+
+    name: str = Field(max_length=200, primary_key=True)
+    author: str = Field(max_length=100)
+    looked_up_at: datetime = _time()
+    repo_id: str | None = Field(default=None, max_length=200)
+    candidates: int = 0
 
 
 class OutboxMessage(SQLModel, table=True):

@@ -132,3 +132,52 @@ def load_knowledge(
                 for key in name_keys(alias):
                     knowledge.checkpoints[key] = model["hub_id"]
     return knowledge
+
+
+CLAIM_PATTERNS = Path(__file__).with_name("claim_patterns.yaml")
+
+
+@dataclass(frozen=True)
+class TokenRule:
+    """One rule of ``claim_patterns.yaml``: Matcher patterns and what a match means."""
+
+    id: str
+    role: str  # "unit", "context", "not_claim" or "rank"
+    patterns: tuple[Any, ...]
+    metric: str | None = None
+    unit: str | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class ClaimTerms:
+    """The claim finder's data: token rules, benchmark names, licences and platforms."""
+
+    rules: tuple[TokenRule, ...]
+    benchmarks: tuple[str, ...]
+    licenses: dict[str, tuple[str, ...]]
+    platforms: frozenset[str]
+
+
+@cache
+def claim_terms() -> ClaimTerms:
+    data = _yaml(CLAIM_PATTERNS)
+    roles = {"units": "unit", "contexts": "context", "not_claims": "not_claim", "ranks": "rank"}
+    rules = tuple(
+        TokenRule(
+            id=f"{role}:{rule['id']}",
+            role=role,
+            patterns=tuple(rule["patterns"]),
+            metric=rule.get("metric"),
+            unit=rule.get("unit"),
+            detail=rule.get("detail"),
+        )
+        for section, role in roles.items()
+        for rule in data.get(section) or ()
+    )
+    return ClaimTerms(
+        rules=rules,
+        benchmarks=tuple(data.get("benchmarks") or ()),
+        licenses={k: tuple(v) for k, v in (data.get("licenses") or {}).items()},
+        platforms=frozenset(data.get("platforms") or ()),
+    )

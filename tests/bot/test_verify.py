@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,7 +10,10 @@ import pytest
 from bot.config.schema import FamilySettings
 from bot.snapshots import Figures, Snapshot
 from bot.store.models import VerdictStatus
-from bot.verify import ClaimFacts, Verifier, claim_range, judge, period_of
+from bot.verify import ClaimFacts, Verifier, claim_range, judge, month_bounds
+from extractors.claims import period_of
+from extractors.extraction import Period
+from extractors.vocabulary import Link
 
 FAMILIES = {
     "Qwen": FamilySettings(authors=["Qwen"]),
@@ -47,6 +51,8 @@ def verifier(*snapshots: Snapshot) -> Verifier:
 
 
 def claim(value, metric="downloads_total", qualifier=None, hub_id="Qwen", **kw) -> ClaimFacts:
+    sentence = kw.pop("sentence", "")
+    published = kw.pop("published_at", NOW)
     return ClaimFacts(
         text=kw.pop("text", "700 million downloads"),
         value=value,
@@ -55,8 +61,11 @@ def claim(value, metric="downloads_total", qualifier=None, hub_id="Qwen", **kw) 
         qualifier=qualifier,
         subject=kw.pop("subject", hub_id),
         subject_hub_id=hub_id,
-        sentence=kw.pop("sentence", ""),
-        published_at=kw.pop("published_at", NOW),
+        sentence=sentence,
+        published_at=published,
+        # the period as the extractor reads it from the sentence, the article dating it
+        period=kw.pop("period", period_of(sentence, published.date())),
+        subject_link=kw.pop("subject_link", None),
     )
 
 
@@ -167,7 +176,7 @@ def test_a_leaderboard_rank_is_not_checkable_against_the_hub():
     assert verdict.status is VerdictStatus.NOT_CHECKABLE
 
 
-@pytest.mark.parametrize("metric", ["funding_round", "params_total", "valuation"])
+@pytest.mark.parametrize("metric", ["funding_round", "training_tokens", "valuation"])
 def test_other_metrics_are_not_checkable_and_say_so(metric):
     verdict = verifier(LATEST).verify(claim(20_000_000, metric=metric, unit="USD"))
     assert verdict.status is VerdictStatus.NOT_CHECKABLE
@@ -207,11 +216,16 @@ def test_a_download_share_is_reported_but_not_judged():
 
 
 def test_periods_and_ranges():
-    published = datetime(2026, 1, 10, tzinfo=UTC)
-    assert period_of("the most downloaded model in October", published)[0] == "October 2025"
-    assert period_of("downloads during January", published)[1] == datetime(2026, 1, 1, tzinfo=UTC)
-    assert period_of("in December 2024", published)[2] == datetime(2025, 1, 1, tzinfo=UTC)
-    assert period_of("the most downloaded model", published) is None
+    published = datetime(2026, 1, 10, tzinfo=UTC).date()
+
+    def bounds(sentence):
+        return month_bounds(period_of(sentence, published))
+
+    assert bounds("the most downloaded model in October")[0] == "October 2025"
+    assert bounds("downloads during January")[1] == datetime(2026, 1, 1, tzinfo=UTC)
+    assert bounds("in December 2024")[2] == datetime(2025, 1, 1, tzinfo=UTC)
+    assert bounds("the most downloaded model") is None
+    assert month_bounds(Period("monthly", days=30)) is None
     assert claim_range(100, "more_than", 0.05) == (100, float("inf"))
     assert claim_range([200, 100], None, 0.05) == (100, 200)
     assert judge(5, 5, 0, 10) is VerdictStatus.SUPPORTED
@@ -254,6 +268,64 @@ def test_a_month_ranking_of_likes_cannot_be_checked_from_current_figures():
 
 
 def test_may_the_verb_is_not_a_month():
-    published = datetime(2026, 1, 10, tzinfo=UTC)
+    published = datetime(2026, 1, 10, tzinfo=UTC).date()
     assert period_of("Downloads in may exceed a billion", published) is None
-    assert period_of("the top model in May", published)[0] == "May 2025"
+    assert month_bounds(period_of("the top model in May", published))[0] == "May 2025"
+
+
+@pytest.mark.parametrize(
+    ("subject", "link", "says"),
+    [
+        ("Qwen3", None, "one generation of a family"),  # a stored claim with no link
+        ("Llama 3.1", Link.SERIES, "one generation of a family"),
+        ("Llama 3.1 70B", Link.UNRESOLVED, "no repo on the Hub is known to match"),
+        ("GPT-5", Link.CLOSED, "API-only"),
+    ],
+)
+def test_a_subject_that_is_not_one_repo_nor_a_whole_family_is_never_judged(subject, link, says):
+    # the author's sum is 702.4M and the claim says "more than 700M": judged against the
+    # whole author it would be "supported", which is not what the article claimed
+    facts = claim(700_000_000, qualifier="more_than", subject=subject, subject_link=link)
+    verdict = verifier(LATEST).verify(facts)
+    assert verdict.status is VerdictStatus.UNVERIFIABLE
+    assert says in verdict.reason
+
+
+def test_metadata_figures_of_a_family_are_unverifiable_and_say_why():
+    facts = claim(72_000_000_000, metric="params_total", unit="parameters", subject="Qwen")
+    verdict = verifier(LATEST).verify(facts)
+    assert verdict.status is VerdictStatus.UNVERIFIABLE
+    assert "describes single repos" in verdict.reason
+
+
+def test_metadata_figures_of_a_repo_go_to_its_hub_metadata():
+    from bot.repo_facts import RepoFacts
+
+    facts = RepoFacts.from_hub(
+        {
+            "id": "Qwen/Qwen3-8B",
+            "safetensors": {"parameters": {"BF16": 8_190_735_360}, "total": 8_190_735_360},
+        },
+        NOW,
+    )
+    check = Verifier(
+        FAMILIES,
+        lookup_of(LATEST),
+        near=timedelta(hours=2),
+        now=NOW,
+        facts={"Qwen/Qwen3-8B": facts}.get,
+    )
+    said = claim(
+        8_200_000_000,
+        metric="params_total",
+        unit="parameters",
+        text="8.2 billion parameters",
+        hub_id="Qwen/Qwen3-8B",
+        subject="Qwen3-8B",
+        subject_link=Link.REPO,
+    )
+    verdict = check.verify(said)
+    assert verdict.status is VerdictStatus.SUPPORTED
+    assert (verdict.repo, verdict.hub_field) == ("Qwen/Qwen3-8B", "safetensors.total")
+    unknown = check.verify(replace(said, subject_hub_id="Qwen/Qwen3-14B"))
+    assert unknown.status is VerdictStatus.UNVERIFIABLE and "not been fetched" in unknown.reason

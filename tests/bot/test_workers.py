@@ -18,7 +18,7 @@ async def test_a_killed_worker_does_not_break_later_jobs():
         with contextlib.suppress(Exception):  # the job that kills its worker fails...
             await workers.run(_die)
         later = await workers.run(summary_job, "Moonshot AI raised $600 million.")
-        assert later.extraction.claims[0]["value"] == 600_000_000
+        assert later.extraction.claims[0].value == 600_000_000
         assert workers.rebuilds >= 1  # ...and later jobs run on a rebuilt pool
 
 

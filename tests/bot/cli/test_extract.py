@@ -33,11 +33,15 @@ async def test_text_and_html_files_as_json_lines(tmp_path):
         "Qwen2.5-1.5B-Instruct": "Qwen/Qwen2.5-1.5B-Instruct",
     }
     assert first["orgs"][0] == {
+        "kind": "org",
         "text": "Alibaba",
         "start": 0,
         "end": 7,
         "canonical": "Alibaba",
+        "hub_id": "Qwen",
         "hub_author": "Qwen",
+        "link": "family",
+        "wanted": None,
     }
     downloads = next(c for c in first["claims"] if c["unit"] == "downloads")
     assert STORY[downloads["start"] : downloads["end"]] == downloads["text"]
@@ -56,7 +60,12 @@ async def test_text_and_html_files_as_json_lines(tmp_path):
         "qualifier",
         "subject",
         "subject_hub_id",
+        "subject_link",
+        "sentence",
+        "period",
+        "detail",
     }
+    assert downloads["sentence"] in STORY  # the sentence travels with the claim
     # the .html input went through trafilatura first: offsets are into the extracted text
     assert any(c["text"] == "128K tokens" for c in second["claims"])
     assert not (tmp_path / "data").exists()  # no database was created
