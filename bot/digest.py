@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from bot.messages import COLOURS, Draft, Embed, Field, clip, inert, safe_url
 from bot.rankings import Ranking
 from bot.snapshots import words
+from bot.store.models import VerdictStatus
 
 TOP_STORIES = 8
 TOP_NAMES = 10
@@ -44,6 +46,76 @@ class CheckedClaim:
     reason: str
     article_title: str | None = None
     link: str | None = None
+    article_id: int | None = None
+    subject_hub_id: str | None = None
+    metric: str | None = None
+    value: Any = None
+    repo: str | None = None  # the Hub record compared
+    hub_field: str | None = None  # and its field
+    hub_value: Any = None
+
+    @property
+    def judged(self) -> bool:
+        return self.status in (VerdictStatus.SUPPORTED, VerdictStatus.CONTRADICTED)
+
+
+@dataclass(frozen=True)
+class ClaimGroup:
+    """The claims of one story, in the digest's order."""
+
+    title: str
+    link: str | None
+    claims: tuple[CheckedClaim, ...]
+
+    @property
+    def judged(self) -> int:
+        return sum(c.judged for c in self.claims)
+
+
+def claim_groups(claims: Sequence[CheckedClaim]) -> list[ClaimGroup]:
+    """Claims grouped by story, judged ones first: what the digest's claims section shows.
+
+    A story's claims keep their order, contradicted first, then supported, then the
+    rest; stories with judged claims lead (those with more first). A claim with no
+    subject says nothing checkable, and the same figure about the same subject said
+    twice in a story (a headline and its first paragraph) is one claim.
+    """
+    order = {VerdictStatus.CONTRADICTED: 0, VerdictStatus.SUPPORTED: 1}
+    stories: dict[object, list[CheckedClaim]] = {}
+    seen: set[tuple] = set()
+    for claim in claims:
+        key = (claim.article_id, claim.subject_hub_id, claim.metric, str(claim.value))
+        if claim.subject is None or key in seen:
+            continue
+        seen.add(key)
+        stories.setdefault(claim.article_id or claim.link or claim.article_title, []).append(claim)
+    groups = [
+        ClaimGroup(
+            title=items[0].article_title or items[0].link or "(untitled)",
+            link=items[0].link,
+            claims=tuple(sorted(items, key=lambda c: order.get(c.status, 2))),
+        )
+        for items in stories.values()
+    ]
+    return sorted(groups, key=lambda g: (-g.judged, -len(g.claims)))
+
+
+def claim_line(claim: CheckedClaim) -> str:
+    """One claim for people: its verdict, the figure, and the Hub record compared."""
+    mark = VERDICT_MARKS.get(claim.status, claim.status)
+    line = f"{mark} {inert(claim.subject or '?')}: {inert(claim.text)}"
+    if claim.judged and claim.hub_field:
+        where = f"{claim.repo} " if claim.repo else ""
+        line += f" (Hub {inert(where)}{inert(claim.hub_field)}: {_hub_figure(claim.hub_value)})"
+    elif not claim.judged and claim.reason:
+        line += f": {clip(inert(claim.reason), 160)}"  # "unverifiable, because ..."
+    return line
+
+
+def _hub_figure(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return words(value) if abs(value) >= 1_000_000 else f"{value:,.6g}"
+    return str(value) if value is not None else "?"
 
 
 @dataclass(frozen=True)
@@ -136,16 +208,24 @@ def compose(data: DigestData) -> Draft:
                 footer="articles mentioning each, against the previous period",
             )
         )
-    if data.claims:
+    groups = claim_groups(data.claims)
+    if groups:
+        shown = groups[:TOP_CLAIMS]
+        judged = sum(g.judged for g in groups)
+        unchecked = sum(len(g.claims) - g.judged for g in groups)
         embeds.append(
             Embed(
                 title="Claims checked against the Hub",
                 fields=tuple(
                     Field(
-                        clip(f"{inert(c.subject or '?')}: {inert(c.text)}", 256),
-                        clip(f"{VERDICT_MARKS.get(c.status, c.status)}: {inert(c.reason)}", 1024),
+                        clip(inert(g.title), 256),
+                        clip("\n".join(claim_line(c) for c in g.claims), 1024),
                     )
-                    for c in data.claims[:TOP_CLAIMS]
+                    for g in shown
+                ),
+                footer=(
+                    f"{judged} judged, {unchecked} unverifiable; Hub figures as fetched, "
+                    "reasons in /claims"
                 ),
             )
         )

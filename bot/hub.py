@@ -11,8 +11,14 @@ responses and timeouts up to five times, sleeping as the ``RateLimit`` header
 says on a 429 and 1-8 s otherwise. trendbot adds a timeout (the client sets
 none) and counts every HTTP request, retries included, through an event hook.
 
-The client is synchronous: call :func:`list_tracked` from a thread
-(``asyncio.to_thread``), never on the event loop.
+Two more calls serve the claim checks: :func:`fetch_repo_facts` reads named
+repos' metadata (parameters, config, licence, reported scores) as
+:class:`~bot.repo_facts.RepoFacts`, one ``model_info`` request per repo, and
+:func:`search_repos` lists an author's repos whose id holds a substring, to
+resolve a written model name (see :mod:`bot.names`).
+
+The client is synchronous: call these from a thread (``asyncio.to_thread``),
+never on the event loop.
 """
 
 from __future__ import annotations
@@ -27,8 +33,11 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot import __version__
+from bot.repo_facts import METADATA_EXPAND, RepoFacts
 
 if TYPE_CHECKING:
+    from huggingface_hub import HfApi
+
     from bot.config.schema import Settings
 
 # Set before huggingface_hub is first imported (it reads them once, at import):
@@ -83,6 +92,37 @@ class Listing:
     @property
     def complete(self) -> bool:
         return not self.errors
+
+
+@dataclass
+class FactsFetch:
+    """The metadata of named repos: one record per repo the Hub answered for.
+
+    A repo the Hub does not have is a record with ``found=False``; a repo whose
+    request failed has no record and one line in ``errors``.
+    """
+
+    facts: list[RepoFacts] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    requests: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class SearchResult:
+    """An author's repo ids whose id holds a substring, in the Hub's order.
+
+    ``unreachable``: the error was a transport error (no answer after the client's
+    retries), so a caller with more searches to make should not make them now.
+    """
+
+    repo_ids: list[str] = field(default_factory=list)
+    requests: int = 0
+    error: str | None = None
+    unreachable: bool = False
 
 
 class _Stopped(Exception):
@@ -179,6 +219,21 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
 
 
+def _api(settings: Settings) -> HfApi:
+    """An ``HfApi`` for the configured endpoint, with trendbot's timeouts and counter installed."""
+    from huggingface_hub import HfApi
+
+    hub = settings.hub
+    timeouts = settings.http.timeout
+    _install_client(timeouts.connect.total_seconds(), timeouts.read.total_seconds())
+    return HfApi(
+        endpoint=hub.endpoint.rstrip("/"),
+        token=os.environ.get(hub.token_env) or False,
+        library_name="trendbot",
+        library_version=__version__,
+    )
+
+
 def list_tracked(
     settings: Settings,
     authors: Iterable[str] | None = None,
@@ -192,19 +247,10 @@ def list_tracked(
     that one author's outage does not blank the others' history.
     """
     import httpx2
-    from huggingface_hub import HfApi
     from huggingface_hub.errors import RepositoryNotFoundError
 
     hub = settings.hub
-    timeouts = settings.http.timeout
-    _install_client(timeouts.connect.total_seconds(), timeouts.read.total_seconds())
-    token = os.environ.get(hub.token_env) or False
-    api = HfApi(
-        endpoint=hub.endpoint.rstrip("/"),
-        token=token,
-        library_name="trendbot",
-        library_version=__version__,
-    )
+    api = _api(settings)
     author_list = list(dict.fromkeys(authors if authors is not None else hub.authors))
     if repos is None:
         repos = [repo for family in hub.effective_families().values() for repo in family.repos]
@@ -254,3 +300,152 @@ def list_tracked(
         listing.requests = counter[0]
     listing.finished_at = datetime.now(UTC)
     return listing
+
+
+def fetch_repo_facts(settings: Settings, repo_ids: Iterable[str]) -> FactsFetch:
+    """The Hub's metadata for each repo, one ``model_info`` request per repo.
+
+    Never raises for a Hub or network failure: a failed repo is one line in
+    ``errors`` and the others are still asked for, except after a transport error
+    (no answer at all), when the remaining repos are skipped with that reason
+    rather than each waiting for its own timeout. ``model_info`` does not retry.
+    """
+    import httpx2
+    from huggingface_hub.errors import RepositoryNotFoundError
+
+    api = _api(settings)
+    fetch = FactsFetch()
+    unreachable: str | None = None
+    with _counting() as counter:
+        for repo_id in dict.fromkeys(repo_ids):
+            if unreachable:
+                fetch.errors.append(f"repo {repo_id}: skipped, {unreachable}")
+                continue
+            fetched_at = datetime.now(UTC)
+            try:
+                info = api.model_info(repo_id, expand=METADATA_EXPAND)
+            except RepositoryNotFoundError:
+                fetch.facts.append(RepoFacts(repo_id, fetched_at, found=False))
+                continue
+            except Exception as exc:  # this repo's failure, recorded, not raised
+                fetch.errors.append(f"repo {repo_id}: {describe_error(exc)}")
+                if isinstance(exc, httpx2.TransportError):
+                    unreachable = "the Hub did not answer for an earlier repo"
+                continue
+            fetch.facts.append(RepoFacts.from_hub(_hub_json(info), fetched_at))
+        fetch.requests = counter[0]
+    return fetch
+
+
+def _hub_json(info: Any) -> dict[str, Any]:
+    """A ``ModelInfo`` back in the JSON shape of ``GET /api/models/{id}?expand=...``."""
+    data: dict[str, Any] = {"id": str(info.id)}
+    created_at = _utc(info.created_at)
+    if created_at is not None:
+        data["createdAt"] = created_at.isoformat()
+    if info.safetensors is not None:
+        data["safetensors"] = {
+            "parameters": dict(info.safetensors.parameters or {}),
+            "total": info.safetensors.total,
+        }
+    if info.config is not None:
+        data["config"] = info.config
+    if info.used_storage is not None:
+        data["usedStorage"] = info.used_storage
+    if info.children_model_count is not None:
+        data["childrenModelCount"] = info.children_model_count
+    if info.tags is not None:
+        data["tags"] = list(info.tags)
+    card = _card_json(info.card_data)
+    if card is not None:
+        data["cardData"] = card
+    return data
+
+
+def _card_json(card: Any) -> dict[str, Any] | None:
+    """The card's metadata as the Hub sent it, as far as ``ModelCardData`` kept it.
+
+    ``ModelCardData`` parses ``model-index`` into flat ``eval_results`` (one per
+    metric), and its ``to_dict()`` regroups them by task, dataset type, config,
+    split and revision only: two results that differ in dataset name or ``args``
+    (MMLU 5-shot and 0-shot) would come back as one, every score labelled with the
+    first one's setup. So the model-index is rebuilt here with one result per
+    metric, each with its own dataset fields.
+    """
+    from huggingface_hub import ModelCardData
+
+    if card is None:
+        return None
+    if not isinstance(card, ModelCardData):
+        return dict(card) if isinstance(card, dict) else None
+    data = card.to_dict()
+    data.pop("eval_results", None)
+    data.pop("model_name", None)
+    data.pop("model-index", None)
+    if card.eval_results:
+        data["model-index"] = [
+            {"name": card.model_name, "results": [_result_json(r) for r in card.eval_results]}
+        ]
+    return data
+
+
+def _result_json(result: Any) -> dict[str, Any]:
+    def present(values: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in values.items() if v is not None}
+
+    metric = present(
+        {
+            "type": result.metric_type,
+            "value": result.metric_value,
+            "name": result.metric_name,
+            "config": result.metric_config,
+            "args": result.metric_args,
+            "verified": result.verified,
+        }
+    )
+    return present(
+        {
+            "task": present({"type": result.task_type, "name": result.task_name}),
+            "dataset": present(
+                {
+                    "name": result.dataset_name,
+                    "type": result.dataset_type,
+                    "config": result.dataset_config,
+                    "split": result.dataset_split,
+                    "revision": result.dataset_revision,
+                    "args": result.dataset_args,
+                }
+            ),
+            "metrics": [metric],
+            "source": present({"url": result.source_url, "name": result.source_name}) or None,
+        }
+    )
+
+
+def search_repos(settings: Settings, author: str, query: str, limit: int = 50) -> SearchResult:
+    """The ids of ``author``'s repos whose id holds ``query`` (case-insensitive), Hub order.
+
+    One listing request (``limit`` is its page size and the client stops there).
+    ``search`` alone would also match other namespaces' copies (``unsloth/...``):
+    ``author`` keeps the answer to the one namespace. Never raises for a Hub or
+    network failure: it is ``error``, and ``repo_ids`` holds what came before it.
+    The listing retries 408, 429 and 5xx and transport errors five times by itself.
+    """
+    import httpx2
+
+    api = _api(settings)
+    result = SearchResult()
+    with _counting() as counter:
+        try:
+            for info in api.list_models(
+                author=author,
+                search=query,
+                limit=limit,
+                expand=["downloadsAllTime", "createdAt"],
+            ):
+                result.repo_ids.append(str(info.id))
+        except Exception as exc:  # recorded, not raised
+            result.error = describe_error(exc)
+            result.unreachable = isinstance(exc, httpx2.TransportError)
+        result.requests = counter[0]
+    return result

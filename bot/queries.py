@@ -8,7 +8,7 @@ same functions, so `/rankings` and `trendbot rankings` cannot disagree.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -33,6 +33,7 @@ from bot.store.models import (
     OutboxMessage,
     Verdict,
 )
+from extractors.knowledge import claim_terms
 
 ALERT_KINDS = ("milestone", "overtake", "new_model", "surge")
 
@@ -121,8 +122,11 @@ def mention_counts(session: Session, start: datetime, end: datetime) -> dict[str
     ).all()
     seen: set[tuple[int, str]] = set()
     counts: Counter[str] = Counter()
+    platforms = claim_terms().platforms
     for article_id, kind, canonical, hub_id, text in rows:
         name = canonical or text
+        if kind == "org" and name in platforms:
+            continue  # Hugging Face is named by every story about Hub figures: not news
         if kind == "model" and hub_id and "/" in hub_id:
             name = hub_id.split("/", 1)[1]  # one model, however the article spelled it
         if (article_id, name) not in seen:
@@ -132,9 +136,10 @@ def mention_counts(session: Session, start: datetime, end: datetime) -> dict[str
 
 
 def checked_claims(
-    session: Session, start: datetime, end: datetime, limit: int = 50
+    session: Session, start: datetime, end: datetime, limit: int = 200
 ) -> list[CheckedClaim]:
-    """Claims of the period that the Hub could speak to, contradicted ones first."""
+    """Claims of the period that the Hub could speak to, with their verdicts (the digest
+    orders and groups them: :func:`bot.digest.claim_groups`)."""
     rows = session.exec(
         select(Claim, Verdict, Article)
         .join(Verdict, col(Verdict.claim_id) == col(Claim.id))
@@ -144,29 +149,27 @@ def checked_claims(
             col(Article.fetched_at) < end,
             col(Verdict.status) != "not_checkable",
         )
+        .order_by(col(Claim.id))
+        .limit(limit)
     ).all()
-    order = {"contradicted": 0, "supported": 1, "unverifiable": 2}
-    rows = sorted(rows, key=lambda r: (order.get(r[1].status, 3), r[0].id))
-    found: list[CheckedClaim] = []
-    seen: set[tuple] = set()
-    for claim, verdict, article in rows:
-        # a claim without a subject says nothing checkable; the same figure about the
-        # same subject (a headline and its first paragraph) is one claim
-        key = (claim.subject_hub_id, claim.metric, str(claim.value), verdict.status)
-        if claim.subject is None or key in seen:
-            continue
-        seen.add(key)
-        found.append(
-            CheckedClaim(
-                text=claim.text,
-                subject=claim.subject,
-                status=verdict.status,
-                reason=verdict.reason,
-                article_title=article.title,
-                link=article.canonical_url,
-            )
+    return [
+        CheckedClaim(
+            text=claim.text,
+            subject=claim.subject,
+            status=verdict.status,
+            reason=verdict.reason,
+            article_title=article.title,
+            link=article.canonical_url,
+            article_id=article.id,
+            subject_hub_id=claim.subject_hub_id,
+            metric=claim.metric,
+            value=claim.value,
+            repo=verdict.repo,
+            hub_field=verdict.hub_field,
+            hub_value=verdict.hub_value,
         )
-    return found[:limit]
+        for claim, verdict, article in rows
+    ]
 
 
 def alerts_between(session: Session, start: datetime, end: datetime) -> list[str]:
@@ -291,6 +294,7 @@ class ModelCard:
     model: HubModel | None
     growth_7d: int | None
     news: list[NewsItem]
+    claims: list[dict] = field(default_factory=list)  # the news's figures judged against it
 
 
 def model_card(session: Session, repo_id: str, now: datetime | None = None) -> ModelCard:
@@ -306,7 +310,18 @@ def model_card(session: Session, repo_id: str, now: datetime | None = None) -> M
             if then is not None and then.all_time is not None:
                 growth = model.downloads_all_time - then.all_time
     name = repo_id.split("/", 1)[-1]
-    return ModelCard(repo_id, model, growth, recent_news(session, name, 30, 5, now))
+    claims = [
+        claim_json(claim, article, verdict)
+        for claim, article, verdict in session.exec(
+            select(Claim, Article, Verdict)
+            .join(Verdict, col(Verdict.claim_id) == col(Claim.id))
+            .join(Article, col(Article.id) == col(Claim.article_id), isouter=True)
+            .where(col(Claim.subject_hub_id) == repo_id, col(Verdict.repo) == repo_id)
+            .order_by(col(Claim.id).desc())
+            .limit(5)
+        ).all()
+    ]
+    return ModelCard(repo_id, model, growth, recent_news(session, name, 30, 5, now), claims)
 
 
 def tracked_repo_ids(session: Session, prefix: str = "", limit: int = 25) -> list[str]:
@@ -381,6 +396,8 @@ def claim_json(claim: Claim, article: Article | None, verdict: Verdict | None) -
             "scope": verdict.scope if verdict else None,
             "as_of": verdict.as_of.isoformat() if verdict and verdict.as_of else None,
             "reason": verdict.reason if verdict else "not judged yet (no Hub snapshot since)",
+            "repo": verdict.repo if verdict else None,
+            "hub_field": verdict.hub_field if verdict else None,
         },
     }
 

@@ -94,7 +94,11 @@ def claims_reply(items: Sequence[dict], entity: str | None) -> Draft:
         mark = VERDICT_MARKS.get(verdict["status"], verdict["status"])
         name = f"{inert(item['subject'] or '?')}: {inert(item['text'])}"
         source = item["article"]["title"]
-        value = f"{mark}: {inert(verdict['reason'])}"
+        compared = ""
+        if verdict.get("hub_field"):
+            repo = f"{verdict['repo']} " if verdict.get("repo") else ""
+            compared = f" [Hub {inert(repo)}{inert(verdict['hub_field'])}]"
+        value = f"{mark}{compared}: {inert(verdict['reason'])}"
         if source:
             value += f"\nfrom: {inert(source)}"
         fields.append(Field(clip(name, 256), clip(value, 1024)))
@@ -162,6 +166,14 @@ def model_reply(card: ModelCard) -> Draft:
                 clip("\n".join(f"• {inert(item.title)}" for item in card.news), 1024),
             )
         )
+    if card.claims:
+        lines = []
+        for item in card.claims:
+            verdict = item["verdict"]
+            mark = VERDICT_MARKS.get(verdict["status"], verdict["status"])
+            field = f" (Hub {verdict['hub_field']})" if verdict.get("hub_field") else ""
+            lines.append(f"{mark} {inert(item['text'])}{inert(field)}")
+        fields.append(Field("Claims in the news, checked", clip("\n".join(lines), 1024)))
     return Draft(
         embeds=(
             Embed(

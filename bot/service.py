@@ -287,7 +287,7 @@ async def run_service(settings: Settings, config_path: Path | None, token: str |
     from bot.fetch import Fetcher
     from bot.sender import ConsoleSink, Sender
     from bot.store import open_database
-    from bot.store.knowledge import known_repo_ids
+    from bot.store.knowledge import known_links
     from bot.workers import Workers
 
     engine = open_database(settings.database)
@@ -298,10 +298,12 @@ async def run_service(settings: Settings, config_path: Path | None, token: str |
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     entities = settings.entities.model_dump()
-    hub_ids = known_repo_ids(settings.database)
+    hub_ids, names = known_links(settings.database)
     bot = None
     try:
-        with Workers(settings.crawl.workers, entities=entities, hub_ids=hub_ids) as workers:
+        with Workers(
+            settings.crawl.workers, entities=entities, hub_ids=hub_ids, names=names
+        ) as workers:
             async with Fetcher(settings.http) as fetcher:
                 try:
                     if token:

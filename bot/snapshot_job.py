@@ -13,6 +13,8 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -20,15 +22,25 @@ from sqlmodel import Session, col, select
 
 from bot.alerts import Alert, detect
 from bot.config.schema import Settings
-from bot.hub import Listing, list_tracked
+from bot.hub import Listing, fetch_repo_facts, list_tracked, search_repos
+from bot.names import pick_repo, search_query
 from bot.outbox import enqueue
 from bot.snapshots import Snapshot
 from bot.store import hub as store
-from bot.store.models import Article, Claim, Verdict
+from bot.store import metadata
+from bot.store.models import Article, Claim, HubSnapshotRun, Verdict
 from bot.verify import ClaimFacts, Verifier
+from extractors.extraction import Period
+from extractors.vocabulary import Link, Metric, Qualifier
 
+E = TypeVar("E", bound=StrEnum)
 WEEK = timedelta(days=7)
 HUB_JOB_LOCK = 0x7472656E64687562  # 'trendhub': the advisory lock key of the Hub job
+# Per snapshot, at most this many Hub requests go to names and repo metadata, so a
+# backlog of news (a first crawl) is worked off over a few snapshots instead of
+# spending the anonymous rate limit (500 calls in 5 minutes) in one go.
+MAX_NAME_LOOKUPS = 40
+MAX_FACT_FETCHES = 120
 
 
 @dataclass
@@ -41,6 +53,10 @@ class SnapshotReport:
     errors: list[str] = field(default_factory=list)
     alerts: list[Alert] = field(default_factory=list)
     verdicts: int = 0
+    names_resolved: int = 0
+    names_asked: int = 0
+    repos_fetched: int = 0
+    metadata_errors: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {
@@ -51,6 +67,9 @@ class SnapshotReport:
             "errors": self.errors,
             "alerts": [{"kind": a.kind, "subject": a.subject, "text": a.text} for a in self.alerts],
             "verdicts": self.verdicts,
+            "names": {"asked": self.names_asked, "resolved": self.names_resolved},
+            "repos_fetched": self.repos_fetched,
+            "metadata_errors": self.metadata_errors,
         }
 
 
@@ -88,8 +107,72 @@ def take_snapshot(
         current = store.load_snapshot(session, run)
         report.alerts = raise_alerts(session, settings, current)
         session.commit()
+    if stop is None or not stop.is_set():
+        # the listing just reached the Hub: names and metadata are worth asking for now
+        resolve_names(settings, engine, report, stop)
+        refresh_facts(settings, engine, report)
+        if report.run_id is not None:
+            with Session(engine) as session:
+                stored = session.get(HubSnapshotRun, report.run_id)
+                if stored is not None:  # the run's requests include the metadata ones
+                    stored.requests = report.requests
+                    session.commit()
     report.verdicts = verify_new_claims(settings, engine)
     return report
+
+
+def resolve_names(
+    settings: Settings,
+    engine: Engine,
+    report: SnapshotReport,
+    stop: threading.Event | None = None,
+) -> None:
+    """Which repo each new checkpoint name means: the tracked authors' own repos first,
+    then the Hub, one request per name.
+
+    A name that matches exactly one repo of its family's author relinks its
+    mentions and claims to that repo; a name that matches none is asked again a
+    day later at the earliest. A Hub failure leaves the name to the next run, and
+    an unreachable Hub ends the pass rather than waiting once per name.
+    """
+    now = datetime.now(UTC)
+    with Session(engine) as session:
+        due = metadata.names_to_resolve(session, now, MAX_NAME_LOOKUPS)
+        owned = store.repos_of(session, {author for _name, author in due})
+    for name, author in due:
+        if stop is not None and stop.is_set():
+            return
+        repo = pick_repo(name, owned.get(author, []))
+        candidates = len(owned.get(author, []))
+        if repo is None:
+            found = search_repos(settings, author, search_query(name))
+            report.requests += found.requests
+            report.names_asked += 1
+            if found.error:
+                report.metadata_errors.append(f"name {name!r}: {found.error}")
+                if found.unreachable:
+                    return
+                continue
+            repo, candidates = pick_repo(name, found.repo_ids), len(found.repo_ids)
+        with Session(engine) as session:
+            metadata.save_lookup(session, name, author, repo, candidates, now)
+            session.commit()
+        report.names_resolved += repo is not None
+
+
+def refresh_facts(settings: Settings, engine: Engine, report: SnapshotReport) -> None:
+    """Fetch the metadata of repos that claims waiting for a verdict are about."""
+    with Session(engine) as session:
+        due = metadata.repos_to_refresh(session, datetime.now(UTC), MAX_FACT_FETCHES)
+    if not due:
+        return
+    fetched = fetch_repo_facts(settings, due)
+    report.requests += fetched.requests
+    report.repos_fetched += len(fetched.facts)
+    report.metadata_errors += fetched.errors
+    with Session(engine) as session:
+        metadata.save_facts(session, fetched.facts)
+        session.commit()
 
 
 def serialise(session: Session) -> None:
@@ -138,28 +221,31 @@ def raise_alerts(session: Session, settings: Settings, current: Snapshot) -> lis
     return raised
 
 
-def sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence holding [start, end): the context a verdict reads periods from."""
-    left = max(text.rfind(mark, 0, start) for mark in (". ", "! ", "? ", "\n"))
-    right_candidates = [i for i in (text.find(m, end) for m in (". ", "! ", "? ", "\n")) if i >= 0]
-    right = min(right_candidates) if right_candidates else len(text)
-    return text[left + 1 : right + 1].strip()
-
-
 def claim_facts(claim: Claim, article: Article | None) -> ClaimFacts:
-    text = article.text if article is not None and article.text else ""
-    sentence = sentence_around(text, claim.start, claim.end) if text else claim.text
+    """A stored claim as the verifier sees it: the extractor's own reading of its sentence,
+    period and subject travel with it; nothing here re-reads the article."""
     return ClaimFacts(
         text=claim.text,
         value=claim.value,
         unit=claim.unit,
-        metric=claim.metric,
-        qualifier=claim.qualifier,
+        metric=_member(Metric, claim.metric) or claim.metric,
+        qualifier=_member(Qualifier, claim.qualifier),
         subject=claim.subject,
         subject_hub_id=claim.subject_hub_id,
-        sentence=sentence,
+        sentence=claim.sentence or claim.text,
         published_at=(article.published_at or article.fetched_at) if article else None,
+        subject_link=_member(Link, claim.subject_link),
+        period=Period.from_json(claim.period),
+        detail=claim.detail,
     )
+
+
+def _member(vocabulary: type[E], stored: str | None) -> E | None:
+    """A stored word as its enum member; None for none, or for a word no longer in use."""
+    try:
+        return vocabulary(stored) if stored else None
+    except ValueError:
+        return None
 
 
 def verifier(settings: Settings, session: Session, now: datetime | None = None) -> Verifier:
@@ -168,6 +254,7 @@ def verifier(settings: Settings, session: Session, now: datetime | None = None) 
         store.SnapshotLookup(session),
         near=2 * settings.hub.snapshot_interval,
         now=now or datetime.now(UTC),
+        facts=metadata.FactsLookup(session),
     )
 
 
@@ -190,6 +277,8 @@ def verify_claims(
             scope=draft.scope,
             as_of=draft.as_of,
             reason=draft.reason[:1000],
+            repo=draft.repo,
+            hub_field=draft.hub_field,
         )
         session.add(verdict)
         verdicts.append(verdict)

@@ -42,6 +42,24 @@ if TYPE_CHECKING:
     from bot.repo_facts import RepoFacts
 
 HUB_NOTE = "Hub downloads only (requests for a model's files on Hugging Face)"
+# words of a rank claim that name a measure the Hub keeps
+HUB_MEASURE = r"download|\bliked\b|\blikes\b|trending"
+# the Hub field behind each figure a download verdict names
+HUB_FIELDS = [
+    ("all-time downloads", "downloadsAllTime"),
+    ("30-day downloads", "downloads"),
+    ("downloads in", "downloadsAllTime gained"),
+    ("downloads over", "downloadsAllTime gained"),
+    ("likes", "likes"),
+]
+# words that count downloads elsewhere than on the Hub
+OTHER_CHANNELS = re.compile(
+    r"(?i)ollama|mirror|modelscope|all (?:platforms|channels|sources)|across platforms|"
+    r"including (?:downloads from|cloud|its website)|every channel|other channels"
+)
+CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|with)\b|\s+while\s+|\s+whereas\s+")
+# words that put a download count on the Hub itself
+HUB_SCOPE = re.compile(r"(?i)hugging\s?face|\bthe hub\b|\bon hf\b|\bhf hub\b")
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 # Snapshots just before and just after a moment; either may be missing.
 Lookup = Callable[[datetime], tuple[Snapshot | None, Snapshot | None]]
@@ -268,6 +286,10 @@ class Verifier:
             return self._total(claim, subject, moment, "likes", "likes")
         if kind == "period":
             return self._period(claim, subject, moment)
+        if kind == "vague rank":
+            return _unverifiable(
+                "the superlative names no measure the Hub keeps (downloads, likes, trending)"
+            )
         if kind == "share":
             return self._share(claim, subject, moment)
         return self._rank(claim, subject, moment)
@@ -322,8 +344,13 @@ class Verifier:
         if claim.metric == Metric.DOWNLOAD_SHARE:
             return "share"
         if claim.metric == Metric.RANK:
-            hub_words = r"download|liked|likes|trending|hugging ?face|\bhub\b"
-            return "rank" if re.search(hub_words, claim.sentence, re.IGNORECASE) else None
+            # the rank's own words must name a measure the Hub keeps: "the most
+            # downloaded", "topped the trending list"; "the most widely adopted" or
+            # "No. 1 on the leaderboard" names none
+            if re.search(HUB_MEASURE, _rank_words(claim), re.IGNORECASE):
+                return "rank"
+            hub_words = r"hugging ?face|\bhub\b"
+            return "vague rank" if re.search(hub_words, claim.sentence, re.IGNORECASE) else None
         if claim.metric == Metric.LIKES:
             return "likes"
         if claim.metric == Metric.COUNT and re.search(r"\blikes\b", claim.text, re.IGNORECASE):
@@ -351,8 +378,21 @@ class Verifier:
             reason += f"; {note}"
         if "downloads" in what:
             reason += f"; {HUB_NOTE}"
+            below = status == VerdictStatus.CONTRADICTED and high < claim_low
+            if below and not _on_the_hub(claim):
+                # "Llama passed 1 billion downloads" is Meta's count over every
+                # channel; fewer on the Hub alone does not make it false
+                status = VerdictStatus.UNVERIFIABLE
+                reason += (
+                    "; the Hub's count is lower, but the article does not say it counts "
+                    "Hugging Face alone, and other channels may make up the rest"
+                )
         value = low if low == high else None
-        return VerdictDraft(status, reason, value, scope, as_of)
+        field = next((f for words_, f in HUB_FIELDS if what.startswith(words_)), what)
+        if subject_kind(claim) != Link.REPO:
+            field = f"sum of {field}"  # a family: trendbot's own sum over its repos
+        repo = claim.subject_hub_id if subject_kind(claim) == Link.REPO else None
+        return VerdictDraft(status, reason, value, scope, as_of, repo=repo, hub_field=field)
 
     def _total(
         self, claim: ClaimFacts, subject: Subject, moment: datetime, field: str, what: str
@@ -364,6 +404,11 @@ class Verifier:
         return self._compare(claim, low, high, scope, as_of, what, note)
 
     def _period(self, claim: ClaimFacts, subject: Subject, moment: datetime) -> VerdictDraft:
+        if claim.period is not None and not claim.period.month and not claim.period.days:
+            return _unverifiable(
+                f"the period ({claim.period.words}) is counted from the model's release, "
+                "which trendbot's snapshots do not measure"
+            )
         month = month_bounds(claim.period)
         if month is not None:
             label, start, end = month
@@ -424,7 +469,9 @@ class Verifier:
         )
 
     def _rank(self, claim: ClaimFacts, subject: Subject, moment: datetime) -> VerdictDraft:
-        lowered = claim.sentence.lower()
+        # the measure the rank's own words name, not another one of the sentence ("the
+        # most liked model ... and topped the trending list")
+        lowered = _rank_words(claim).lower()
         field = "likes" if re.search(r"\bliked|\blikes", lowered) else "d30"
         if "trending" in lowered:
             field = "trending"
@@ -516,6 +563,38 @@ class Verifier:
         if nearest is None or abs(nearest.taken_at - moment) > self.near:
             return None
         return nearest
+
+
+def _on_the_hub(claim: ClaimFacts) -> bool:
+    """Whether the claim's own clause counts Hugging Face alone: "passed 700 million
+    downloads on Hugging Face", not "counting Ollama pulls, X was downloaded 100 million
+    times, and on Hugging Face alone 80 million"."""
+    sentence = claim.sentence
+    if OTHER_CHANNELS.search(sentence) and not re.search(
+        r"(?i)hugging\s?face alone|on the hub alone|hub-only", _clause(claim)
+    ):
+        return False
+    return bool(HUB_SCOPE.search(_clause(claim)))
+
+
+def _clause(claim: ClaimFacts) -> str:
+    """The part of the sentence between the separators around the claim."""
+    sentence = claim.sentence
+    at = sentence.find(claim.text)
+    if at < 0:
+        return sentence
+    cuts = [m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, at)]
+    start = cuts[-1] if cuts else 0
+    after = CLAUSE_BREAK.search(sentence, at + len(claim.text))
+    return sentence[start : after.start() if after else len(sentence)]
+
+
+def _rank_words(claim: ClaimFacts) -> str:
+    """A rank claim's words and the few after it: "the most downloaded", "topped the chart"."""
+    at = claim.sentence.find(claim.text)
+    if at < 0:
+        return claim.text
+    return claim.sentence[at : at + len(claim.text) + 30]
 
 
 def _nearest(before: Snapshot | None, after: Snapshot | None, moment: datetime) -> Snapshot | None:

@@ -36,7 +36,7 @@ _PRELOAD = [
     "extractors.pipeline",
 ]
 _pipeline: Language | None = None
-_pipeline_config: tuple[dict[str, Any], list[str]] = ({}, [])  # set by _init_worker
+_pipeline_config: tuple[dict[str, Any], list[str], dict[str, str]] = ({}, [], {})
 
 
 @dataclass(frozen=True)
@@ -48,14 +48,16 @@ class PageText:
     extraction: Extraction | None
 
 
-def _init_worker(entities: Mapping[str, Any], hub_ids: list[str]) -> None:
+def _init_worker(
+    entities: Mapping[str, Any], hub_ids: list[str], names: Mapping[str, str] | None = None
+) -> None:
     """Keep the extractor's configuration; the pipeline is built once, at first use.
 
     Building it lazily lets a fresh worker parse the feed straight away, while
     the spaCy import and the pipeline build happen on the first article.
     """
     global _pipeline_config
-    _pipeline_config = (dict(entities), list(hub_ids))
+    _pipeline_config = (dict(entities), list(hub_ids), dict(names or {}))
 
 
 def _analyse(text: str, published: date | None = None) -> Extraction:
@@ -139,8 +141,9 @@ class Workers:
         *,
         entities: Mapping[str, Any] | None = None,
         hub_ids: Iterable[str] = (),
+        names: Mapping[str, str] | None = None,
     ):
-        self._initargs = (dict(entities or {}), sorted(set(hub_ids)))
+        self._initargs = (dict(entities or {}), sorted(set(hub_ids)), dict(names or {}))
         self._threads = processes < 0
         self.size = 0 if self._threads else (processes or os.cpu_count() or 1)
         self.rebuilds = 0

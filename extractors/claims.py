@@ -83,6 +83,8 @@ RELEASE_PERIOD = re.compile(
     rf"\b(?:in|since|during|back in|early|late|mid-?|by|from)\s+(?:early\s+|late\s+|mid-?)?"
     rf"(?:(?P<m>{_MONTH})(?!\s+\d)|(?P<y>(?:19|20)\d\d))\b(?!\s*(?:%|,\s*\d))"
 )
+# "FP8", "INT4", "NVFP4", "MXFP4": a quantised format names its bit width
+QUANT_FORMAT = re.compile(r"\b(?:FP|INT|NVFP|MXFP|fp|int)(?P<bits>4|8)\b")
 ISO_DATE = re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)\b")
 
 QUALIFIERS: list[tuple[str, Qualifier]] = [
@@ -111,7 +113,8 @@ _QUALIFIER = re.compile(
 )
 NEGATION = re.compile(
     r"\b(?:not|never|no|didn't|did not|hasn't|has not|haven't|have not|isn't|is not|wasn't|"
-    r"was not|failed to|yet to|denied|denies|rather than|instead of)\b[^,;.]*$",
+    r"was not|failed to|yet to|denied|denies|rather than|instead of|cannot|can't|can not|"
+    r"won't|doesn't|does not|don't|do not|unlike)\b[^,;.]*$",
     re.IGNORECASE,
 )
 
@@ -198,8 +201,10 @@ SETTING_AFTER = re.compile(r"-?\s?(?:shots?|way|fold|step|stage)\b", re.IGNORECA
 DOWNLOADED_BEFORE = re.compile(
     r"(?:download(?:ed|s)?|pulled|installed|fetched|cloned)\s+(?:[\w,]+\s+){0,4}$", re.IGNORECASE
 )
+# "37 billion of which are activated", "37B active", "(37B activated)": right after it
 ACTIVE_AFTER = re.compile(
-    r"[^,;.]{0,40}?\b(?:are|is|get|gets|being|of which are)?\s*(?:activated|active)\b",
+    r"\s*(?:parameters?\s+|params\s+)?(?:,?\s*of which\s+|which\s+)?"
+    r"(?:are\s+|is\s+|get\s+|gets\s+|being\s+)?(?:activated|active)\b",
     re.IGNORECASE,
 )
 QUANTISED_COPY = re.compile(r"(?i)\b(?:\d-bit|quanti[sz]ed|gguf|awq|gptq|int[48]|fp8|fp4)\b")
@@ -223,14 +228,48 @@ BYTE_UNITS = {
 COMPARISON_BEFORE = re.compile(
     r"(?:than|behind|versus|vs\.?|against|compared (?:with|to)|ahead of|beat|beats|beating|"
     r"outperform(?:s|ed|ing)?|overtook|overtaking|overtakes|surpass(?:ed|es|ing)?|"
-    r"past|like|such as|including|rival|rivals|over|trails|trailing)"
-    r"\s+(?:the\s+|its\s+|rival\s+)?$",
+    r"past|like|such as|including|rival|rivals|over|trails|trailing|behind)"
+    r"\s+(?:the\s+|its\s+|rival\s+|[\w-]+'s\s+)?(?:older\s+|newer\s+|larger\s+|smaller\s+|"
+    r"bigger\s+|sibling\s+|predecessor\s+|successor\s+|rival\s+)*$",
     re.IGNORECASE,
 )
+# "It", "its", "The model", "The FP8 checkpoint": the sentence goes on about the
+# previous sentence's subject
 ANAPHOR = re.compile(
-    r"^\s*(?:it|its|the (?:model|company|lab|startup|firm|family|release|checkpoint))\b",
+    r"\b(?:it|its|it's|the (?:[\w-]+\s+){0,2}?(?:model|company|lab|startup|firm|family|"
+    r"release|checkpoint|weights|repo|flagship)|\w+'s\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:model|release|checkpoint|flagship))\b",
     re.IGNORECASE,
 )
+RELATIVE = re.compile(r",?\s+(?:whose|which|who)\b")
+OWN_FIGURE = re.compile(r"(?:'s|’s)\s+(?:[a-z-]+\s+)?|\s+(?:at|with|on)\s+(?:just\s+|about\s+)?")
+# "flan-t5-base", "Orca-2": a model-like name that no rule knows
+UNKNOWN_NAME = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)+\b")
+# "Microsoft's DeBERTa-v3-base": a product of the lab that no rule knows; a figure
+# about it is not about the lab
+UNKNOWN_PRODUCT = re.compile(
+    r"'s\s+(?!(?:models?|family|families|open|own|latest|new|newest|flagship|largest|"
+    r"biggest|AI|LLMs?|weights|checkpoints?|repos?|lab|team|researchers|engineers|"
+    r"open-weight|open-source|first|second|next|top|most|[a-z]))[A-Z][\w.-]*"
+)
+# Upper bounds of sane values: beyond them the figure is not that metric
+# ("11 trillion tokens" near the word "tokenizer" is training data, not a vocabulary).
+SANE_MAXIMUM = {
+    Metric.VOCAB_SIZE: 5e6,
+    Metric.CONTEXT_LENGTH: 1e9,
+    Metric.LAYERS: 2000,
+    Metric.EXPERTS_TOTAL: 1e5,
+    Metric.EXPERTS_ACTIVE: 1e4,
+    Metric.HIDDEN_SIZE: 1e6,
+    Metric.QUANT_BITS: 64,
+}
+ACTIVATES_BEFORE = re.compile(r"(?i)\b(?:activat\w*|active)\s+(?:just\s+|only\s+)?$")
+UNIT_WORDS: list[tuple[str, Unit]] = [
+    (r"param(?:eter)?s?\b", Unit.PARAMETERS),
+    (r"downloads?\b", Unit.DOWNLOADS),
+    (r"times\b", Unit.DOWNLOADS),  # "downloaded 7.1 million times": only after "download"
+    (r"tokens?\b", Unit.TOKENS),
+]
 # Generic nouns whose small counts are list counts ("two variants"), not claims.
 LIST_COUNT_RULES = frozenset({"unit:generic", "unit:staff"})
 
@@ -311,8 +350,18 @@ def _month_year(month: int, year: int | None, published: date | None) -> int | N
     return published.year - 1 if month > published.month else published.year
 
 
+FIRST_PERIOD = re.compile(
+    r"(?i)\b(?:in|within|during|over)\s+(?:its|their|the)\s+first\s+"
+    r"(?:day|days|week|weeks|month|months|year|\d+\s+\w+)\b"
+)
+
+
 def period_of(sentence: str, published: date | None) -> Period | None:
-    """The period a sentence counts over: a named month ("in October") or a rolling window."""
+    """The period a sentence counts over: a named month ("in October"), a rolling window,
+    or a time since release ("in its first week": no window trendbot can measure)."""
+    first = FIRST_PERIOD.search(sentence)
+    if first:
+        return Period(first.group())
     named = NAMED_MONTH.search(sentence)
     if named:
         month = MONTHS[named.group("month").lower()]
@@ -325,6 +374,11 @@ def period_of(sentence: str, published: date | None) -> Period | None:
         if found:
             return Period(found.group(), None, days)
     return None
+
+
+def _too_large(value: Any, maximum: float) -> bool:
+    values = value if isinstance(value, list) else [value]
+    return any(isinstance(v, int | float) and v > maximum for v in values)
 
 
 class ClaimFinder:
@@ -375,7 +429,8 @@ class ClaimFinder:
             local = [m for m in mentions if s_start <= m.start < s_end]
             local_cues = [c for c in cues if s_start <= c.start < s_end]
             found = (
-                self._dates(text, s_start, s_end, published)
+                self._formats(text, s_start, s_end)
+                + self._dates(text, s_start, s_end, published)
                 + self._ranks(text, s_start, s_end, local_cues)
                 + self._licenses(text, s_start, s_end)
                 + self._numbers(text, s_start, s_end, local_cues)
@@ -458,6 +513,12 @@ class ClaimFinder:
             first = match.start("y") if match.group("y") else match.start("m")
             out.append(_Candidate(first, match.end(), value, Unit.DATE, Metric.RELEASE_DATE))
         return out
+
+    def _formats(self, text: str, lo: int, hi: int) -> list[_Candidate]:
+        return [
+            _Candidate(m.start(), m.end(), int(m.group("bits")), Unit.BITS, Metric.QUANT_BITS)
+            for m in QUANT_FORMAT.finditer(text, lo, hi)
+        ]
 
     def _ranks(self, text: str, lo: int, hi: int, cues: Sequence[Cue]) -> list[_Candidate]:
         out: list[_Candidate] = []
@@ -644,6 +705,20 @@ class ClaimFinder:
             return Unit.DOWNLOADS, None
         if "parameter" in around and has_magnitude:
             return Unit.PARAMETERS, None
+        if re.fullmatch(r"\d+(?:\.\d+)?[BMT]", number.strip()):
+            return Unit.PARAMETERS, None  # "a 32B model", "the 1.5B": AI news sizes models so
+        if has_magnitude:
+            # "355 billion parameters ..., and GLM-4.5-Air has 106 billion": the unit
+            # of the sentence's nearest earlier figure
+            earlier = text[lo:start].lower()
+            found = [
+                (m.end(), unit)
+                for pattern, unit in UNIT_WORDS
+                if pattern != r"times\b" or "download" in earlier
+                for m in re.finditer(rf"\d[\w.,]*\s+(?:[\w-]+\s+)?{pattern}", earlier)
+            ]
+            if found:
+                return max(found, key=lambda f: f[0])[1], None
         if BENCHMARK.search(around) and re.fullmatch(r"\d{1,4}(?:\.\d+)?", number.strip()):
             value = float(number)
             if not (1900 <= value <= 2100 and "." not in number):
@@ -674,6 +749,8 @@ class ClaimFinder:
             qualifier = Qualifier.NEGATED
         metric = candidate.metric or self._metric(text, start, end, candidate, lo, hi)
         metric = self._refine(text, start, end, candidate, metric, cues, lo, hi)
+        if metric in SANE_MAXIMUM and _too_large(candidate.value, SANE_MAXIMUM[metric]):
+            metric = Metric.TRAINING_TOKENS if candidate.unit == Unit.TOKENS else Metric.COUNT
         detail = candidate.detail
         if metric == Metric.BENCHMARK_SCORE:
             detail = self._benchmark_near(text, start, end, lo, hi)
@@ -695,6 +772,21 @@ class ClaimFinder:
             period=period,
             detail=detail,
         )
+
+    def _unknown_between(self, text: str, a: int, b: int, mentions: list[Mention]) -> bool:
+        """Whether a name-like token no rule knows stands between a mention and a figure."""
+        for match in UNKNOWN_NAME.finditer(text, a, b):
+            name = match.group()
+            if not re.search(r"\d", name) or not re.search(r"[A-Za-z]{2}", name):
+                continue  # "4-bit", "3.5", "A3B"
+            if any(m.start <= match.start() < m.end for m in mentions):
+                continue
+            if self._benchmark.fullmatch(name) or re.fullmatch(
+                r"(?i)(?:fp|int|bf|nvfp|mxfp)\d+|[a-z]?\d+(?:-[a-z]+)+|\d+[a-z]+-\w+", name
+            ):
+                continue  # "MATH-500", "FP8", "8-bit", "5-shot", "128K-token"
+            return True
+        return False
 
     def _benchmark_near(self, text: str, start: int, end: int, lo: int, hi: int) -> str | None:
         best: tuple[int, str] | None = None
@@ -728,6 +820,8 @@ class ClaimFinder:
                 )
             return _nearest(PERCENT_METRICS, text, start, end) or Metric.PERCENTAGE
         if unit == Unit.DOWNLOADS:
+            if FIRST_PERIOD.search(text[start : min(hi, end + 40)]):
+                return Metric.DOWNLOADS_PERIOD  # "passed 1 million in its first week"
             # "passed 700 million downloads in January": a running total crossing a mark,
             # dated by the period, not a count made within it
             if CROSSING.search(text[max(lo, candidate.start - 30) : candidate.start]):
@@ -737,6 +831,8 @@ class ClaimFinder:
             spelled = text[max(lo, start - 12) : min(hi, end + 12)].lower()
             if "active" in spelled or ACTIVE_AFTER.match(text, end):
                 return Metric.PARAMS_ACTIVE
+            if ACTIVATES_BEFORE.search(text[max(lo, start - 30) : start]):
+                return Metric.PARAMS_ACTIVE  # "activates just 3 billion of its 30 billion"
             return Metric.PARAMS_TOTAL
         if unit == Unit.TOKENS:
             if TRAINING.search(sentence) and not re.search(r"(?i)context|window|vocab", near):
@@ -782,6 +878,10 @@ class ClaimFinder:
             )
             if nearest is not None and nearest.metric == "memory":
                 return Metric.MEMORY
+        if metric in (Metric.EXPERTS_TOTAL, Metric.EXPERTS_ACTIVE) and re.search(
+            r"(?i)\d\s+of\s+(?:its\s+|the\s+|a\s+pool\s+of\s+)?$", text[max(lo, start - 20) : start]
+        ):
+            return Metric.EXPERTS_TOTAL  # "8 of its 128 experts": the pool
         if metric == Metric.EXPERTS_TOTAL:
             if context is not None and context.metric == "experts_active":
                 return Metric.EXPERTS_ACTIVE
@@ -791,8 +891,18 @@ class ClaimFinder:
                 re.IGNORECASE,
             ):
                 return Metric.EXPERTS_ACTIVE
-        if metric == Metric.COUNT and context is not None and context.metric == "likes":
+        if (
+            metric == Metric.COUNT
+            and candidate.rule is None
+            and context is not None
+            and context.metric == "likes"
+        ):
             return Metric.LIKES
+        if metric == Metric.PARAMS_TOTAL and (
+            ACTIVATES_BEFORE.search(text[max(lo, start - 30) : start])
+            or ACTIVE_AFTER.match(text, end)
+        ):
+            return Metric.PARAMS_ACTIVE  # "activates 32 billion parameters per token"
         return metric
 
     def _subject(
@@ -812,20 +922,50 @@ class ClaimFinder:
                 return False  # "on Hugging Face": where it was counted, not what
             return not COMPARISON_BEFORE.search(text[max(0, mention.start - 30) : mention.start])
 
-        # nearest before, else first after; an entity of the preferred kind first
+        # "Meta's 12.8 million", "GPT-4o at 88.7": the figure right after a mention is its
+        # own, even when that mention is the one compared with
+        own = next(
+            (m for m in local if m.end <= start and OWN_FIGURE.fullmatch(text[m.end : start])),
+            None,
+        )
+        possessive = own is not None and text[own.end : own.end + 1] in "'’"
+        if own is not None and (possessive or own.kind == preferred or own.kind == "model"):
+            return own
+        # "overtaking Meta's Llama, whose models total 450 million": the relative clause
+        # is about the mention just before it, compared or not
+        relative = [m for m in local if m.end <= start and RELATIVE.match(text, m.end)]
+        if relative and not any(relative[-1].end < m.end <= start for m in local):
+            return relative[-1]
+        # nearest before, of the preferred kind first
         before = [m for m in local if m.end <= start and eligible(m)][::-1]
         after = [m for m in local if m.start >= end and eligible(m)]
-        for pool in (before, after):
-            found = next((m for m in pool if m.kind == preferred), None)
-            if found:
-                return found
-        if before or after:
-            return (before or after)[0]
-        # "It", "The model", "The company": the figure is about the previous sentence's subject
+        found = next((m for m in before if m.kind == preferred), None)
+        if found and self._unknown_between(text, found.end, start, local):
+            return None  # "X is ..., while flan-t5-base ranks ... with 88 million": not X's
+        if found:
+            return found
+        # "It", "its weights", "The model", "Alibaba's coding model": the previous
+        # sentence's subject, before a mention of the wrong kind in this one ("Meta
+        # released it on April 5") or one after the figure ("costs 8% of what Claude
+        # charges")
         candidates = [m for m in previous if eligible(m)]
         antecedent = next((m for m in candidates if m.kind == preferred), None) or (
-            candidates[0] if candidates else None
+            candidates[0] if candidates and not (before or after) else None
         )
-        if antecedent and ANAPHOR.match(text[max(0, start - 200) : start].split(".")[-1]):
+        sentence_start = min((m.start for m in local), default=start)
+        clause = text[max(0, min(sentence_start, start) - 200) : start].split(". ")[-1]
+        if antecedent and ANAPHOR.search(clause):
             return antecedent
+        found = next((m for m in after if m.kind == preferred), None)
+        if found:
+            return found
+        if before or after:
+            chosen = (before or after)[0]
+            if (
+                preferred == "model"
+                and chosen.kind == "org"
+                and UNKNOWN_PRODUCT.match(text, chosen.end)
+            ):
+                return None  # "Microsoft's DeBERTa-v3-base has ...": not about Microsoft
+            return chosen
         return None

@@ -167,7 +167,8 @@ MODEL_AFTER = re.compile(
 _VERSION = r"v?\d+(?:\.\d+)*[a-z]?"
 # A size in a name marks one checkpoint: 32B, 1.5B, 135M, 8x7B, A3B
 CHECKPOINT_SIZE = re.compile(r"(?<![A-Za-z])(?:\d+x)?\d+(?:\.\d+)?[BbMm](?![A-Za-z])")
-_SIZE = r"\d+(?:\.\d+)?[BbMmKkTt](?![a-z])|\d+x\d+[Bb]|[AaEe]\d+(?:\.\d+)?[Bb]"
+# sizes: 32B, 1.5B, 8x7B, A3B (active), 16E (experts, as in Llama-4-Scout-17B-16E)
+_SIZE = r"\d+(?:\.\d+)?[BbMmKkTt](?![a-z])|\d+x\d+[Bb]|[AaEe]\d+(?:\.\d+)?[Bb]|\d+E(?![a-z])"
 _CODE = r"[A-Z]\d+(?:\.\d+)?[a-z]?"
 _BRACKET = r"\[[A-Za-z0-9]+\]"
 _WORDY = r"[A-Za-z][A-Za-z0-9]*"
@@ -236,6 +237,12 @@ class EntityFinder:
         # long enough not to be ordinary words: "Mai 2019" is a date, not MAI.
         loose = "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in stems if len(s) >= 4)
         self._glued = re.compile(rf"(?<![\w@/.-])(?:{loose})(?=[-_ .]?\d)", re.IGNORECASE)
+        # three-letter stems in any case only when a hyphen and a digit follow: "phi-4",
+        # "glm-4.5" are names, "Mai 2019" is a date
+        short = "|".join(re.escape(s) for s in stems if len(s) == 3 and s.isalpha())
+        self._glued_short = (
+            re.compile(rf"(?<![\w@/.-])(?:{short})(?=-\d)", re.IGNORECASE) if short else None
+        )
         self._glued_exact = re.compile(rf"(?<![\w@/.-])(?:{alternation})(?=[-_ .]?\d)")
         # repo-style spellings with a digit further on: "whisper-large-v3"
         self._repo_style = re.compile(
@@ -299,6 +306,8 @@ class EntityFinder:
         starts.update({m.start(): m.end() for m in self._glued.finditer(text)})
         starts.update({m.start(): m.end() for m in self._glued_exact.finditer(text)})
         starts.update({m.start(): m.end() for m in self._repo_style.finditer(text)})
+        if self._glued_short is not None:
+            starts.update({m.start(): m.end() for m in self._glued_short.finditer(text)})
         for start, stem_end in sorted(starts.items()):
             family = self._stem_family.get(re.sub(r"\s+", " ", text[start:stem_end].casefold()))
             if family is None:
@@ -306,6 +315,10 @@ class EntityFinder:
             end, versioned = self._tail(text, stem_end)
             if family.needs_version and not versioned:
                 continue
+            # letters glued to the end belong to the name: "GLM-4.5V" is not GLM-4.5
+            glued = re.match(r"[A-Za-z]+\b", text[end:]) if end > stem_end else None
+            if glued and text[end - 1].isdigit():
+                end += glued.end()
             name = text[start:end].rstrip(".-_")
             end = start + len(name)
             after = text[end : end + 40]
@@ -354,7 +367,9 @@ class EntityFinder:
         if len(name) <= stem_length or name_keys(name)[0] in {
             name_keys(stem)[0] for stem in family.stems
         }:
-            return family.author, Link.FAMILY, None
+            # "Qwen" is all of author Qwen; "Gemma" is one line of google's repos
+            whole = family.is_whole_author(name)
+            return family.author, Link.FAMILY if whole else Link.SERIES, None
         return family.author, Link.SERIES, None
 
     @staticmethod
@@ -403,4 +418,42 @@ class EntityFinder:
             if any(mention.start < t.end and t.start < mention.end for t in taken):
                 continue
             taken.append(mention)
+        taken += self._short_names(text, taken)
         return sorted(taken, key=lambda m: m.start)
+
+    def _short_names(self, text: str, found: list[Mention]) -> list[Mention]:
+        """Later mentions of a model by its last word: "Llama 4 Scout ... Scout offers".
+
+        Only a capitalised variant word that ends exactly one model named earlier, so
+        that "Pro" after both "Gemini 2.5 Pro" and "Qwen-Pro" refers to neither.
+        """
+        ends: dict[str, list[Mention]] = {}
+        for mention in found:
+            if mention.kind != "model":
+                continue
+            word = re.split(r"[\s_-]+", mention.text)[-1]
+            if word.lower() in VARIANTS and len(word) >= 3 and word[0].isupper():
+                ends.setdefault(word, []).append(mention)
+        extra: list[Mention] = []
+        for word, named in ends.items():
+            if len({m.hub_id or m.text for m in named}) != 1:
+                continue
+            first = named[0]
+            for match in re.finditer(rf"(?<![\w.-]){re.escape(word)}(?![\w-])", text):
+                if match.start() <= first.start or any(
+                    m.start <= match.start() < m.end for m in found + extra
+                ):
+                    continue
+                extra.append(
+                    Mention(
+                        "model",
+                        word,
+                        match.start(),
+                        match.end(),
+                        first.hub_id,
+                        first.canonical,
+                        link=first.link,
+                        wanted=first.wanted,
+                    )
+                )
+        return extra

@@ -154,12 +154,16 @@ def _statistical(name: str | None) -> Language | None:
         ) from None
 
 
-@Language.factory("trendbot_extractor", default_config={"entities": {}, "hub_ids": []})
+@Language.factory("trendbot_extractor", default_config={"entities": {}, "hub_ids": [], "names": {}})
 def make_extractor(
-    nlp: Language, name: str, entities: dict[str, Any], hub_ids: list[str]
+    nlp: Language,
+    name: str,
+    entities: dict[str, Any],
+    hub_ids: list[str],
+    names: dict[str, str],
 ) -> TrendbotComponent:
     statistical = _statistical(entities.get("statistical_model"))
-    return TrendbotComponent(nlp, load_knowledge(entities, hub_ids), statistical)
+    return TrendbotComponent(nlp, load_knowledge(entities, hub_ids, names), statistical)
 
 
 def _matcher(nlp: Language, terms: ClaimTerms) -> Matcher:
@@ -170,15 +174,22 @@ def _matcher(nlp: Language, terms: ClaimTerms) -> Matcher:
 
 
 def build_pipeline(
-    entities: Mapping[str, Any] | None = None, hub_ids: Iterable[str] = ()
+    entities: Mapping[str, Any] | None = None,
+    hub_ids: Iterable[str] = (),
+    names: Mapping[str, str] | None = None,
 ) -> Language:
-    """The extractor pipeline, built once from config's ``entities`` and the known repo ids."""
+    """The extractor pipeline, built once from config's ``entities``, the repo ids known to
+    exist and the names the Hub resolved to a repo."""
     nlp = spacy.blank("en")
     _tokenizer_rules(nlp)
     nlp.add_pipe("sentencizer")
     nlp.add_pipe(
         "trendbot_extractor",
-        config={"entities": dict(entities or {}), "hub_ids": sorted(set(hub_ids))},
+        config={
+            "entities": dict(entities or {}),
+            "hub_ids": sorted(set(hub_ids)),
+            "names": dict(names or {}),
+        },
     )
     return nlp
 

@@ -33,3 +33,12 @@ def verdict(session: Session, claim: Claim, status: str, reason: str) -> Verdict
     row = Verdict(claim_id=claim.id, status=status, reason=reason)
     session.add(row)
     return row
+
+
+def store_extraction(session: Session, article_id: int, found: Any) -> None:
+    """Mentions and claims of an extraction, stored as the crawler stores them."""
+    from datetime import UTC, datetime
+
+    from bot.store.ingest import store_extraction as store
+
+    store(session, article_id, found, datetime.now(UTC))

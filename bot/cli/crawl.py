@@ -25,13 +25,15 @@ async def run_crawl(
     from bot.crawl import Crawler
     from bot.fetch import Fetcher
     from bot.store import open_database
-    from bot.store.knowledge import known_repo_ids
+    from bot.store.knowledge import known_links
     from bot.workers import Workers
 
-    hub_ids = known_repo_ids(settings.database)
+    hub_ids, resolved = known_links(settings.database)
     entities = settings.entities.model_dump()
     # workers first: they boot while the database is opened and migrated
-    with Workers(settings.crawl.workers, entities=entities, hub_ids=hub_ids) as workers:
+    with Workers(
+        settings.crawl.workers, entities=entities, hub_ids=hub_ids, names=resolved
+    ) as workers:
         engine = open_database(settings.database)
         try:
             async with Fetcher(settings.http) as fetcher:

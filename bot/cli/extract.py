@@ -61,11 +61,12 @@ def extract(
 ) -> None:
     """Find the models, companies and numeric claims in each input (offline, no download)."""
     from bot.config import ConfigError, load_settings
-    from bot.store.knowledge import known_repo_ids
+    from bot.store.knowledge import known_links
     from extractors.pipeline import StatisticalModelMissing, build_pipeline, extract_many
 
     entities: dict = {}
     hub_ids: list[str] = []
+    names: dict[str, str] = {}
     try:
         settings = load_settings(ctx.obj.get("config"))
     except ConfigError as exc:
@@ -78,9 +79,9 @@ def extract(
         )
     if settings is not None:
         entities = settings.entities.model_dump()
-        hub_ids = known_repo_ids(settings.database)
+        hub_ids, names = known_links(settings.database)
     try:
-        nlp = build_pipeline(entities, hub_ids)
+        nlp = build_pipeline(entities, hub_ids, names)
     except StatisticalModelMissing as exc:
         err.print(f"trendbot extract: {exc}", markup=False)
         raise typer.Exit(1) from None

@@ -9,6 +9,11 @@ pagination with an opaque cursor, `GET /api/models/{owner}/{name}`, the
 `X-Error-Code: RepoNotFound` header, the `RateLimit` headers of a 429, and gzip.
 It copies the traffic of the real client recorded in the project's notes.
 
+Repo metadata is served in the Hub's JSON shape when asked for with `expand`
+(`safetensors`, `config`, `usedStorage`, `childrenModelCount`, `cardData`), from
+`GET /api/models/{id}` and from listings alike; a repo without a value leaves the
+key out, as the Hub does for a repo without safetensors weights or a card.
+
 Tests change the data between two calls (`hub.repo(...).downloads_all_time += 5`),
 script failures on the Nth request (`hub.fail(500, on_request=2)` breaks page 2
 of a listing) and read back every request in `hub.requests`.
@@ -23,6 +28,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import copy
 import gzip
 import hashlib
 import json
@@ -48,6 +54,11 @@ EXPAND_FIELDS = (
     "private",
     "tags",
     "sha",
+    "safetensors",
+    "config",
+    "usedStorage",
+    "childrenModelCount",
+    "cardData",
 )
 # Fields of a list item when no `expand` is given (no `downloadsAllTime`).
 DEFAULT_FIELDS = (
@@ -106,6 +117,16 @@ class HubRepo:
     pipeline_tag: str | None = "text-generation"
     library_name: str | None = "transformers"
     private: bool = False
+    # Metadata, served only when expanded; None leaves the key out of the response.
+    # Safetensors parameters by dtype ({"BF16": N}), served with their "total"; a dict
+    # that already has "parameters" is served as given (its "total" filled in if absent).
+    safetensors: dict[str, Any] | None = None
+    config: dict[str, Any] | None = None  # config.json's keys: architectures, model_type, ...
+    used_storage: int | None = None  # "usedStorage", bytes
+    children: int | None = None  # "childrenModelCount"
+    card_data: dict[str, Any] | None = None  # "cardData": license, base_model, model-index
+    # None: library, pipeline tag, the card's licence as "license:..." and "region:us"
+    tags: list[str] | None = None
 
     def __post_init__(self) -> None:
         owner, _, name = self.id.partition("/")
@@ -187,14 +208,43 @@ def _field(repo: HubRepo, name: str) -> Any:
         case "private":
             return repo.private
         case "tags":
+            if repo.tags is not None:
+                return list(repo.tags)
             tags = [t for t in (repo.library_name, repo.pipeline_tag) if t]
+            license_id = (repo.card_data or {}).get("license")
+            if isinstance(license_id, str) and license_id:
+                tags.append(f"license:{license_id}")
             return [*tags, "region:us"]
         case "sha":
             stamp = f"{repo.id}@{hub_date(repo.last_modified or repo.created_at)}"
             return hashlib.sha1(stamp.encode()).hexdigest()
         case "modelId":
             return repo.id
+        case "safetensors":
+            return _safetensors(repo.safetensors)
+        case "config":
+            return copy.deepcopy(repo.config) if repo.config is not None else None
+        case "usedStorage":
+            return repo.used_storage
+        case "childrenModelCount":
+            return repo.children
+        case "cardData":
+            return copy.deepcopy(repo.card_data) if repo.card_data is not None else None
     raise AssertionError(name)
+
+
+def _safetensors(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """`{"parameters": {"BF16": N, ...}, "total": N}`, the Hub's shape."""
+    if not value:
+        return None
+    if isinstance(value.get("parameters"), dict):
+        parameters = dict(value["parameters"])
+        total = value.get("total")
+    else:
+        parameters, total = dict(value), None
+    if total is None:
+        total = sum(int(n) for n in parameters.values())
+    return {"parameters": parameters, "total": total}
 
 
 def render(repo: HubRepo, expand: list[str] | None) -> dict[str, Any]:

@@ -73,6 +73,7 @@ def _repos(data: dict[str, Any], moment: str) -> list:
         created = figures["created"]
         if isinstance(created, date):
             created = datetime.combine(created, time(), tzinfo=UTC)
+        meta = figures.get("meta") or {}
         repos.append(
             HubRepo(
                 repo_id,
@@ -81,6 +82,9 @@ def _repos(data: dict[str, Any], moment: str) -> list:
                 likes=likes,
                 trending_score=likes // 100,
                 created_at=created,
+                safetensors=meta.get("safetensors"),
+                config=meta.get("config"),
+                card_data=meta.get("card_data"),
             )
         )
     return repos

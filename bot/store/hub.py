@@ -233,3 +233,19 @@ class SnapshotLookup:
             .limit(1)
         ).first()
         return self._snapshot(before), self._snapshot(after)
+
+
+def repos_of(session: Session, authors: Iterable[str]) -> dict[str, list[str]]:
+    """The repo ids the snapshots hold for each author (gone ones left out)."""
+    wanted = sorted(set(authors))
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(HubModel.author, HubModel.model_id).where(
+            col(HubModel.author).in_(wanted), col(HubModel.gone_at).is_(None)
+        )
+    ).all()
+    owned: dict[str, list[str]] = {}
+    for author, model_id in rows:
+        owned.setdefault(author, []).append(model_id)
+    return owned

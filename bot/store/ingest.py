@@ -358,7 +358,7 @@ def _store_item(session: Session, job: _Job) -> tuple[bool, bool]:
     session.add(entry)
     session.flush()
     if page.extraction is not None:
-        _add_extraction(session, article.id, page.extraction, now)
+        store_extraction(session, article.id, page.extraction, now)
     common.update(entry_id=entry.id, article_id=article.id)
     for note, note_detail, status in page.notes:
         log(session, decision=note, detail=note_detail, http_status=status, **common)
@@ -445,7 +445,7 @@ def matches_filter(news_filter: NewsFilter, item: FeedItem, page: PageOutcome) -
     return any(entity.casefold() in names for entity in news_filter.entities)
 
 
-def _add_extraction(session: Session, article_id: int, found: Extraction, now: datetime) -> None:
+def store_extraction(session: Session, article_id: int, found: Extraction, now: datetime) -> None:
     """Mentions and claims of a new article, in two bulk inserts (not an ORM object each)."""
     mentions = [
         {

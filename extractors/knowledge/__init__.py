@@ -39,6 +39,14 @@ class Family:
     ambiguous: bool = False  # the bare stem is also the company's name
     needs_version: bool = False  # the bare stem is a common word
     closed: tuple[str, ...] = ()  # patterns of API-only variants (no Hub id)
+    whole_author: bool = False  # the author publishes this family only
+
+    def is_whole_author(self, stem: str) -> bool:
+        """Whether the bare stem means every repo of the author (see labs.yaml)."""
+        if self.author is None:
+            return False
+        plain = re.sub(r"[^a-z0-9]", "", stem.casefold())
+        return self.whole_author or plain in re.sub(r"[^a-z0-9]", "", self.author.casefold())
 
     def is_closed(self, name: str) -> bool:
         return self.author is None or any(re.search(p, name, re.IGNORECASE) for p in self.closed)
@@ -92,6 +100,7 @@ def _builtin() -> tuple[tuple[Company, ...], tuple[Family, ...], tuple[str, ...]
             bool(f.get("ambiguous")),
             bool(f.get("needs_version")),
             tuple(f.get("closed") or ()),
+            bool(f.get("whole_author")),
         )
         for f in data["families"]
     )
@@ -99,9 +108,12 @@ def _builtin() -> tuple[tuple[Company, ...], tuple[Family, ...], tuple[str, ...]
 
 
 def load_knowledge(
-    entities: Mapping[str, Any] | None = None, hub_ids: Iterable[str] = ()
+    entities: Mapping[str, Any] | None = None,
+    hub_ids: Iterable[str] = (),
+    names: Mapping[str, str] | None = None,
 ) -> Knowledge:
-    """Built-in knowledge, extended by config.yaml's ``entities`` and the known repo ids.
+    """Built-in knowledge, extended by config.yaml's ``entities``, the known repo ids and
+    ``names`` the Hub resolved (a written name's key -> its repo id).
 
     ``entities`` is the plain-data form of the config section:
     ``{"companies": [{name, aliases, hub_authors}], "models": [{name, hub_id, aliases}]}``.
@@ -123,6 +135,9 @@ def load_knowledge(
     knowledge = Knowledge(list(merged.values()), list(families))
     for repo_id in (*checkpoints, *hub_ids):
         name = repo_id.split("/", 1)[-1]
+        for key in name_keys(name):
+            knowledge.checkpoints.setdefault(key, repo_id)
+    for name, repo_id in (names or {}).items():
         for key in name_keys(name):
             knowledge.checkpoints.setdefault(key, repo_id)
     for model in (entities or {}).get("models") or ():

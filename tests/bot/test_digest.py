@@ -7,7 +7,16 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from bot.config.load import parse_settings
-from bot.digest import DigestData, Story, compose, movers, top_stories
+from bot.digest import (
+    CheckedClaim,
+    DigestData,
+    Story,
+    claim_groups,
+    claim_line,
+    compose,
+    movers,
+    top_stories,
+)
 from bot.digest_job import post_digest
 from bot.hub import Listing, ModelStats
 from bot.messages import fit
@@ -107,6 +116,17 @@ def seed(engine) -> None:
                 article_id=syndicated.id, kind="org", text="Qwen", start=0, end=4, canonical="Qwen"
             )
         )
+        # the platform is named by every story about Hub figures: it is not news
+        session.add(
+            Mention(
+                article_id=syndicated.id,
+                kind="org",
+                text="Hugging Face",
+                start=37,
+                end=49,
+                canonical="Hugging Face",
+            )
+        )
         claim = qwen_total_claim(session, syndicated.id)
         verdict(session, claim, "supported", "Hub all-time downloads: 702 million")
         session.commit()
@@ -130,6 +150,7 @@ def test_post_digest_once_per_period_with_every_section(engine):
     assert text.index("Qwen passes 700M") < text.index("Lab raises")  # syndicated story first
     assert "@\u200beveryone Lab raises" in text  # a hostile title is inert
     assert "Qwen: 1 (▲1)" in text
+    assert "Hugging Face: 1" not in text
     assert "✅ supported" in text
     assert "1. Qwen: 702 million (▲1)" in text  # passed Llama since the period began
     assert "Qwen passed 700 million all-time downloads" in text  # the alert of the period
@@ -174,3 +195,51 @@ def test_an_explicit_period_covers_exactly_that_long(engine):
     post_digest(settings, engine, END)
     week = post_digest(settings, engine, END + timedelta(hours=1), period=timedelta(days=7))
     assert week.posted and week.start == END + timedelta(hours=1) - timedelta(days=7)
+
+
+def _checked(article: int, text: str, status: str, **kw) -> CheckedClaim:
+    return CheckedClaim(
+        text=text,
+        subject=kw.pop("subject", "Qwen3-8B"),
+        status=status,
+        reason=kw.pop("reason", "why"),
+        article_title=f"story {article}",
+        article_id=article,
+        subject_hub_id=kw.pop("hub_id", "Qwen/Qwen3-8B"),
+        metric=kw.pop("metric", "params_total"),
+        value=kw.pop("value", text),
+        **kw,
+    )
+
+
+def test_claims_are_grouped_by_story_judged_first():
+    claims = [
+        _checked(1, "a", "unverifiable"),
+        _checked(2, "b", "supported", repo="Qwen/Qwen3-8B", hub_field="safetensors.total"),
+        _checked(2, "c", "unverifiable"),
+        _checked(2, "d", "contradicted", repo="Qwen/Qwen3-8B", hub_field="config.num_layers"),
+        _checked(3, "e", "supported"),
+        _checked(3, "e", "supported"),  # the headline and the first paragraph: one claim
+        _checked(3, "f", "supported", subject=None),  # no subject: nothing was checked
+    ]
+    groups = claim_groups(claims)
+    assert [g.title for g in groups] == ["story 2", "story 3", "story 1"]
+    assert [c.text for c in groups[0].claims] == ["d", "b", "c"]
+    assert [len(g.claims) for g in groups] == [3, 1, 1]
+
+
+def test_a_claim_line_names_the_hub_record_and_figure_or_why_not():
+    judged = _checked(
+        1,
+        "8.2 billion parameters",
+        "supported",
+        repo="Qwen/Qwen3-8B",
+        hub_field="safetensors.total",
+        hub_value=8_190_735_360,
+    )
+    assert claim_line(judged) == (
+        "✅ supported Qwen3-8B: 8.2 billion parameters "
+        "(Hub Qwen/Qwen3-8B safetensors.total: 8.2 billion)"
+    )
+    unsure = _checked(1, "128K", "unverifiable", reason="a context reached by YaRN scaling")
+    assert claim_line(unsure).endswith(": a context reached by YaRN scaling")

@@ -8,7 +8,8 @@ import pytest
 
 from bot.config.load import parse_settings
 from bot.demo.hub_server import FakeHub, HubRepo
-from bot.hub import EXPAND, list_tracked
+from bot.hub import EXPAND, fetch_repo_facts, list_tracked, search_repos
+from bot.repo_facts import METADATA_EXPAND, EvalScore
 
 
 def settings_for(hub: FakeHub, authors: list[str], extra: str = ""):
@@ -194,3 +195,251 @@ def test_a_stopping_service_cuts_the_listing_short(hub_sleeps, monkeypatch):
         "author Qwen: cut short, trendbot is stopping",
         "author meta-llama: skipped, trendbot is stopping",
     ]
+
+
+# -- repo metadata (fetch_repo_facts) and search (search_repos) ------------------------------
+
+
+def mmlu(value: float, shots: int, name: str = "MMLU") -> dict:
+    return {
+        "task": {"type": "text-generation"},
+        "dataset": {
+            "name": name,
+            "type": "cais/mmlu",
+            "config": "all",
+            "args": {"num_few_shot": shots},
+        },
+        "metrics": [{"type": "accuracy", "value": value}],
+    }
+
+
+def llama_70b() -> HubRepo:
+    return HubRepo(
+        "meta-llama/Llama-3.1-70B",
+        created_at=datetime(2024, 7, 16, 15, 0, tzinfo=UTC),
+        safetensors={"BF16": 70_553_706_496},
+        config={
+            "architectures": ["LlamaForCausalLM"],
+            "model_type": "llama",
+            "num_hidden_layers": 80,
+            "hidden_size": 8192,
+            "max_position_embeddings": 131072,
+            "vocab_size": 128256,
+            "rope_scaling": {"rope_type": "llama3", "factor": 8.0},
+        },
+        used_storage=282_215_000_000,
+        children=1_024,
+        card_data={
+            "license": "llama3.1",
+            "license_name": "llama3.1-community",
+            "base_model": "meta-llama/Llama-3.1-70B-Base",
+            "language": ["en", "de"],
+            "model-index": [
+                {
+                    "name": "Llama-3.1-70B",
+                    "results": [
+                        mmlu(79.3, 5),
+                        # same dataset type and config, another setup: ModelCardData.to_dict()
+                        # would fold it into the 5-shot result above
+                        mmlu(66.4, 0, name="MMLU (0-shot)"),
+                        {
+                            "task": {"type": "text-generation"},
+                            "dataset": {"name": "GSM8K", "type": "gsm8k", "config": "main"},
+                            "metrics": [{"type": "exact_match", "value": 88.5, "name": "EM"}],
+                        },
+                    ],
+                }
+            ],
+        },
+    )
+
+
+def test_repo_metadata_round_trips_through_the_real_client_into_repo_facts(fake_hub):
+    fake_hub.add(llama_70b())
+    fetch = fetch_repo_facts(settings_for(fake_hub, ["meta-llama"]), ["meta-llama/Llama-3.1-70B"])
+    assert fetch.complete and fetch.errors == []
+    assert fetch.requests == 1 == fake_hub.request_count
+    (facts,) = fetch.facts
+    assert facts.found and facts.repo_id == "meta-llama/Llama-3.1-70B"
+    assert facts.params_by_dtype == {"BF16": 70_553_706_496}
+    assert facts.params_total == 70_553_706_496
+    assert facts.weights_bytes == 2 * 70_553_706_496
+    assert facts.figure("layers").value == 80
+    assert facts.figure("context_length").key == "config.max_position_embeddings"
+    assert facts.architecture == "LlamaForCausalLM"
+    assert facts.rope_scaling == {"rope_type": "llama3", "factor": 8.0}
+    assert (facts.used_storage, facts.children) == (282_215_000_000, 1_024)
+    assert facts.created_at == datetime(2024, 7, 16, 15, 0, tzinfo=UTC)
+    assert (facts.license, facts.license_name) == ("llama3.1", "llama3.1-community")
+    assert facts.base_models == ("meta-llama/Llama-3.1-70B-Base",)
+    assert "license:llama3.1" in facts.tags
+    # every score keeps its own dataset name and setup
+    assert facts.scores == (
+        EvalScore("MMLU", 79.3, "accuracy", "5-shot"),
+        EvalScore("MMLU (0-shot)", 66.4, "accuracy", "0-shot"),
+        EvalScore("GSM8K", 88.5, "exact_match", "main"),
+    )
+    (request,) = fake_hub.requests
+    assert request.path == "/api/models/meta-llama/Llama-3.1-70B"
+    assert request.params("expand") == METADATA_EXPAND
+
+
+def test_a_repo_without_weights_info_or_card_has_empty_facts(fake_hub):
+    fake_hub.add(
+        HubRepo("Qwen/Qwen2.5-7B-GGUF", library_name=None, tags=["gguf", "license:apache-2.0"])
+    )
+    (facts,) = fetch_repo_facts(settings_for(fake_hub, ["Qwen"]), ["Qwen/Qwen2.5-7B-GGUF"]).facts
+    assert facts.found
+    assert (facts.params_total, facts.params_by_dtype, facts.config) == (None, {}, {})
+    assert (facts.used_storage, facts.children, facts.scores) == (None, None, ())
+    assert facts.license == "apache-2.0"  # from the tag when the card names none
+    assert facts.tags == ("gguf", "license:apache-2.0")
+
+
+def test_a_missing_repo_is_a_not_found_record_and_the_others_are_fetched(fake_hub):
+    fake_hub.add(llama_70b())
+    fetch = fetch_repo_facts(
+        settings_for(fake_hub, ["meta-llama"]), ["meta-llama/gone", "meta-llama/Llama-3.1-70B"]
+    )
+    assert fetch.complete
+    assert [(f.repo_id, f.found) for f in fetch.facts] == [
+        ("meta-llama/gone", False),
+        ("meta-llama/Llama-3.1-70B", True),
+    ]
+    assert fetch.facts[0].params_total is None and fetch.facts[0].scores == ()
+    assert fetch.requests == 2
+
+
+def test_a_500_on_one_repo_is_recorded_and_the_next_repo_is_still_fetched(fake_hub, hub_sleeps):
+    fake_hub.add(llama_70b(), HubRepo("meta-llama/Llama-3.1-8B", safetensors={"BF16": 8}))
+    fake_hub.fail(500)
+    fetch = fetch_repo_facts(
+        settings_for(fake_hub, ["meta-llama"]),
+        ["meta-llama/Llama-3.1-70B", "meta-llama/Llama-3.1-8B", "meta-llama/Llama-3.1-8B"],
+    )
+    assert not fetch.complete
+    assert fetch.errors == ["repo meta-llama/Llama-3.1-70B: HTTP 500: Fake failure 500"]
+    assert [f.repo_id for f in fetch.facts] == ["meta-llama/Llama-3.1-8B"]
+    # model_info does not retry; a repo named twice is asked for once
+    assert fetch.requests == 2 == fake_hub.request_count and hub_sleeps == []
+
+
+def test_an_unreachable_hub_skips_the_remaining_repos_with_the_reason(hub_sleeps):
+    with FakeHub() as hub:
+        settings = settings_for(hub, ["Qwen"])
+    fetch = fetch_repo_facts(settings, ["Qwen/a", "Qwen/b", "Qwen/c"])
+    assert fetch.facts == []
+    assert fetch.errors[0].startswith("repo Qwen/a: ConnectError")
+    assert fetch.errors[1:] == [
+        "repo Qwen/b: skipped, the Hub did not answer for an earlier repo",
+        "repo Qwen/c: skipped, the Hub did not answer for an earlier repo",
+    ]
+    assert fetch.requests == 1 and hub_sleeps == []
+
+
+def test_a_card_the_client_cannot_parse_is_recorded_not_raised(fake_hub):
+    # huggingface_hub's EvalResult refuses a source name without a url, with a ValueError
+    # that ModelCardData(ignore_metadata_errors=True) does not catch: model_info raises
+    bad = mmlu(70.0, 5) | {"source": {"name": "self-reported"}}
+    fake_hub.add(
+        HubRepo("Qwen/bad-card", card_data={"model-index": [{"name": "x", "results": [bad]}]})
+    )
+    fake_hub.add(HubRepo("Qwen/fine", card_data={"license": "mit"}))
+    fetch = fetch_repo_facts(settings_for(fake_hub, ["Qwen"]), ["Qwen/bad-card", "Qwen/fine"])
+    assert len(fetch.errors) == 1
+    assert fetch.errors[0].startswith("repo Qwen/bad-card: ValueError: If `source_name`")
+    assert [(f.repo_id, f.license) for f in fetch.facts] == [("Qwen/fine", "mit")]
+
+
+def test_a_model_index_without_a_dataset_type_is_dropped_by_the_client(fake_hub):
+    # the client requires task.type, dataset.type/name and metrics type/value; one missing
+    # key and ModelCardData drops the whole model-index (the licence still arrives)
+    result = {
+        "task": {"type": "text-generation"},
+        "dataset": {"name": "GSM8K"},
+        "metrics": [{"type": "accuracy", "value": 1.0}],
+    }
+    card = {"license": "mit", "model-index": [{"name": "x", "results": [result]}]}
+    fake_hub.add(HubRepo("Qwen/loose-card", card_data=card))
+    (facts,) = fetch_repo_facts(settings_for(fake_hub, ["Qwen"]), ["Qwen/loose-card"]).facts
+    assert facts.license == "mit" and facts.scores == ()
+
+
+def test_metadata_is_served_in_listings_when_expanded(fake_hub):
+    from huggingface_hub import HfApi
+
+    fake_hub.add(llama_70b(), HubRepo("meta-llama/plain"))
+    api = HfApi(endpoint=fake_hub.endpoint, token=False)
+    infos = list(api.list_models(author="meta-llama", expand=["safetensors", "usedStorage"]))
+    assert [(i.id, i.used_storage) for i in infos] == [
+        ("meta-llama/Llama-3.1-70B", 282_215_000_000),
+        ("meta-llama/plain", None),
+    ]
+    assert infos[0].safetensors.total == 70_553_706_496 and infos[1].safetensors is None
+    assert infos[0].config is None  # not asked for, not sent
+    (plain,) = list(api.list_models(author="meta-llama", search="plain"))
+    assert fake_hub.requests[-1].params("expand") == []  # the default fields only
+    assert plain.safetensors is None and plain.card_data is None
+
+
+def test_an_unknown_expand_value_is_still_a_400(fake_hub):
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import BadRequestError
+
+    fake_hub.add(llama_70b())
+    api = HfApi(endpoint=fake_hub.endpoint, token=False)
+    with pytest.raises(BadRequestError) as caught:
+        api.model_info("meta-llama/Llama-3.1-70B", expand=["safetensors", "parameters"])
+    assert "Invalid expand value(s): parameters" in str(caught.value)
+    with pytest.raises(BadRequestError):
+        list(api.list_models(author="meta-llama", expand=["num_parameters"]))
+    assert [r.status for r in fake_hub.requests] == [400, 400]
+
+
+def test_search_returns_only_the_authors_repos_holding_the_substring(fake_hub):
+    fake_hub.add(
+        HubRepo("meta-llama/Llama-3.1-70B"),
+        HubRepo("meta-llama/Llama-3.1-70B-Instruct"),
+        HubRepo("meta-llama/Llama-3.1-8B"),
+        HubRepo("meta-llama/Meta-Llama-3.1-70B-Evals"),
+        HubRepo("unsloth/Llama-3.1-70B"),  # the substring, another namespace
+        HubRepo("meta-llama/Llama-3.2-1B"),
+    )
+    result = search_repos(settings_for(fake_hub, ["meta-llama"]), "meta-llama", "llama-3.1-70b")
+    assert result.error is None
+    assert result.repo_ids == [  # the Hub's order, not re-sorted
+        "meta-llama/Llama-3.1-70B",
+        "meta-llama/Llama-3.1-70B-Instruct",
+        "meta-llama/Meta-Llama-3.1-70B-Evals",
+    ]
+    assert result.requests == 1
+    (request,) = fake_hub.requests
+    assert request.params("author") == ["meta-llama"]
+    assert request.params("search") == ["llama-3.1-70b"]
+    assert request.params("limit") == ["50"]
+    assert request.params("expand") == ["downloadsAllTime", "createdAt"]
+
+
+def test_search_stops_at_the_limit(fake_hub):
+    fake_hub.add(*[qwen(i) for i in range(30)])
+    result = search_repos(settings_for(fake_hub, ["Qwen"]), "Qwen", "model-00", limit=5)
+    assert result.repo_ids == [f"Qwen/model-{i:04d}" for i in range(5)]
+    assert result.requests == 1
+
+
+def test_a_failed_search_is_an_error_not_an_exception(fake_hub, hub_sleeps):
+    fake_hub.add(qwen(1))
+    fake_hub.fail(503, times=6)  # the listing retries five times by itself
+    result = search_repos(settings_for(fake_hub, ["Qwen"]), "Qwen", "model")
+    assert result.repo_ids == [] and result.error == "HTTP 503: Fake failure 503"
+    assert result.requests == 6 and len(hub_sleeps) == 5
+    assert not result.unreachable  # the Hub answered
+
+
+def test_a_search_of_an_unreachable_hub_says_so(hub_sleeps):
+    with FakeHub() as hub:
+        settings = settings_for(hub, ["Qwen"])
+    result = search_repos(settings, "Qwen", "Qwen2.5")
+    assert result.repo_ids == [] and result.error.startswith("ConnectError")
+    assert result.unreachable
+    assert result.requests == 6 and len(hub_sleeps) == 5  # the client's retries, not slept

@@ -258,6 +258,9 @@ def test_snapshot_report_json_shape(engine, extra):
         "errors": [],
         "alerts": [],
         "verdicts": 0,
+        "names": {"asked": 0, "resolved": 0},
+        "repos_fetched": 0,
+        "metadata_errors": [],
     }
 
 
@@ -386,3 +389,99 @@ def test_overlapping_jobs_neither_collide_nor_announce_twice(engine, monkeypatch
     assert len(overtakes) == 1
     with Session(engine) as session:
         assert session.get(HubModel, "Qwen/new") is not None
+
+
+def _article_with_claims(engine, text: str, published: datetime) -> None:
+    from bot.store.models import Article
+    from extractors.pipeline import build_pipeline, extract
+    from tests.factories import store_extraction
+
+    found = extract(build_pipeline(), text, published.date())
+    with Session(engine) as session:
+        article = Article(
+            identity_hash="m" * 64, text=text, published_at=published, fetched_at=published
+        )
+        session.add(article)
+        session.flush()
+        store_extraction(session, article.id, found)
+        session.commit()
+
+
+def _verdicts(engine) -> dict[str, tuple[str, str | None, str | None]]:
+    from bot.store.models import Claim, Verdict
+
+    with Session(engine) as session:
+        rows = session.exec(
+            select(Claim, Verdict).join(Verdict, Verdict.claim_id == Claim.id)
+        ).all()
+        return {c.text: (v.status, v.repo, v.hub_field) for c, v in rows}
+
+
+def test_metadata_verdicts_resolve_names_fetch_facts_once_and_count_requests(engine, hub_sleeps):
+    """Names spelled as checkpoints are resolved on the Hub, repos' metadata fetched once,
+    and the claims judged against it, naming the repo and the field."""
+    qwen_config = {"architectures": ["Qwen3ForCausalLM"], "num_hidden_layers": 36}
+    llama = {"BF16": 70_553_706_496}
+    with FakeHub() as hub:
+        hub.add(
+            HubRepo(
+                "Qwen/Qwen3-8B",
+                downloads_all_time=9,
+                safetensors={"BF16": 8_190_735_360},
+                config=qwen_config,
+            ),
+            HubRepo("meta-llama/Llama-3.1-70B", downloads_all_time=5, safetensors=llama),
+            HubRepo("meta-llama/Llama-3.1-70B-Instruct", downloads_all_time=7, safetensors=llama),
+        )
+        text = (
+            "Qwen3-8B has 8.2 billion parameters across 40 layers. "
+            "Meta's Llama 3.1 70B has 70 billion parameters. "
+            "Qwen9-99B has 99 billion parameters."
+        )
+        _article_with_claims(engine, text, datetime.now(UTC))
+        config = settings(hub.endpoint)
+        hub.reset_log()
+        first = take_snapshot(config, engine)
+        asked = [r.path for r in hub.requests]
+        second = take_snapshot(config, engine)
+    assert first.complete
+    # Qwen3-8B is a known repo; "Llama 3.1 70B" is found among meta-llama's listed repos
+    # with no request; only the unknown name is searched on the Hub, and matches nothing:
+    # 3 listings + 1 search + 2 repos' metadata
+    assert (first.names_asked, first.names_resolved, first.repos_fetched) == (1, 1, 2)
+    assert first.requests == 3 + 1 + 2 == len(asked)
+    searches = [v for r in hub.requests for k, v in r.query if k == "search"]
+    assert [s.lower() for s in searches] == ["99b"]
+    assert sorted(p for p in asked if p.count("/") == 4) == [
+        "/api/models/Qwen/Qwen3-8B",
+        "/api/models/meta-llama/Llama-3.1-70B",
+    ]
+    with Session(engine) as session:
+        assert session.get(HubSnapshotRun, first.run_id).requests == first.requests
+    verdicts = _verdicts(engine)
+    assert verdicts["8.2 billion parameters"] == ("supported", "Qwen/Qwen3-8B", "safetensors.total")
+    assert verdicts["40 layers"] == ("contradicted", "Qwen/Qwen3-8B", "config.num_hidden_layers")
+    assert verdicts["70 billion parameters"] == (
+        "supported",
+        "meta-llama/Llama-3.1-70B",  # the base repo: no variant was named
+        "safetensors.total",
+    )
+    assert verdicts["99 billion parameters"][0] == "unverifiable"
+    # nothing is asked again: names are cached (the unresolved one for a day) and facts fresh
+    assert (second.names_asked, second.repos_fetched, second.requests) == (0, 0, 3)
+
+
+def test_no_repo_id_is_ever_invented(engine):
+    """A sized name nobody knows links to its author only, and is never judged as a repo."""
+    from bot.store.models import Claim, Mention
+
+    _article_with_claims(engine, "Mixtral 8x7B has 46.7 billion parameters.", datetime.now(UTC))
+    with Session(engine) as session:
+        mention = session.exec(select(Mention)).one()
+        claim = session.exec(select(Claim)).one()
+    assert (mention.hub_id, mention.link, mention.wanted) == (
+        "mistralai",
+        "unresolved",
+        "mixtral-8x7b",
+    )
+    assert (claim.subject_hub_id, claim.subject_link) == ("mistralai", "unresolved")

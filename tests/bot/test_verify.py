@@ -51,7 +51,7 @@ def verifier(*snapshots: Snapshot) -> Verifier:
 
 
 def claim(value, metric="downloads_total", qualifier=None, hub_id="Qwen", **kw) -> ClaimFacts:
-    sentence = kw.pop("sentence", "")
+    sentence = kw.pop("sentence", "Qwen passed 700 million downloads on Hugging Face.")
     published = kw.pop("published_at", NOW)
     return ClaimFacts(
         text=kw.pop("text", "700 million downloads"),
@@ -170,10 +170,27 @@ def test_a_leaderboard_rank_is_not_checkable_against_the_hub():
         1,
         metric="rank",
         unit="rank",
+        text="the top spot",
         sentence="Qwen3 took the top spot on the LMArena leaderboard.",
     )
     verdict = verifier(LATEST).verify(facts)
     assert verdict.status is VerdictStatus.NOT_CHECKABLE
+
+
+def test_a_superlative_that_names_no_hub_measure_is_never_judged():
+    """ "The most widely adopted" on Hugging Face is no ranking by downloads or likes."""
+    facts = claim(
+        1,
+        metric="rank",
+        unit="rank",
+        text="most widely adopted open",
+        hub_id="meta-llama",
+        subject="Llama",
+        sentence="Meta called Llama the most widely adopted open model series on Hugging Face.",
+    )
+    verdict = verifier(LATEST).verify(facts)
+    assert verdict.status is VerdictStatus.UNVERIFIABLE
+    assert "names no measure the Hub keeps" in verdict.reason
 
 
 @pytest.mark.parametrize("metric", ["funding_round", "training_tokens", "valuation"])
@@ -259,6 +276,7 @@ def test_a_month_ranking_of_likes_cannot_be_checked_from_current_figures():
         1,
         metric="rank",
         unit="rank",
+        text="the most liked",
         sentence="Qwen was the most liked family on Hugging Face in October.",
         published_at=datetime(2025, 11, 2, tzinfo=UTC),
     )
@@ -329,3 +347,17 @@ def test_metadata_figures_of_a_repo_go_to_its_hub_metadata():
     assert (verdict.repo, verdict.hub_field) == ("Qwen/Qwen3-8B", "safetensors.total")
     unknown = check.verify(replace(said, subject_hub_id="Qwen/Qwen3-14B"))
     assert unknown.status is VerdictStatus.UNVERIFIABLE and "not been fetched" in unknown.reason
+
+
+def test_a_count_above_the_hub_is_not_contradicted_unless_it_is_about_the_hub():
+    """Meta's "1 billion downloads" counts every channel: fewer on the Hub proves nothing,
+    while the same figure said of Hugging Face itself is contradicted."""
+    said = "Llama passed 1 billion downloads, Meta said."
+    everywhere = claim(1_000_000_000, qualifier="more_than", sentence=said)
+    verdict = verifier(LATEST).verify(everywhere)
+    assert verdict.status is VerdictStatus.UNVERIFIABLE
+    assert "other channels may make up the rest" in verdict.reason
+    on_the_hub = replace(everywhere, sentence="Qwen passed 1 billion downloads on Hugging Face.")
+    verdict = verifier(LATEST).verify(on_the_hub)
+    assert verdict.status is VerdictStatus.CONTRADICTED
+    assert verdict.hub_field == "sum of downloadsAllTime" and verdict.repo is None

@@ -44,6 +44,9 @@ async def test_snapshot_alerts_rankings_and_claims(fake_hub, tmp_path):
             "errors": [],
             "alerts": [],
             "verdicts": 0,
+            "names": {"asked": 0, "resolved": 0},
+            "repos_fetched": 0,
+            "metadata_errors": [],
         }
     ]
     fake_hub.set_downloads("Qwen/Qwen3-8B", all_time=470_000_000)
@@ -119,6 +122,11 @@ async def test_snapshot_alerts_rankings_and_claims(fake_hub, tmp_path):
     assert claim["verdict"]["status"] == "supported"
     assert claim["verdict"]["hub_value"] == 710_000_000
     assert claim["verdict"]["scope"] == "Hugging Face, author Qwen, 2 repos"
+    # every verdict names what it compared: here a family's own sum, so no single repo
+    assert (claim["verdict"]["repo"], claim["verdict"]["hub_field"]) == (
+        None,
+        "sum of downloadsAllTime",
+    )
     ran = await trendbot("--config", config, "claims", "--entity", "DeepSeek", "--json")
     assert ran.code == 0 and ran.out == ""
 

@@ -20,10 +20,22 @@ async def test_the_demo_shows_the_whole_pipeline():
     # the milestone crossed between the two Hub snapshots, announced once
     assert out.count("## Milestone: Qwen\n") == 1
     assert "Qwen passed 700 million all-time downloads on Hugging Face (now 704 million" in out
-    # verdicts: a supported total, a contradicted total, an unverifiable ranking
-    assert "✅ supported: Hub all-time downloads: 704 million (Hugging Face, author Qwen" in out
-    assert "❌ contradicted: Hub all-time downloads: 824 million" in out
-    assert "❔ unverifiable: by 30-day downloads Qwen/Qwen3-8B is #1 among 14 tracked models" in out
+    # verdicts: a supported total, a contradicted total, an unverifiable ranking, with the
+    # Hub figure compared; and metadata verdicts naming the repo and the field
+    assert (
+        "✅ supported Qwen: passes 700 million downloads "
+        "(Hub sum of downloadsAllTime: 704 million)" in out
+    )
+    assert "❌ contradicted Llama: passed one billion downloads" in out
+    assert "❔ unverifiable Qwen3-8B: most downloaded model: by 30-day downloads" in out
+    assert (
+        "✅ supported DeepSeek-V3.2-Exp: 685B "
+        "(Hub deepseek-ai/DeepSeek-V3.2-Exp safetensors.total: 685.5 billion)" in out
+    )
+    assert "(Hub moonshotai/Kimi-K2-Instruct cardData.license_name" not in out  # not claimed
+    assert "✅ supported DeepSeek-V3.2-Exp: MIT license" in out
+    # a superlative that names no Hub measure is never judged
+    assert "❔ unverifiable Llama: most widely adopted open" in out
     # news routed, digest composed, everything delivered
     assert out.count("--- #news") == 6
     assert "--- #digest" in out and "## Hub ranking: all-time downloads" in out
