@@ -21,17 +21,30 @@ from typing import Any
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from extractors.claims import ClaimFinder, Cue
 from extractors.entities import EntityFinder
 from extractors.extraction import Claim, Extraction, Mention
-from extractors.knowledge import ClaimTerms, Knowledge, claim_terms, load_knowledge
+from extractors.knowledge import Knowledge, TokenRule, claim_terms, load_knowledge
 
 # One token for model-name-like words: letters and digits joined by - . _ (Qwen2.5-1.5B-Instruct)
 MODEL_TOKEN = re.compile(
     r"^[A-Za-z][A-Za-z0-9]*(?:[-._][A-Za-z0-9]+)+$|^[A-Za-z]+\d+(?:\.\d+)*[A-Za-z]*$"
+)
+# Tokens a figure can end in (the token rules look around them), and sentences the
+# rank rules can matter in.
+NUMBER_TOKEN = re.compile(
+    r"\d|^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion|"
+    r"dozen|half|third|quarter|[kmbt]|bn|mn|tn)$",
+    re.IGNORECASE,
+)
+HAS_RANK_WORD = re.compile(
+    r"(?i)\b(?:most|ranked|ranks|ranking|placed|places|came|comes|finished|sits|sat|landed|"
+    r"lands|debuted|place|top|topped|tops|topping|led|leads|leading|highest|largest|"
+    r"biggest|best-performing|strongest)\b"
 )
 MAGNITUDE_SUFFIX = r"(?<=\d)(?:[KkMmBbTt]|bn|mn|tn)(?=$|[.,;:!?)\]])"
 
@@ -69,13 +82,43 @@ class TrendbotComponent:
         self.entities = EntityFinder(knowledge)
         self.claims = ClaimFinder(terms)
         self.statistical = statistical
-        self.matcher = _matcher(nlp, terms)
+        # one matcher per role, each run only where its rules can apply (see cues)
+        self.matchers = {
+            role: _matcher(nlp, [r for r in terms.rules if r.role == role])
+            for role in ("unit", "context", "not_claim", "rank")
+        }
+        # the words each role's patterns can match: a window holding none is skipped
+        self.words = {
+            role: _pattern_words([r for r in terms.rules if r.role == role])
+            for role in self.matchers
+        }
         self._rules = {rule.id: rule for rule in terms.rules}
 
     def cues(self, doc: Doc) -> list[Cue]:
-        """The token rules' matches, as character spans the claim finder reads."""
+        """The token rules' matches, as character spans the claim finder reads.
+
+        The Matcher tries every pattern at every token it is given, which over whole
+        articles cost more than the rest of the extractor; so each role's rules run
+        only where they can matter: unit nouns in the few tokens after a number,
+        labels just before one, metric cues in the dozen tokens before one (within
+        its sentence), and rank phrases in sentences with a rank word.
+        """
         found = []
-        for match_id, start, end in self.matcher(doc):
+        matches: set[tuple[int, int, int]] = set()
+        numbers = [t.i for t in doc if NUMBER_TOKEN.search(t.text)]
+        if numbers:
+            for role, before, after in (("unit", 0, 6), ("not_claim", 3, 0), ("context", 14, 0)):
+                words = self.words[role]
+                for window in _windows(doc, numbers, before, after):
+                    if words is None or any(t.lower_ in words for t in window):
+                        matches.update(_at(window, self.matchers[role]))
+        for sentence in doc.sents:
+            ranks = self.words["rank"]
+            if HAS_RANK_WORD.search(sentence.text) and (
+                ranks is None or any(t.lower_ in ranks for t in sentence)
+            ):
+                matches.update(_at(sentence, self.matchers["rank"]))
+        for match_id, start, end in sorted(matches, key=lambda m: (m[1], m[2])):
             rule = self._rules[doc.vocab.strings[match_id]]
             span = doc[start:end]
             found.append(
@@ -166,9 +209,46 @@ def make_extractor(
     return TrendbotComponent(nlp, load_knowledge(entities, hub_ids, names), statistical)
 
 
-def _matcher(nlp: Language, terms: ClaimTerms) -> Matcher:
+def _pattern_words(rules: Iterable[TokenRule]) -> frozenset[str] | None:
+    """Words one of which a stretch must hold for a rule to match there: for each
+    pattern, the words of its first required token. None when some pattern has no
+    such token (then every stretch is tried)."""
+    words: set[str] = set()
+    for rule in rules:
+        for pattern in rule.patterns:
+            anchor = next((t for t in pattern if t.get("OP") not in ("?", "*")), None)
+            value = anchor.get("LOWER") if anchor else None
+            if isinstance(value, dict) and value.get("IN"):
+                words.update(str(w).lower() for w in value["IN"])
+            elif isinstance(value, str):
+                words.add(value.lower())
+            else:
+                return None
+    return frozenset(words)
+
+
+def _windows(doc: Doc, positions: list[int], before: int, after: int) -> list[Span]:
+    """Stretches of tokens around positions, within each one's sentence, overlaps merged."""
+    spans: list[list[int]] = []
+    for i in positions:
+        sentence = doc[i].sent
+        start = max(sentence.start, i - before)
+        end = min(sentence.end, i + after + 1)
+        if spans and start <= spans[-1][1] and sentence.start < spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    return [doc[a:b] for a, b in spans]
+
+
+def _at(window: Span, matcher: Matcher) -> list[tuple[int, int, int]]:
+    """A matcher's matches in a span (a sentence), as token positions in the document."""
+    return [(m, window.start + a, window.start + b) for m, a, b in matcher(window)]
+
+
+def _matcher(nlp: Language, rules: Iterable[TokenRule]) -> Matcher:
     matcher = Matcher(nlp.vocab, validate=True)
-    for rule in terms.rules:
+    for rule in rules:
         matcher.add(rule.id, [list(p) for p in rule.patterns])
     return matcher
 

@@ -57,36 +57,6 @@ class Metric(StrEnum):
     COUNT = "count"
 
 
-# Metrics whose subject is a model (the figure is about a checkpoint or a family),
-# rather than a company: a download count names a model before the lab behind it.
-MODEL_METRICS = frozenset(
-    {
-        Metric.DOWNLOADS_TOTAL,
-        Metric.DOWNLOADS_PERIOD,
-        Metric.DOWNLOAD_SHARE,
-        Metric.LIKES,
-        Metric.RANK,
-        Metric.DERIVATIVES,
-        Metric.PARAMS_TOTAL,
-        Metric.PARAMS_ACTIVE,
-        Metric.CONTEXT_LENGTH,
-        Metric.VOCAB_SIZE,
-        Metric.LAYERS,
-        Metric.EXPERTS_TOTAL,
-        Metric.EXPERTS_ACTIVE,
-        Metric.HIDDEN_SIZE,
-        Metric.STORAGE_SIZE,
-        Metric.MEMORY,
-        Metric.QUANT_BITS,
-        Metric.RELEASE_DATE,
-        Metric.LICENSE,
-        Metric.BENCHMARK_SCORE,
-        Metric.TRAINING_TOKENS,
-        Metric.COMPUTE,
-        Metric.SPEEDUP,
-        Metric.PRICE,
-    }
-)
 # Metrics answered by a repo's metadata rather than by download snapshots.
 METADATA_METRICS = frozenset(
     {
@@ -116,6 +86,15 @@ SNAPSHOT_METRICS = frozenset(
         Metric.LIKES,
         Metric.RANK,
     }
+)
+
+
+# Metrics whose subject is a model (the figure is about a checkpoint or a family),
+# rather than a company: a download count names a model before the lab behind it.
+MODEL_METRICS = (
+    METADATA_METRICS
+    | SNAPSHOT_METRICS
+    | {Metric.TRAINING_TOKENS, Metric.COMPUTE, Metric.SPEEDUP, Metric.PRICE}
 )
 
 
