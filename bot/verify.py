@@ -20,7 +20,7 @@ import calendar
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -262,6 +262,26 @@ class Verifier:
     # -- verdicts ---------------------------------------------------------------------
 
     def verify(self, claim: ClaimFacts) -> VerdictDraft:
+        """The verdict, never a contradiction resting on a subject the sentence does not name.
+
+        A subject taken from an earlier sentence ("It has 40 layers") is the
+        extractor's best reading, and good enough to support a figure, but a wrong
+        "contradicted" is the worst verdict trendbot can print: it needs the subject
+        named in the claim's own sentence.
+        """
+        verdict = self._verify(claim)
+        named = claim.subject and claim.subject.casefold() in claim.sentence.casefold()
+        if verdict.status == VerdictStatus.CONTRADICTED and claim.sentence and not named:
+            return replace(
+                verdict,
+                status=VerdictStatus.UNVERIFIABLE,
+                reason=f"{verdict.reason}; but the sentence does not name "
+                f"{claim.subject or 'its subject'} (it was read from the text before), "
+                "so this is not called a contradiction",
+            )
+        return verdict
+
+    def _verify(self, claim: ClaimFacts) -> VerdictDraft:
         if claim.metric in METADATA_METRICS:
             return self._metadata(claim)
         kind = self._kind(claim)

@@ -132,6 +132,7 @@ def test_ranking_claim_for_a_month_uses_the_history_of_that_month():
         1,
         metric="rank",
         hub_id="Qwen/a",
+        subject="Qwen2.5-7B",  # the sentence's own name for the repo
         unit="rank",
         sentence=october,
         published_at=datetime(2025, 11, 3, tzinfo=UTC),
@@ -361,3 +362,16 @@ def test_a_count_above_the_hub_is_not_contradicted_unless_it_is_about_the_hub():
     verdict = verifier(LATEST).verify(on_the_hub)
     assert verdict.status is VerdictStatus.CONTRADICTED
     assert verdict.hub_field == "sum of downloadsAllTime" and verdict.repo is None
+
+
+def test_a_contradiction_needs_the_subject_named_in_the_sentence():
+    """ "It passed 800 million downloads": the subject comes from the sentence before, good
+    enough to support a figure but not to call it false."""
+    named = claim(
+        800_000_000, qualifier="more_than", sentence="Qwen passed 800 million downloads on HF."
+    )
+    assert verifier(LATEST).verify(named).status is VerdictStatus.CONTRADICTED
+    inferred = replace(named, sentence="It passed 800 million downloads on Hugging Face.")
+    verdict = verifier(LATEST).verify(inferred)
+    assert verdict.status is VerdictStatus.UNVERIFIABLE
+    assert "the sentence does not name Qwen" in verdict.reason
