@@ -124,7 +124,7 @@ class RepoFacts:
 
     # -- config figures ---------------------------------------------------------------
 
-    def _configs(self) -> list[tuple[str, dict[str, Any]]]:
+    def configs(self) -> list[tuple[str, dict[str, Any]]]:
         """The config, then the language model's sub-config of a multimodal one."""
         found = [("", self.config)]
         for name in TEXT_CONFIGS:
@@ -135,7 +135,7 @@ class RepoFacts:
 
     def figure(self, name: str) -> ConfigFigure | None:
         """A config figure by trendbot's name ("layers"), with the key that held it."""
-        for prefix, config in self._configs():
+        for prefix, config in self.configs():
             for key in CONFIG_KEYS[name]:
                 value = config.get(key)
                 if isinstance(value, bool) or not isinstance(value, int | float):
@@ -147,7 +147,7 @@ class RepoFacts:
     @property
     def rope_scaling(self) -> dict[str, Any] | None:
         """The config's RoPE scaling (YaRN, linear, dynamic, llama3), if any."""
-        for _prefix, config in self._configs():
+        for _prefix, config in self.configs():
             scaling = config.get("rope_scaling")
             if isinstance(scaling, dict) and scaling:
                 return scaling

@@ -60,7 +60,6 @@ OTHER_CHANNELS = re.compile(
 CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|with)\b|\s+while\s+|\s+whereas\s+")
 # words that put a download count on the Hub itself
 HUB_SCOPE = re.compile(r"(?i)hugging\s?face|\bthe hub\b|\bon hf\b|\bhf hub\b")
-MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 # Snapshots just before and just after a moment; either may be missing.
 Lookup = Callable[[datetime], tuple[Snapshot | None, Snapshot | None]]
 # A repo's stored Hub metadata, or None when it has not been fetched.

@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from bot.repo_facts import CONFIG_KEYS, TEXT_CONFIGS, ConfigFigure, EvalScore, RepoFacts
+from bot.repo_facts import CONFIG_KEYS, ConfigFigure, EvalScore, RepoFacts
 from bot.store.models import VerdictStatus
 from bot.verify import ClaimFacts, VerdictDraft
 from extractors.vocabulary import METADATA_METRICS, Link, Metric, Qualifier
@@ -1018,7 +1018,7 @@ def _config_figure(facts: RepoFacts, name: str) -> ConfigFigure | VerdictDraft:
     if found is None:
         return _missing(facts, "config", f"the config names no {label}")
     values = {}
-    for prefix, config in _configs(facts):
+    for prefix, config in facts.configs():
         for key in CONFIG_KEYS[name]:
             value = config.get(key)
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
@@ -1034,15 +1034,6 @@ def _config_figure(facts: RepoFacts, name: str) -> ConfigFigure | VerdictDraft:
             "is uncertain",
             found.value,
         )
-    return found
-
-
-def _configs(facts: RepoFacts) -> list[tuple[str, dict[str, Any]]]:
-    found = [("", facts.config)]
-    for name in TEXT_CONFIGS:
-        sub = facts.config.get(name)
-        if isinstance(sub, dict):
-            found.append((f"{name}.", sub))
     return found
 
 
@@ -1082,7 +1073,7 @@ def _mentions(config: Any, pattern: re.Pattern[str]) -> bool:
 
 def _encoder_decoder(facts: RepoFacts) -> bool:
     return bool(facts.config.get("is_encoder_decoder")) or any(
-        key in config for _prefix, config in _configs(facts) for key in ENCODER_DECODER_KEYS
+        key in config for _prefix, config in facts.configs() for key in ENCODER_DECODER_KEYS
     )
 
 

@@ -169,9 +169,6 @@ class Extraction:
             "claims": [c.to_json() for c in self.claims],
         }
 
-    # the older name, kept for the CLI and benchmarks that print it
-    as_json = to_json
-
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Extraction:
         return cls(

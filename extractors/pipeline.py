@@ -107,7 +107,7 @@ class TrendbotComponent:
         matches: set[tuple[int, int, int]] = set()
         numbers = [t.i for t in doc if NUMBER_TOKEN.search(t.text)]
         if numbers:
-            for role, before, after in (("unit", 0, 6), ("not_claim", 3, 0), ("context", 14, 0)):
+            for role, before, after in (("unit", 0, 6), ("not_claim", 3, 0), ("context", 14, 4)):
                 words = self.words[role]
                 for window in _windows(doc, numbers, before, after):
                     if words is None or any(t.lower_ in words for t in window):

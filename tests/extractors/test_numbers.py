@@ -33,3 +33,18 @@ def test_unknown_words_are_not_numbers():
 def test_clean_keeps_integers_integral():
     assert clean(700_000_000.0) == 700_000_000 and isinstance(clean(7e8), int)
     assert clean(0.6666666) == 0.666667
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("forty-two million", 42_000_000),
+        ("three hundred thousand", 300_000),
+        ("one hundred and twenty-eight thousand", 128_000),
+        ("two and a half million", 2_500_000),
+        ("half a million", 500_000),
+        ("a hundred million", 100_000_000),
+    ],
+)
+def test_compound_number_words(text, value):
+    assert clean(number_value(text)) == value

@@ -220,3 +220,128 @@ def test_the_issue_s_model_names_are_one_mention_each(nlp, name):
     result = extract(nlp, f"Yesterday {name} was released with open weights.")
     assert [m.text for m in result.models] == [name]
     assert result.claims == []  # the numbers in a name are not claims
+
+
+PUBLISHED = __import__("datetime").date(2025, 11, 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "metric", "value", "detail"),
+    [
+        (
+            "Qwen has been downloaded forty-two million times.",
+            "forty-two million times",
+            "downloads_total",
+            42_000_000,
+            None,
+        ),
+        (
+            "DeepSeek-V3 has 671 billion parameters, 37 billion of which are activated.",
+            "37 billion",
+            "params_active",
+            37_000_000_000,
+            None,
+        ),
+        (
+            "DeepSeek-V3 uses a vocabulary of 129,280 tokens.",
+            "129,280 tokens",
+            "vocab_size",
+            129_280,
+            None,
+        ),
+        ("DeepSeek-V3 stacks 61 layers.", "61 layers", "layers", 61, None),
+        (
+            "DeepSeek-V3 routes each token to 8 of its 256 experts.",
+            "256 experts",
+            "experts_total",
+            256,
+            None,
+        ),
+        (
+            "DeepSeek-V3 activates eight experts per token.",
+            "eight experts per token",
+            "experts_active",
+            8,
+            None,
+        ),
+        (
+            "The weights of DeepSeek-V3 take 1.3TB on disk.",
+            "1.3TB",
+            "storage_size",
+            1_300_000_000_000,
+            None,
+        ),
+        ("DeepSeek-V3 needs 80GB of VRAM.", "80GB", "memory", 80_000_000_000, None),
+        ("DeepSeek-V3 ships in FP8.", "FP8", "quant_bits", 8, None),
+        (
+            "Qwen3-8B is released under the Apache 2.0 license.",
+            "Apache 2.0 license",
+            "license",
+            "apache-2.0",
+            None,
+        ),
+        ("Qwen3-8B launched on March 3.", "March 3", "release_date", "2025-03-03", None),
+        (
+            "Qwen3-8B has more than 3,000 fine-tunes.",
+            "more than 3,000 fine-tunes",
+            "derivatives",
+            3000,
+            "fine-tunes",
+        ),
+        ("Qwen3-8B scores 76.9 on MMLU-Pro.", "76.9", "benchmark_score", 76.9, "MMLU-Pro"),
+        ("On Hugging Face, Qwen3-8B has 900 likes.", "900 likes", "likes", 900, None),
+    ],
+)
+def test_metrics_the_hub_can_answer(nlp, text, figure, metric, value, detail):
+    claim = next(c for c in extract(nlp, text, PUBLISHED).claims if c.text == figure)
+    assert (claim.metric, claim.value, claim.detail) == (metric, value, detail)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "subject"),
+    [
+        ("On Hugging Face, Kimi K2 has 12,000 likes.", "12,000 likes", "Kimi K2"),
+        ("Kimi K2 from Moonshot AI has 12,000 likes.", "12,000 likes", "Kimi K2"),
+        (
+            "OpenAI's repos drew 13.8 million downloads, more than Meta's 12.8 million.",
+            "12.8 million",
+            "Meta",
+        ),
+        ("Qwen3-8B was released in April. It has 36 layers.", "36 layers", "Qwen3-8B"),
+    ],
+)
+def test_the_subject_is_what_the_figure_is_about(nlp, text, figure, subject):
+    claim = next(c for c in extract(nlp, text, PUBLISHED).claims if c.text == figure)
+    assert claim.subject == subject
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The fix landed in issue number 42 of the tracker.",
+        "Story number 7 covered Qwen.",
+        "It was tested 5-shot on MMLU.",
+    ],
+)
+def test_labels_and_settings_are_not_claims(nlp, text):
+    assert [c.text for c in extract(nlp, text).claims if c.metric == "rank"] == []
+    assert not any(c.text in ("42", "7", "5") for c in extract(nlp, text).claims)
+
+
+def test_a_claim_carries_its_sentence_and_period(nlp):
+    [claim] = extract(
+        nlp, "Intro. Qwen3-8B drew 25 million downloads in October.", PUBLISHED
+    ).claims
+    assert claim.sentence == "Qwen3-8B drew 25 million downloads in October."
+    assert (claim.metric, claim.period.month) == ("downloads_period", "2025-10")
+
+
+def test_links_say_how_precisely_a_name_is_known(nlp):
+    result = extract(nlp, "Qwen, Qwen3, Gemma, Llama 3.1 70B and GPT-4o.")
+    assert {m.text: (m.hub_id, str(m.link)) for m in result.models} == {
+        "Qwen": ("Qwen", "family"),
+        "Qwen3": ("Qwen", "series"),
+        "Gemma": ("google", "series"),  # one line of google's repos, not all of them
+        "Llama 3.1 70B": ("meta-llama", "unresolved"),
+        "GPT-4o": (None, "closed"),
+    }
