@@ -33,6 +33,7 @@ from extractors.numbers import (
     CURRENCIES,
     CURRENCY_PREFIX,
     FRACTION,
+    MAY_HOLD_NUMBER,
     NUMBER,
     ORDINALS,
     clean,
@@ -573,6 +574,8 @@ class ClaimFinder:
 
     def _numbers(self, text: str, lo: int, hi: int, cues: Sequence[Cue]) -> list[_Candidate]:
         out: list[_Candidate] = []
+        if not MAY_HOLD_NUMBER.search(text, lo, hi):
+            return out
         labels = [c for c in cues if c.role == "not_claim"]
         for match in _NUM.finditer(text, lo, hi):
             number = match.group("num")

@@ -161,6 +161,13 @@ NUMBER = (
 )
 FRACTION = rf"\b(?:{_FRACTION})\b"
 CURRENCY_PREFIX = r"(?:US\$|HK\$|[$€£¥]|USD\s?|EUR\s?|CNY\s?|RMB\s?|GBP\s?)"
+# Every NUMBER or FRACTION match holds a digit or one of these whole words: a text
+# without any holds no number, and the costly expressions need not scan it.
+MAY_HOLD_NUMBER = re.compile(
+    rf"\d|\b(?:{_FIRST_WORD}|hundred|dozen|half|thirds?|quarters?|fifth|tenth|"
+    rf"thousand|millions?|billions?|trillions?|mn|mln|bn|bln|tn)\b",
+    re.IGNORECASE,
+)
 
 
 def number_value(text: str) -> float | None:

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import spacy
+from spacy.attrs import IDX, LENGTH, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -88,36 +91,45 @@ class TrendbotComponent:
             for role in ("unit", "context", "not_claim", "rank")
         }
         # the words each role's patterns can match: a window holding none is skipped
-        self.words = {
+        words = {
             role: _pattern_words([r for r in terms.rules if r.role == role])
             for role in self.matchers
         }
+        # the same words as the hashes of lower-cased tokens, to test token arrays with
+        self.anchors = {
+            role: None if found is None else frozenset(nlp.vocab.strings.add(w) for w in found)
+            for role, found in words.items()
+        }
+        self._number_orths: dict[int, bool] = {}
         self._rules = {rule.id: rule for rule in terms.rules}
 
-    def cues(self, doc: Doc) -> list[Cue]:
+    def cues(self, doc: Doc, layout: _Layout | None = None) -> list[Cue]:
         """The token rules' matches, as character spans the claim finder reads.
 
         The Matcher tries every pattern at every token it is given, which over whole
         articles cost more than the rest of the extractor; so each role's rules run
         only where they can matter: unit nouns in the few tokens after a number,
         labels just before one, metric cues in the dozen tokens before one (within
-        its sentence), and rank phrases in sentences with a rank word.
+        its sentence), and rank phrases in sentences with a rank word. Where those
+        places are is read from the document's token arrays, not from Token
+        objects, which cost more to make than the matching they would steer.
         """
+        layout = layout or _Layout.of(doc)
         found = []
         matches: set[tuple[int, int, int]] = set()
-        numbers = [t.i for t in doc if NUMBER_TOKEN.search(t.text)]
+        numbers = [i for i, orth in enumerate(layout.orths) if self._is_number(doc, orth)]
         if numbers:
             for role, before, after in (("unit", 0, 6), ("not_claim", 3, 0), ("context", 14, 4)):
-                words = self.words[role]
-                for window in _windows(doc, numbers, before, after):
-                    if words is None or any(t.lower_ in words for t in window):
-                        matches.update(_at(window, self.matchers[role]))
-        for sentence in doc.sents:
-            ranks = self.words["rank"]
-            if HAS_RANK_WORD.search(sentence.text) and (
-                ranks is None or any(t.lower_ in ranks for t in sentence)
-            ):
-                matches.update(_at(sentence, self.matchers["rank"]))
+                anchors = self.anchors[role]
+                for a, b in layout.windows(numbers, before, after):
+                    if anchors is None or not anchors.isdisjoint(layout.lowers[a:b]):
+                        matches.update(_at(doc[a:b], self.matchers[role]))
+        ranks = self.anchors["rank"]
+        for s_start, s_end in layout.sentences:
+            if ranks is not None and ranks.isdisjoint(layout.lowers[s_start:s_end]):
+                continue
+            if HAS_RANK_WORD.search(layout.text, layout.starts[s_start], layout.ends[s_end - 1]):
+                matches.update(_at(doc[s_start:s_end], self.matchers["rank"]))
         for match_id, start, end in sorted(matches, key=lambda m: (m[1], m[2])):
             rule = self._rules[doc.vocab.strings[match_id]]
             span = doc[start:end]
@@ -134,6 +146,13 @@ class TrendbotComponent:
             )
         return found
 
+    def _is_number(self, doc: Doc, orth: int) -> bool:
+        """Whether a token (by its text's hash) can end a figure; cached per word."""
+        known = self._number_orths.get(orth)
+        if known is None:
+            known = self._number_orths[orth] = bool(NUMBER_TOKEN.search(doc.vocab.strings[orth]))
+        return known
+
     def _statistical_orgs(self, text: str, found: list[Mention]) -> list[Mention]:
         """Organisations a trained pipeline sees that the rules did not (no overlaps)."""
         if self.statistical is None:
@@ -148,7 +167,8 @@ class TrendbotComponent:
         return extra
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        # Doc.text joins every token's text again; the callers below hand in the original
+        text = doc.user_data.get("text") or doc.text
         mentions = self.entities.find(text)
         mentions = sorted(mentions + self._statistical_orgs(text, mentions), key=lambda m: m.start)
         ents = []
@@ -165,9 +185,11 @@ class TrendbotComponent:
                 ents.append(span)
             kept.append(mention)
         doc.ents = ents
-        sentences = [(s.start_char, s.end_char) for s in doc.sents]
+        layout = _Layout.of(doc, text)
         published = doc.user_data.get("published")
-        claims = self.claims.find(text, kept, sentences, self.cues(doc), published)
+        claims = self.claims.find(
+            text, kept, layout.sentence_chars(), self.cues(doc, layout), published
+        )
         spans = []
         for claim in claims:
             span = doc.char_span(
@@ -227,18 +249,51 @@ def _pattern_words(rules: Iterable[TokenRule]) -> frozenset[str] | None:
     return frozenset(words)
 
 
-def _windows(doc: Doc, positions: list[int], before: int, after: int) -> list[Span]:
-    """Stretches of tokens around positions, within each one's sentence, overlaps merged."""
-    spans: list[list[int]] = []
-    for i in positions:
-        sentence = doc[i].sent
-        start = max(sentence.start, i - before)
-        end = min(sentence.end, i + after + 1)
-        if spans and start <= spans[-1][1] and sentence.start < spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], end)
-        else:
-            spans.append([start, end])
-    return [doc[a:b] for a, b in spans]
+@dataclass(frozen=True)
+class _Layout:
+    """A document's tokens and sentences as plain arrays, read once from spaCy's
+    C arrays: what the rules need to know of every token, without making Token
+    or Span objects for the tens of thousands of tokens no rule is near."""
+
+    text: str
+    orths: list[int]
+    lowers: list[int]
+    starts: list[int]  # character offset of each token
+    ends: list[int]  # character offset just after each token
+    sentences: list[tuple[int, int]]  # token bounds of each sentence
+    sentence_of: list[int]  # the sentence each token is in
+
+    @classmethod
+    def of(cls, doc: Doc, text: str | None = None) -> _Layout:
+        text = doc.text if text is None else text
+        if not len(doc):
+            return cls(text, [], [], [], [], [], [])
+        array = doc.to_array([ORTH, LOWER, IDX, LENGTH])  # hashes need the unsigned type
+        orths, lowers, starts, lengths = (array[:, k].tolist() for k in range(4))
+        sent_starts = doc.to_array(SENT_START).astype("int64").tolist()  # -1, 0 or 1
+        bounds = [0] + [i for i, flag in enumerate(sent_starts) if flag == 1 and i > 0]
+        bounds.append(len(doc))
+        sentences = list(pairwise(bounds))
+        sentence_of = [n for n, (a, b) in enumerate(sentences) for _ in range(a, b)]
+        ends = [a + n for a, n in zip(starts, lengths, strict=True)]
+        return cls(text, orths, lowers, starts, ends, sentences, sentence_of)
+
+    def sentence_chars(self) -> list[tuple[int, int]]:
+        """Each sentence's character bounds, as ``Span.start_char``/``end_char`` give them."""
+        return [(self.starts[a], self.ends[b - 1]) for a, b in self.sentences]
+
+    def windows(self, positions: list[int], before: int, after: int) -> list[tuple[int, int]]:
+        """Token stretches around positions, within each one's sentence, overlaps merged."""
+        spans: list[list[int]] = []
+        for i in positions:
+            s_start, s_end = self.sentences[self.sentence_of[i]]
+            start = max(s_start, i - before)
+            end = min(s_end, i + after + 1)
+            if spans and start <= spans[-1][1] and s_start < spans[-1][1]:
+                spans[-1][1] = max(spans[-1][1], end)
+            else:
+                spans.append([start, end])
+        return [(a, b) for a, b in spans]
 
 
 def _at(window: Span, matcher: Matcher) -> list[tuple[int, int, int]]:
@@ -286,6 +341,7 @@ def extract(nlp: Language, text: str, published: date | None = None) -> Extracti
     ("launched on March 3", "in October")."""
     doc = nlp.make_doc(text)
     doc.user_data["published"] = published
+    doc.user_data["text"] = text
     for _name, component in nlp.pipeline:
         doc = component(doc)
     return _as_data(doc)
@@ -303,6 +359,7 @@ def extract_many(
             text, published = item if isinstance(item, tuple) else (item, None)
             doc = nlp.make_doc(text)
             doc.user_data["published"] = published
+            doc.user_data["text"] = text
             yield doc
 
     for doc in nlp.pipe(docs(), batch_size=batch_size):

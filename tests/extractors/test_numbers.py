@@ -48,3 +48,34 @@ def test_clean_keeps_integers_integral():
 )
 def test_compound_number_words(text, value):
     assert clean(number_value(text)) == value
+
+
+def _spelled_forms() -> list[str]:
+    from extractors.numbers import FRACTIONS, MAGNITUDES, WORD_NUMBERS
+
+    forms = [*WORD_NUMBERS, *FRACTIONS, *(f"a {m}" for m in MAGNITUDES if len(m) > 1)]
+    forms += [f"{w} {m}" for w in ("two", "forty-two", "half a") for m in MAGNITUDES]
+    return [*forms, "three hundred thousand", "two and a half million", "Nineteen", "1.5B"]
+
+
+@pytest.mark.parametrize("form", _spelled_forms())
+def test_the_prefilter_sees_every_number_the_expressions_find(form):
+    """The claim finder skips sentences MAY_HOLD_NUMBER finds nothing in: it must
+    never miss a number the full expressions would read."""
+    import re
+
+    from extractors.numbers import FRACTION, MAY_HOLD_NUMBER, NUMBER
+
+    text = f"Reportedly {form} of them, said the lab."
+    found = [m.group() for m in re.finditer(rf"{FRACTION}|{NUMBER}", text, re.IGNORECASE)]
+    assert found, form
+    assert all(MAY_HOLD_NUMBER.search(number) for number in found), found
+
+
+@pytest.mark.parametrize(
+    "text", ["The model was released to everyone.", "Someone at the lab often tends to it."]
+)
+def test_the_prefilter_passes_over_text_without_numbers(text):
+    from extractors.numbers import MAY_HOLD_NUMBER
+
+    assert MAY_HOLD_NUMBER.search(text) is None

@@ -345,3 +345,34 @@ def test_links_say_how_precisely_a_name_is_known(nlp):
         "Llama 3.1 70B": ("meta-llama", "unresolved"),
         "GPT-4o": (None, "closed"),
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Qwen3 is out.  It has 235B parameters!\n\nNo. 1 on the board. Really?? Yes",
+        "",
+        "   leading spaces. And a tail   ",
+        "One sentence with no end",
+    ],
+)
+def test_the_layout_reads_the_sentences_spacy_would_give(nlp, text):
+    """The rules read sentence and token bounds from arrays, not Span objects: the
+    bounds must be the ones spaCy's own objects report."""
+    from extractors.pipeline import _Layout
+
+    doc = nlp.get_pipe("sentencizer")(nlp.make_doc(text))
+    layout = _Layout.of(doc)
+    assert layout.sentence_chars() == [(s.start_char, s.end_char) for s in doc.sents]
+    for i, token in enumerate(doc):
+        a, b = layout.sentences[layout.sentence_of[i]]
+        assert (a, b) == (token.sent.start, token.sent.end)
+        [(w_start, w_end)] = layout.windows([i], 2, 3)
+        assert (w_start, w_end) == (max(a, i - 2), min(b, i + 4))
+
+
+def test_the_result_does_not_depend_on_how_the_text_reaches_the_component(nlp):
+    text = "DeepSeek-V3 has 671B parameters and a 128K context. It topped the chart."
+    via_extract = extract(nlp, text)
+    doc = nlp(text)  # no original text handed in: the component reads Doc.text
+    assert doc.user_data["trendbot"][1] == via_extract.claims
