@@ -61,6 +61,9 @@ CONFIG_KEYS: dict[str, tuple[str, ...]] = {
     "extra_layers": ("num_nextn_predict_layers",),
     "sliding_window": ("sliding_window",),
 }
+FLAT_BITS_KEYS = ("bits", "w_bit", "weight_bits", "num_bits")
+# Quantisation methods whose name fixes the weights' width.
+METHOD_BITS = {"fp8": 8, "mxfp4": 4, "fp4": 4, "nvfp4": 4}
 # Multimodal configs keep the language model's figures in a sub-config.
 TEXT_CONFIGS = ("text_config", "llm_config", "language_config", "thinker_config")
 # Safetensors dtypes that pack several quantised weights in one element, so that
@@ -168,18 +171,39 @@ class RepoFacts:
 
     @property
     def quantization_bits(self) -> ConfigFigure | None:
+        """The weights' width from the quantisation config: its ``bits``, the one
+        width of every compressed-tensors group, or the width a method implies
+        (``fp8`` is 8 bits, ``mxfp4`` 4)."""
         quant = self.config.get("quantization_config")
-        if isinstance(quant, dict):
-            for key in ("bits", "w_bit", "weight_bits", "num_bits"):
-                value = quant.get(key)
-                if isinstance(value, int) and not isinstance(value, bool):
-                    return ConfigFigure(value, f"config.quantization_config.{key}")
+        if not isinstance(quant, dict):
+            return None
+        for key in FLAT_BITS_KEYS:
+            value = quant.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                return ConfigFigure(value, f"config.quantization_config.{key}")
+        groups = quant.get("config_groups")
+        if isinstance(groups, dict):
+            widths = {
+                (group.get("weights") or {}).get("num_bits")
+                for group in groups.values()
+                if isinstance(group, dict)
+            }
+            if len(widths) == 1 and isinstance(width := widths.pop(), int):
+                return ConfigFigure(
+                    width, "config.quantization_config.config_groups.weights.num_bits"
+                )
+        method = str(quant.get("quant_method") or "").lower()
+        if method in METHOD_BITS:
+            return ConfigFigure(METHOD_BITS[method], "config.quantization_config.quant_method")
         return None
 
     @property
     def packed(self) -> bool:
         """Whether the weights are packed integers, so the parameter total is no count."""
-        return bool(PACKED_DTYPES & set(self.params_by_dtype)) or self.quantization_bits is not None
+        bits = self.quantization_bits
+        # an integer quantiser's own width key (GPTQ, AWQ); FP8 keeps one weight per element
+        flat = bits is not None and bits.key.rsplit(".", 1)[-1] in FLAT_BITS_KEYS
+        return bool(PACKED_DTYPES & set(self.params_by_dtype)) or flat
 
     @property
     def weights_bytes(self) -> int | None:

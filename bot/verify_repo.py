@@ -55,6 +55,10 @@ NEAR = timedelta(days=2)
 KILO = 1.024  # "128K" may be 128 x 1,000 or 128 x 1,024
 
 # Words that place a size claim on another artifact than the repo's own weights.
+# Where one clause of a sentence ends and the next begins.
+CLAUSE_BREAK = re.compile(
+    r";|,\s*(?:yet|but|while|whereas|and|though|although)\b|\s+while\b|\s+whereas\b"
+)
 QUANTISED_WORDS = re.compile(
     r"\b(?:[1-8][- ]?bits?|quanti[sz]\w*|gguf|ggml|fp8|fp4|nf4|int[48]|awq|gptq|exl2|mlx"
     r"|q[2-8]_k\w*)\b",
@@ -81,6 +85,8 @@ MOE_KEYS = re.compile(r"expert|moe", re.IGNORECASE)
 # (Qwen-MoE: shared_expert_intermediate_size; Llama 4: intermediate_size_mlp).
 SHARED_KEYS = re.compile(r"shared_expert|intermediate_size_mlp", re.IGNORECASE)
 ENCODER_DECODER_KEYS = ("num_decoder_layers", "decoder_layers", "encoder_layers")
+# Standard open licences: a card that names a licence of its own has none of them.
+OPEN_LICENCE = re.compile(r"^(?:apache|mit$|bsd|gpl|agpl|lgpl|cc-|cc0|mpl|openrail|unlicense)")
 LICENCE_SPELLINGS = {
     "apache": "apache-2.0",
     "apache-2": "apache-2.0",
@@ -613,6 +619,33 @@ def _hidden_size(claim: ClaimFacts, facts: RepoFacts) -> VerdictDraft:
     )
 
 
+def _sliding_window_rule(claim: ClaimFacts, facts: RepoFacts) -> VerdictDraft:
+    """Sliding window against ``config.sliding_window``: an exact figure of the
+    architecture, unless the config switches the window off (Qwen2.5 keeps a
+    ``sliding_window`` it does not use). A count one short of the claim is the
+    same window (Phi-3's 2047 for "2,048"), counted without the current token."""
+    window = facts.figure("sliding_window")
+    if window is None:
+        return _missing(facts, "config", "the config names no sliding window")
+    found = _sliding_window(facts)
+    if found is None:
+        return _missing(
+            facts,
+            window.key,
+            "the config sets a sliding window but switches it off (use_sliding_window: false)",
+            window.value,
+        )
+    value = found.value
+    interval = claim_interval(claim)
+    claimed = _claimed(claim, "tokens")
+    shown = f"{value:,} tokens"
+    if _inside(value, [interval]) or _inside(value + 1, [interval]):
+        return _verdict(VerdictStatus.SUPPORTED, facts, found.key, value, shown, claimed, "equal")
+    return _verdict(
+        VerdictStatus.CONTRADICTED, facts, found.key, value, shown, claimed, "a different window"
+    )
+
+
 def _storage_size(claim: ClaimFacts, facts: RepoFacts) -> VerdictDraft:
     """Size on disk against the safetensors weights and the repo's usedStorage.
 
@@ -623,8 +656,7 @@ def _storage_size(claim: ClaimFacts, facts: RepoFacts) -> VerdictDraft:
     weights = facts.weights_bytes
     used = facts.used_storage
     weights_field, used_field = "safetensors.parameters", "usedStorage"
-    words = f"{claim.text} {claim.sentence}"
-    if QUANTISED_WORDS.search(words):
+    if QUANTISED_WORDS.search(_clause_of(claim)) and not _names_own_quantisation(claim, facts):
         return _missing(
             facts,
             weights_field if weights is not None else used_field,
@@ -692,6 +724,36 @@ def _memory(claim: ClaimFacts, facts: RepoFacts) -> VerdictDraft:
             "checkpoint's precision"
         )
     return _missing(facts, "safetensors.parameters", why, weights)
+
+
+def _clause_of(claim: ClaimFacts) -> str:
+    """The claim with the words of its own clause: from the last clause break before it
+    to the next one after it ("a 37 GB download in full precision, yet quantised it
+    runs on a 12 GB GPU": the quantisation is another clause's)."""
+    sentence = claim.sentence or claim.text
+    at = sentence.find(claim.text)
+    if at < 0:
+        return f"{claim.text} {sentence}"
+    breaks = list(CLAUSE_BREAK.finditer(sentence))
+    start = max((m.end() for m in breaks if m.end() <= at), default=0)
+    end = min((m.start() for m in breaks if m.start() >= at + len(claim.text)), default=None)
+    return sentence[start:end]
+
+
+def _names_own_quantisation(claim: ClaimFacts, facts: RepoFacts) -> bool:
+    """Whether the clause's quantisation is this repo's own: a quantised repo
+    ("Qwen2.5-72B-Instruct-GPTQ-Int4 is about 42 GB") is the copy the words speak of,
+    when the width or method they name is the repo's."""
+    bits = facts.quantization_bits
+    if bits is None:
+        return False
+    clause = _clause_of(claim).lower()
+    named = {
+        int(a or b)
+        for a, b in re.findall(r"\b(?:int|fp|nf|mxfp|q)([2-8])\b|\b([2-8])[- ]?bits?\b", clause)
+    }
+    method = str((facts.config.get("quantization_config") or {}).get("quant_method") or "")
+    return bits.value in named or bool(method and method.lower() in clause)
 
 
 def _quant_bits(claim: ClaimFacts, facts: RepoFacts) -> VerdictDraft:
@@ -764,11 +826,17 @@ def _license(claim: ClaimFacts, facts: RepoFacts) -> VerdictDraft:
         # "license: other" with "license_name: qwen": the card names its own licence
         named = normalise_licence(facts.license_name)
         field = "cardData.license_name"
-        if claimed_id == named:
+        if claimed_id == named or named.startswith(f"{claimed_id}-"):
             why = "the licence the card names for itself"
             return _verdict(VerdictStatus.SUPPORTED, facts, field, named, named, claimed, why)
-        why = "the card names a licence of its own, not this one (licences can change)"
-        return _verdict(VerdictStatus.CONTRADICTED, facts, field, named, named, claimed, why)
+        if OPEN_LICENCE.match(claimed_id):
+            why = "the card names a licence of its own, not this one (licences can change)"
+            return _verdict(VerdictStatus.CONTRADICTED, facts, field, named, named, claimed, why)
+        why = (
+            "the claim and the card each name a licence of their own; free-form names "
+            "cannot show that two are different"
+        )
+        return _verdict(VerdictStatus.UNVERIFIABLE, facts, field, named, named, claimed, why)
     if card_id == "other":
         name = f" (license_name: {facts.license_name})" if facts.license_name else ""
         why = f"the card's licence is 'other'{name}, which names no licence to compare"
@@ -993,6 +1061,7 @@ RULES: dict[Metric, Rule] = {
     Metric.EXPERTS_TOTAL: _experts_total,
     Metric.EXPERTS_ACTIVE: _experts_active,
     Metric.HIDDEN_SIZE: _hidden_size,
+    Metric.SLIDING_WINDOW: _sliding_window_rule,
     Metric.STORAGE_SIZE: _storage_size,
     Metric.MEMORY: _memory,
     Metric.QUANT_BITS: _quant_bits,

@@ -112,6 +112,19 @@ _QUALIFIER = re.compile(
     + r")\s*(?:an?\s+)?$",
     re.IGNORECASE,
 )
+# A lab followed by a verb of saying is the source of what follows, not its subject.
+SPEAKER = re.compile(
+    r"\s+(?:says|said|claims|claimed|reports|reported|notes|noted|adds|added|told|"
+    r"estimates|estimated|stated|states|wrote|writes)\b"
+)
+# Where a clause ends: a context word before it does not describe a figure after it.
+CONTEXT_BREAK = re.compile(r";|,\s*(?:while|whereas|but|yet)\b|\s(?:while|whereas)\s")
+# "over", "under", "above" as prepositions, not hedges: before an article, or after a
+# verb of spreading ("spread over 80 layers" are 80 layers, not more than 80).
+PREPOSITION = re.compile(
+    r"(?i)\b(?:over|under|above|beyond)\s+(?:an?|the)\s*$"
+    r"|\b(?:spread|spreads|split|splits|distributed|divided|stretched|sharded)\s+over\s*$"
+)
 NEGATION = re.compile(
     r"\b(?:not|never|no|didn't|did not|hasn't|has not|haven't|have not|isn't|is not|wasn't|"
     r"was not|failed to|yet to|denied|denies|rather than|instead of|cannot|can't|can not|"
@@ -183,7 +196,8 @@ CROSSING = re.compile(
 )
 RELEASE = re.compile(
     r"releas|launch|unveil|debut|announc|ship|introduc|publish|open-sourc|open sourc|arriv|"
-    r"\bout\b|available|roll(?:ed|s)? out|went live|go live|dropped|drops|upload",
+    r"\bout\b|available|roll(?:ed|s)? out|went live|go live|dropped|drops|upload|"
+    r"\bsince\b|came out|posted|(?:reached|landed on|hit|appeared on|arrived on) the hub",
     re.IGNORECASE,
 )
 BENCHMARK = re.compile(
@@ -258,6 +272,7 @@ UNKNOWN_PRODUCT = re.compile(
 SANE_MAXIMUM = {
     Metric.VOCAB_SIZE: 5e6,
     Metric.CONTEXT_LENGTH: 1e9,
+    Metric.SLIDING_WINDOW: 1e8,
     Metric.LAYERS: 2000,
     Metric.EXPERTS_TOTAL: 1e5,
     Metric.EXPERTS_ACTIVE: 1e4,
@@ -322,6 +337,8 @@ def _nearest(
 def _qualifier(text: str, start: int) -> tuple[Qualifier | None, int]:
     before = text[max(0, start - 40) : start]
     match = _QUALIFIER.search(before)
+    if match and PREPOSITION.search(before[: match.end()]):
+        return None, start  # "attention over a 4,096-token window", "spread over 80 layers"
     if match:
         for i, (_p, name) in enumerate(QUALIFIERS):
             if match.group(f"q{i}"):
@@ -402,6 +419,8 @@ class ClaimFinder:
         for license_id, names in self.terms.licenses.items():
             for name in names:
                 ids[name.lower()] = license_id
+                # British spelling of the same name ("the Tongyi Qianwen licence")
+                ids[name.lower().replace("license", "licence")] = license_id
         names = "|".join(re.escape(n) for n in sorted(ids, key=len, reverse=True))
         pattern = re.compile(
             rf"(?:\b(?:under|with|via|carries|carry|uses|use)\s+(?:the\s+|an?\s+|its\s+)?"
@@ -412,6 +431,21 @@ class ClaimFinder:
             re.IGNORECASE,
         )
         return pattern, ids
+
+    @cached_property
+    def _versioned_license(self) -> re.Pattern[str]:
+        """A licence whose name carries its version ("both are Apache 2.0"): unmistakable
+        even where the sentence never says "licence", unlike "MIT" or "Llama"."""
+        _pattern, ids = self._license
+        versioned = [
+            n for n in ids if re.search(r"\d", n) and not re.match(r"(?:llama|gemma|qwen)", n)
+        ]
+        names = "|".join(re.escape(n) for n in sorted(versioned, key=len, reverse=True))
+        return re.compile(
+            rf"\b(?:is|are|under|with|via|as|both)\s+(?:the\s+|an?\s+|both\s+)?"
+            rf"(?P<d>{names})(?=\s*(?:[.,;)]|\s+and\b|\s+each\b|$))",
+            re.IGNORECASE,
+        )
 
     def find(
         self,
@@ -546,7 +580,16 @@ class ClaimFinder:
         pattern, ids = self._license
         sentence = text[lo:hi]
         if not re.search(r"(?i)licen[cs]", sentence):
-            return []
+            return [
+                _Candidate(
+                    m.start("d"),
+                    m.end("d"),
+                    ids[m.group("d").lower()],
+                    Unit.LICENSE,
+                    Metric.LICENSE,
+                )
+                for m in self._versioned_license.finditer(text, lo, hi)
+            ]
         out = []
         for match in pattern.finditer(text, lo, hi):
             group = next(g for g in ("a", "b", "c") if match.group(g))
@@ -568,7 +611,12 @@ class ClaimFinder:
                 continue
             if text[end : cue.start].strip(" \u00a0"):
                 continue
-            if best is None or cue.end > best.end:
+            # the longest noun wins; of two as long, the one that names a metric
+            if (
+                best is None
+                or cue.end > best.end
+                or (cue.end == best.end and cue.metric and not best.metric)
+            ):
                 best = cue
         return best
 
@@ -665,9 +713,17 @@ class ClaimFinder:
             out.append(_Candidate(start, end, value, unit, metric, tilde, detail, rule, number))
         return out
 
-    def _context(self, start: int, cues: Sequence[Cue], window: int = 60) -> Cue | None:
-        """The nearest context cue before ``start`` within ``window`` characters."""
-        before = [c for c in cues if c.role == "context" and c.end <= start <= c.end + window]
+    def _context(self, text: str, start: int, cues: Sequence[Cue], window: int = 60) -> Cue | None:
+        """The nearest context cue before ``start`` within ``window`` characters and in
+        the same clause: in "712 likes, while X has topped 200 million" the likes are
+        another clause's."""
+        before = [
+            c
+            for c in cues
+            if c.role == "context"
+            and c.end <= start <= c.end + window
+            and not CONTEXT_BREAK.search(text, c.end, start)
+        ]
         return max(before, key=lambda c: c.end, default=None)
 
     def _unit_from_context(
@@ -686,7 +742,7 @@ class ClaimFinder:
             re.search(r"(?i)(?:million|billion|trillion|thousand|\d[kmbt]|bn|mn)\b", number)
         )
         integral = re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", number.strip()) is not None
-        context = self._context(start, cues, window=40)
+        context = self._context(text, start, cues, window=40)
         metric = Metric(context.metric) if context is not None and context.metric else None
         if metric in (Metric.VOCAB_SIZE, Metric.CONTEXT_LENGTH) and (has_magnitude or integral):
             return Unit.TOKENS, metric
@@ -868,7 +924,7 @@ class ClaimFinder:
         hi: int,
     ) -> Metric:
         """Cues before a figure that change its metric: vocabulary, memory, activation."""
-        context = self._context(candidate.start, cues)
+        context = self._context(text, candidate.start, cues)
         vocabulary = context is not None and context.metric == Metric.VOCAB_SIZE
         if candidate.unit == Unit.TOKENS and metric == Metric.CONTEXT_LENGTH and vocabulary:
             return Metric.VOCAB_SIZE
@@ -882,7 +938,9 @@ class ClaimFinder:
             if nearest is not None and nearest.metric == "memory":
                 return Metric.MEMORY
         if metric in (Metric.EXPERTS_TOTAL, Metric.EXPERTS_ACTIVE) and re.search(
-            r"(?i)\d\s+of\s+(?:its\s+|the\s+|a\s+pool\s+of\s+)?$", text[max(lo, start - 20) : start]
+            r"(?i)(?:\d\s+of|\bamong|\bacross|\bpool\s+of|\bout\s+of)\s+"
+            r"(?:its\s+|the\s+|a\s+pool\s+of\s+)?$",
+            text[max(lo, start - 20) : start],
         ):
             return Metric.EXPERTS_TOTAL  # "8 of its 128 experts": the pool
         if metric == Metric.EXPERTS_TOTAL:
@@ -923,6 +981,8 @@ class ClaimFinder:
         def eligible(mention: Mention) -> bool:
             if mention.kind == "org" and mention.canonical in platforms:
                 return False  # "on Hugging Face": where it was counted, not what
+            if preferred == "model" and mention.kind == "org" and SPEAKER.match(text, mention.end):
+                return False  # "..., and OpenAI says the model ...": who speaks, not what
             return not COMPARISON_BEFORE.search(text[max(0, mention.start - 30) : mention.start])
 
         # "Meta's 12.8 million", "GPT-4o at 88.7": the figure right after a mention is its

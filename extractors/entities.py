@@ -214,6 +214,13 @@ NEVER_ORG_START = {
 }
 
 
+# A word shaped like a repo name: letters and digits joined by hyphens, dots or
+# underscores, with a digit somewhere ("flan-t5-base", "vit-base-patch16-224").
+REPO_LIKE = re.compile(
+    r"(?<![\w@/.-])(?=[\w.-]*\d)[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)+(?![\w-])"
+)
+
+
 def _stem_pattern(family: Family) -> str:
     stems = sorted(family.stems, key=len, reverse=True)
     return "|".join(re.escape(s).replace(r"\ ", r"\s+") for s in stems)
@@ -334,6 +341,16 @@ class EntityFinder:
             found.append(
                 Mention("model", name, start, end, hub, family.stems[0], link=link, wanted=wanted)
             )
+        # known repos whose names no family stem starts ("vit-base-patch16-224",
+        # "flan-t5-base"): any hyphenated word that spells one
+        for match in REPO_LIKE.finditer(text):
+            if any(m.start < match.end() and match.start() < m.end for m in found):
+                continue
+            hub = self.knowledge.checkpoint(match.group())
+            if hub:
+                found.append(
+                    Mention("model", match.group(), match.start(), match.end(), hub, link=Link.REPO)
+                )
         if self._model_alias:
             for match in self._model_alias.finditer(text):
                 alias = match.group()

@@ -38,10 +38,15 @@ MODEL_TOKEN = re.compile(
 )
 # Tokens a figure can end in (the token rules look around them), and sentences the
 # rank rules can matter in.
+_NUMBER_WORD = (
+    r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+    r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|hundred|thousand|millions?|billions?|trillions?|dozen|"
+    r"half|thirds?|quarters?|fifth|tenth)"
+)
+# "forty-two" stays one token (see MODEL_TOKEN), so hyphenated words count as one
 NUMBER_TOKEN = re.compile(
-    r"\d|^(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|trillion|"
-    r"dozen|half|third|quarter|[kmbt]|bn|mn|tn)$",
+    rf"\d|^{_NUMBER_WORD}(?:-{_NUMBER_WORD})*$|^(?:[kmbt]|bn|mn|tn|mln|bln)$",
     re.IGNORECASE,
 )
 HAS_RANK_WORD = re.compile(

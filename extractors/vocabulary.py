@@ -34,6 +34,7 @@ class Metric(StrEnum):
     EXPERTS_TOTAL = "experts_total"
     EXPERTS_ACTIVE = "experts_active"  # routed per token
     HIDDEN_SIZE = "hidden_size"
+    SLIDING_WINDOW = "sliding_window"  # tokens a local-attention layer sees
     STORAGE_SIZE = "storage_size"  # the size of the weights or the repo
     MEMORY = "memory"  # memory needed to run it (GPU/RAM footprint)
     QUANT_BITS = "quant_bits"
@@ -69,6 +70,7 @@ METADATA_METRICS = frozenset(
         Metric.EXPERTS_TOTAL,
         Metric.EXPERTS_ACTIVE,
         Metric.HIDDEN_SIZE,
+        Metric.SLIDING_WINDOW,
         Metric.STORAGE_SIZE,
         Metric.MEMORY,
         Metric.QUANT_BITS,

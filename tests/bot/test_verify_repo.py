@@ -161,6 +161,25 @@ GPTQ = hub(
         "usedStorage": 5_730_000_000,
     }
 )
+KIMI_K2_THINKING = hub(
+    {
+        "id": "moonshotai/Kimi-K2-Thinking",
+        "safetensors": {
+            "parameters": {"I32": 127_992_823_808, "BF16": 34_556_329_984, "F32": 33_953_280},
+            "total": 162_583_107_072,
+        },
+        "config": {
+            "architectures": ["DeepseekV3ForCausalLM"],
+            "quantization_config": {
+                "quant_method": "compressed-tensors",
+                "config_groups": {"group_0": {"weights": {"num_bits": 4, "type": "int"}}},
+            },
+        },
+        "usedStorage": 594_000_000_000,
+    }
+)
+
+
 MODEL_INDEX = [
     {
         "name": "Acme-7B",
@@ -715,7 +734,16 @@ def test_memory_is_never_judged_but_the_weights_bound_it(facts, lower_bound):
         (GPTQ, 4, S, "config.quantization_config.bits", "equal"),
         (GPTQ, 8, U, "config.quantization_config.bits", "another quantised release"),
         (LLAMA_31_8B, 4, U, "config.quantization_config", "states no quantisation bits"),
-        (DEEPSEEK_V3, 8, U, "config.quantization_config", "states no quantisation bits"),
+        # FP8 names its width: the repo's own weights are 8-bit
+        (DEEPSEEK_V3, 8, S, "config.quantization_config.quant_method", "equal"),
+        (DEEPSEEK_V3, 4, U, "config.quantization_config.quant_method", "another quantised"),
+        (
+            KIMI_K2_THINKING,
+            4,
+            S,
+            "config.quantization_config.config_groups.weights.num_bits",
+            "equal",
+        ),
     ],
 )
 def test_quant_bits_support_or_stay_unverifiable(facts, value, status, field, fragment):
@@ -1050,3 +1078,79 @@ def test_every_verdict_names_the_repo_its_scope_time_and_field(facts, metric, va
     assert verdict.hub_field
     assert "\n" not in verdict.reason
     assert f"repo {facts.repo_id}, 2025-06-01" in verdict.reason
+
+
+# -- sliding window, quantised sizes, licences of their own ---------------------------
+
+PHI3_MINI = facts_with(
+    QWEN25_7B_INSTRUCT,
+    id="microsoft/Phi-3-mini-4k-instruct",
+    config={"sliding_window": 2047, "use_sliding_window": None},
+)
+
+
+@pytest.mark.parametrize(
+    ("facts", "value", "text", "status", "fragment"),
+    [
+        (MISTRAL_7B, 4096, "4,096-token sliding window", S, "equal"),
+        (MISTRAL_7B, 8192, "8,192-token sliding window", C, "a different window"),
+        (PHI3_MINI, 2048, "2,048-token sliding window", S, "equal"),  # 2047 + the token itself
+        # Qwen2.5 keeps a sliding_window it switches off: nothing to compare
+        (QWEN25_7B_INSTRUCT, 4096, "4,096-token sliding window", U, "switches it off"),
+        (LLAMA_31_8B, 4096, "4,096-token sliding window", U, "names no sliding window"),
+    ],
+)
+def test_sliding_window_against_the_config(facts, value, text, status, fragment):
+    verdict = check(facts, "sliding_window", value, text, unit="tokens")
+    assert verdict.status is status, verdict.reason
+    assert fragment in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("facts", "sentence", "text", "value", "status"),
+    [
+        # the repo is the GPTQ copy the sentence names: its size can be judged
+        (GPTQ, "The GPTQ build weighs about 5.7 GB.", "about 5.7 GB", 5.7e9, S),
+        (KIMI_K2_THINKING, "Its INT4 weights take about 594 GB.", "about 594 GB", 594e9, S),
+        # another width than the repo's: another artifact, not judged
+        (GPTQ, "An 8-bit copy weighs about 9 GB.", "about 9 GB", 9e9, U),
+        # the quantisation is another clause's: the full-precision size is this repo's
+        (
+            LLAMA_31_8B,
+            "It is a 16 GB download in full precision, yet quantised it runs on 6 GB.",
+            "16 GB",
+            16e9,
+            S,
+        ),
+        (LLAMA_31_8B, "Quantised to 4 bits it shrinks to 5 GB.", "5 GB", 5e9, U),
+    ],
+)
+def test_storage_reads_the_quantisation_of_the_claims_own_clause(
+    facts, sentence, text, value, status
+):
+    qualifier = "approx" if text.startswith("about") else None
+    verdict = check(facts, "storage_size", value, text, qualifier, unit="bytes", sentence=sentence)
+    assert verdict.status is status, verdict.reason
+
+
+QWEN_7B = facts_with(
+    QWEN25_7B_INSTRUCT,
+    id="Qwen/Qwen-7B",
+    cardData={"license": "other", "license_name": "tongyi-qianwen-license-agreement"},
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "status", "fragment"),
+    [
+        ("Tongyi Qianwen License", S, "the licence the card names for itself"),
+        # two free-form names that differ prove nothing...
+        ("qwen", U, "free-form names cannot show"),
+        # ...but a standard open licence is not a licence of the card's own
+        ("apache-2.0", C, "the card names a licence of its own"),
+    ],
+)
+def test_a_licence_of_its_own_is_compared_loosely(value, status, fragment):
+    verdict = check(QWEN_7B, "license", value, value, unit="license")
+    assert verdict.status is status, verdict.reason
+    assert fragment in verdict.reason

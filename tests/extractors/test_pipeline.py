@@ -376,3 +376,101 @@ def test_the_result_does_not_depend_on_how_the_text_reaches_the_component(nlp):
     via_extract = extract(nlp, text)
     doc = nlp(text)  # no original text handed in: the component reads Doc.text
     assert doc.user_data["trendbot"][1] == via_extract.claims
+
+
+def _claim(nlp, text, figure):
+    found = extract(nlp, text, PUBLISHED).claims
+    return next((c for c in found if c.text == figure), None), [c.text for c in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "metric", "value", "qualifier"),
+    [
+        # a local-attention window is not the context
+        (
+            "Gemma-2-9B uses a 4,096-token sliding window.",
+            "4,096-token sliding window",
+            "sliding_window",
+            4096,
+            None,
+        ),
+        # "over a", "spread over": prepositions, not "more than"
+        ("It attends over a 32K context.", "32K", "context_length", 32000, None),
+        ("Its 123 billion parameters are spread over 88 layers.", "88 layers", "layers", 88, None),
+        ("It stacks over 80 layers.", "over 80 layers", "layers", 80, "more_than"),
+        # a word number written with a hyphen is one token, and still a figure
+        ("Qwen3-8B has thirty-six layers.", "thirty-six layers", "layers", 36, None),
+        # the nouns of derivatives, and the one that names a metric wins a tie
+        ("Phi-4 has 610 direct derivatives.", "610 direct derivatives", "derivatives", 610, None),
+        ("Phi-4 has only 1,500 children.", "1,500 children", "derivatives", 1500, None),
+        (
+            "Phi-4 has more than 4,000 derivative models.",
+            "more than 4,000 derivative models",
+            "derivatives",
+            4000,
+            "more_than",
+        ),
+        # a date the Hub dates: "on the Hub since", "reached the Hub on"
+        (
+            "Phi-4 has been on the Hub since March 17, 2025.",
+            "March 17, 2025",
+            "release_date",
+            "2025-03-17",
+            None,
+        ),
+        (
+            "DeepSeek-V3.2 reached the Hub on December 1.",
+            "December 1",
+            "release_date",
+            "2024-12-01",
+            None,
+        ),
+        # licences: the British spelling, a name of its own, a versioned name alone
+        (
+            "Qwen-7B ships under the Tongyi Qianwen licence.",
+            "Tongyi Qianwen licence",
+            "license",
+            "tongyi-qianwen",
+            None,
+        ),
+        (
+            "It is released under the Mistral Research License.",
+            "Mistral Research License",
+            "license",
+            "mrl",
+            None,
+        ),
+        ("Qwen3-8B and Qwen3-4B are both Apache 2.0.", "Apache 2.0", "license", "apache-2.0", None),
+        # "among N experts" is the pool, whatever routes through it
+        ("GLM-4.5-Air routes tokens among 128 experts.", "128 experts", "experts_total", 128, None),
+    ],
+)
+def test_metrics_read_from_the_words_around_a_figure(nlp, text, figure, metric, value, qualifier):
+    claim, found = _claim(nlp, text, figure)
+    assert claim is not None, found
+    assert (claim.metric, claim.value, claim.qualifier) == (metric, value, qualifier)
+
+
+def test_a_context_word_of_another_clause_does_not_name_the_metric(nlp):
+    text = "Qwen3-0.6B counts 712 likes, while Qwen2.5-1.5B-Instruct has topped 200 million."
+    claim, found = _claim(nlp, text, "topped 200 million")
+    assert claim is not None, found
+    assert claim.metric != "likes"
+
+
+def test_a_lab_that_speaks_is_not_the_subject_of_a_model_figure(nlp):
+    text = "gpt-oss-20b is out. Each token visits 4 experts, and OpenAI says it fits in 16 GB."
+    claim, found = _claim(nlp, text, "4 experts")
+    assert claim is not None, found
+    assert claim.subject != "OpenAI"
+
+
+def test_a_known_repo_no_family_starts_is_a_mention():
+    nlp = build_pipeline({}, ["google/vit-base-patch16-224", "google/flan-t5-base"])
+    found = extract(nlp, "Google's vit-base-patch16-224 and flan-t5-base have 610 likes each.")
+    assert [(m.text, m.hub_id) for m in found.models] == [
+        ("vit-base-patch16-224", "google/vit-base-patch16-224"),
+        ("flan-t5-base", "google/flan-t5-base"),
+    ]
+    # an unknown hyphenated word is no model
+    assert extract(nlp, "The state-of-the-art x-ray-3 scanner.").models == []
