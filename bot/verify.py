@@ -57,7 +57,34 @@ OTHER_CHANNELS = re.compile(
     r"(?i)ollama|mirror|modelscope|all (?:platforms|channels|sources)|across platforms|"
     r"including (?:downloads from|cloud|its website)|every channel|other channels"
 )
-CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|with)\b|\s+while\s+|\s+whereas\s+")
+# platforms a count can be made on besides the Hub
+OTHER_PLATFORM = re.compile(
+    r"(?i)\b(?:ollama|modelscope|github|kaggle|lm studio|civitai|openrouter|"
+    r"other platforms|all platforms|across platforms)\b"
+)
+ARTIFACT_OF = re.compile(
+    r"(?i)\b(?:build|version|copy|copies|port|quant|quantisation|quantization|gguf|"
+    r"fine-tune|distillation|variant|mirror)s?\s+of\s+(?:the|this|that|its|it)\b"
+)
+# "its six R1 distillations", "the company's two repos": a number of a lab's repos
+SOME_OF = re.compile(
+    r"(?i)\b(?:its|their|[\w-]+'s|[\w-]+’s)\s+(?:two|three|four|five|six|seven|eight|"
+    r"nine|ten|dozen|\d+)\s+"
+)
+# a rank among one lab's own repos
+OWN_SCOPE = re.compile(
+    r"(?i)\b(?:ever|its own|of its|their own|in its (?:lineup|catalog(?:ue)?|portfolio))\b"
+    r"|(?:'s|’s)\s+(?:own\s+)?(?:most|top|best|largest)\b"
+    r"|\b(?:it|they|the company|the lab) (?:has|have) (?:put|released|published|shipped)\b"
+)
+# a rank over a time trendbot keeps no ranking of
+RANK_TIME = re.compile(
+    r"(?i)\b(?:this|last|that) (?:week|weekend|year)\b|\byesterday\b|\btoday\b"
+    r"|\bwithin (?:days|hours|a week)\b|\bin (?:its|the) first\b|\bat launch\b"
+)
+CLAUSE_BREAK = re.compile(
+    r"[;:]|,\s+(?:and|but|while|whereas|with|yet|though|although)\b|\s+while\s+|\s+whereas\s+"
+)
 # words that put a download count on the Hub itself
 HUB_SCOPE = re.compile(r"(?i)hugging\s?face|\bthe hub\b|\bon hf\b|\bhf hub\b")
 # Snapshots just before and just after a moment; either may be missing.
@@ -288,6 +315,9 @@ class Verifier:
             return _not_checkable(claim.metric)
         if claim.qualifier == "negated":
             return _unverifiable("the claim is negated; only positive figures are checked")
+        doubt = _counted_elsewhere(claim) if kind != "rank" else _scoped_rank(claim)
+        if doubt is not None:
+            return _unverifiable(doubt)
         vague = self._imprecise_subject(claim)
         if vague is not None:
             return vague
@@ -590,13 +620,45 @@ def _on_the_hub(claim: ClaimFacts) -> bool:
     times, and on Hugging Face alone 80 million"."""
     sentence = claim.sentence
     if OTHER_CHANNELS.search(sentence) and not re.search(
-        r"(?i)hugging\s?face alone|on the hub alone|hub-only", _clause(claim)
+        r"(?i)hugging\s?face alone|on the hub alone|hub-only", claim_clause(claim)
     ):
         return False
-    return bool(HUB_SCOPE.search(_clause(claim)))
+    return bool(HUB_SCOPE.search(claim_clause(claim)))
 
 
-def _clause(claim: ClaimFacts) -> str:
+def _counted_elsewhere(claim: ClaimFacts) -> str | None:
+    """Why a count is not the Hub's own: "9 million times on Ollama", or a figure of
+    another artifact ("Unsloth's GGUF build of the model has 1.2 million")."""
+    sentence = claim.sentence
+    at = sentence.find(claim.text)
+    end = at + len(claim.text) if at >= 0 else len(sentence)
+    after = re.split(r"[,;]", sentence[end : end + 40], maxsplit=1)[0]
+    platform = OTHER_PLATFORM.search(f"{claim.text} {after}")
+    if platform:
+        return f"the figure is counted on {platform.group()}, not on the Hub"
+    before = claim_clause(claim).split(claim.text)[0] if at >= 0 else ""
+    if ARTIFACT_OF.search(before):
+        return "the figure is of another artifact (a build or copy of the model), not its repo"
+    if claim.subject_link == Link.FAMILY and SOME_OF.search(before):
+        return "the figure counts some of the lab's repos, not all of them"
+    return None
+
+
+def _scoped_rank(claim: ClaimFacts) -> str | None:
+    """Why a rank cannot be compared with the tracked field: it ranks within one lab's
+    own repos ("the most downloaded model it has ever put on Hugging Face") or over a
+    time trendbot keeps no ranking of ("topped the trending list this week")."""
+    at = max(claim.sentence.find(claim.text), 0)
+    words = claim.sentence[max(0, at - 20) : at + len(claim.text) + 80]
+    if OWN_SCOPE.search(words):
+        return "the rank is among the lab's own repos, which trendbot does not rank apart"
+    when = RANK_TIME.search(words)
+    if when:
+        return f"the rank is for a time ({when.group()}) trendbot keeps no ranking of"
+    return None
+
+
+def claim_clause(claim: ClaimFacts) -> str:
     """The part of the sentence between the separators around the claim."""
     sentence = claim.sentence
     at = sentence.find(claim.text)

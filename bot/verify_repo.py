@@ -29,7 +29,7 @@ from typing import Any
 
 from bot.repo_facts import CONFIG_KEYS, ConfigFigure, EvalScore, RepoFacts
 from bot.store.models import VerdictStatus
-from bot.verify import ClaimFacts, VerdictDraft
+from bot.verify import ClaimFacts, VerdictDraft, claim_clause
 from extractors.vocabulary import METADATA_METRICS, Link, Metric, Qualifier
 
 Interval = tuple[float, float]
@@ -55,10 +55,13 @@ NEAR = timedelta(days=2)
 KILO = 1.024  # "128K" may be 128 x 1,000 or 128 x 1,024
 
 # Words that place a size claim on another artifact than the repo's own weights.
-# Where one clause of a sentence ends and the next begins.
-CLAUSE_BREAK = re.compile(
-    r";|,\s*(?:yet|but|while|whereas|and|though|although)\b|\s+while\b|\s+whereas\b"
+# Parts of a model a parameter figure can be of, named right after it.
+COMPONENT = re.compile(
+    r"\s*(?:parameters?\s+)?(?P<part>(?:[\w-]+\s+)?(?:encoder|decoder|backbone|adapter|"
+    r"projector|tower|head|router|draft model|embedding(?:s| layer| table)?))\b",
+    re.IGNORECASE,
 )
+REPO_WORDS = re.compile(r"(?i)\b(?:repo|repository|repositories)\b")
 QUANTISED_WORDS = re.compile(
     r"\b(?:[1-8][- ]?bits?|quanti[sz]\w*|gguf|ggml|fp8|fp4|nf4|int[48]|awq|gptq|exl2|mlx"
     r"|q[2-8]_k\w*)\b",
@@ -302,10 +305,29 @@ def _hull(intervals: list[Interval]) -> Interval:
 
 def _params_total(claim: ClaimFacts, facts: RepoFacts) -> VerdictDraft:
     """Parameters against ``safetensors.total``, which counts every tensor stored."""
+    part = _component(claim)
+    if part is not None:
+        return _missing(
+            facts,
+            "safetensors.total",
+            f"the figure is of one part of the model (its {part}); the Hub counts the "
+            "whole checkpoint only",
+            facts.params_total,
+        )
     unusable = _unusable_total(claim, facts)
     if unusable is not None:
         return unusable
     return _judge_params(claim, facts, contradict_above=True)
+
+
+def _component(claim: ClaimFacts) -> str | None:
+    """The part of a model a parameter figure is of ("a 675-million-parameter vision
+    encoder"), when the words right after it name one."""
+    sentence = claim.sentence
+    at = sentence.find(claim.text)
+    after = sentence[at + len(claim.text) : at + len(claim.text) + 30] if at >= 0 else ""
+    found = COMPONENT.match(f"{claim.text[-12:]} {after}".split(" ", 1)[-1])
+    return found.group("part").lower() if found else None
 
 
 def _params_active(claim: ClaimFacts, facts: RepoFacts) -> VerdictDraft:
@@ -476,11 +498,17 @@ def _vocab_size(claim: ClaimFacts, facts: RepoFacts) -> VerdictDraft:
     low, high = _hull(readings)
     if _inside(value, readings):
         status, why = VerdictStatus.SUPPORTED, "within the claim's precision"
-    elif any(h < value <= h * (1 + VOCAB_PADDING) for _, h in readings):
+    elif any(h < value <= h * (1 + VOCAB_PADDING) for _, h in readings) and _rounded(claim):
         status = VerdictStatus.SUPPORTED
         why = (
             "up to 2% above the claim: configs pad the embedding matrix beyond the "
             "tokenizer's vocabulary"
+        )
+    elif any(h < value <= h * (1 + VOCAB_PADDING) for _, h in readings):
+        status = VerdictStatus.UNVERIFIABLE
+        why = (
+            "up to 2% above an exact count: configs pad the embedding matrix, so the "
+            "tokenizer's own count cannot be read from it"
         )
     elif value > high * (1 + VOCAB_APART) or value < low * (1 - VOCAB_APART):
         status, why = VerdictStatus.CONTRADICTED, "more than 10% away from the claim"
@@ -490,6 +518,17 @@ def _vocab_size(claim: ClaimFacts, facts: RepoFacts) -> VerdictDraft:
     return _verdict(
         status, facts, found.key, value, f"{value:,} tokens", _claimed(claim, "tokens"), why
     )
+
+
+def _rounded(claim: ClaimFacts) -> bool:
+    """A figure of three significant digits or fewer ("150K", "151,000"): a count a
+    reporter rounded, which padding can explain; "151,665" is a tokenizer's exact
+    count, and the padded table being larger proves nothing either way."""
+    value = claim.value
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    digits = str(round(value)).rstrip("0")
+    return len(digits) <= 3
 
 
 def _layers(claim: ClaimFacts, facts: RepoFacts) -> VerdictDraft:
@@ -656,7 +695,7 @@ def _storage_size(claim: ClaimFacts, facts: RepoFacts) -> VerdictDraft:
     weights = facts.weights_bytes
     used = facts.used_storage
     weights_field, used_field = "safetensors.parameters", "usedStorage"
-    if QUANTISED_WORDS.search(_clause_of(claim)) and not _names_own_quantisation(claim, facts):
+    if QUANTISED_WORDS.search(claim_clause(claim)) and not _names_own_quantisation(claim, facts):
         return _missing(
             facts,
             weights_field if weights is not None else used_field,
@@ -682,7 +721,11 @@ def _storage_size(claim: ClaimFacts, facts: RepoFacts) -> VerdictDraft:
     )
     claimed = _claimed(claim, "bytes", size=True)
     main_field, main_value = (weights_field, weights) if weights is not None else (used_field, used)
-    for field, value in ((weights_field, weights), (used_field, used)):
+    # "its repository takes up 282 GB": the repo, not the weights in it
+    measures = ((weights_field, weights), (used_field, used))
+    if REPO_WORDS.search(claim_clause(claim)) and used is not None:
+        measures = ((used_field, used),)
+    for field, value in measures:
         if value is not None and _inside(value, readings):
             why = (
                 "the weights match the claim"
@@ -726,20 +769,6 @@ def _memory(claim: ClaimFacts, facts: RepoFacts) -> VerdictDraft:
     return _missing(facts, "safetensors.parameters", why, weights)
 
 
-def _clause_of(claim: ClaimFacts) -> str:
-    """The claim with the words of its own clause: from the last clause break before it
-    to the next one after it ("a 37 GB download in full precision, yet quantised it
-    runs on a 12 GB GPU": the quantisation is another clause's)."""
-    sentence = claim.sentence or claim.text
-    at = sentence.find(claim.text)
-    if at < 0:
-        return f"{claim.text} {sentence}"
-    breaks = list(CLAUSE_BREAK.finditer(sentence))
-    start = max((m.end() for m in breaks if m.end() <= at), default=0)
-    end = min((m.start() for m in breaks if m.start() >= at + len(claim.text)), default=None)
-    return sentence[start:end]
-
-
 def _names_own_quantisation(claim: ClaimFacts, facts: RepoFacts) -> bool:
     """Whether the clause's quantisation is this repo's own: a quantised repo
     ("Qwen2.5-72B-Instruct-GPTQ-Int4 is about 42 GB") is the copy the words speak of,
@@ -747,7 +776,7 @@ def _names_own_quantisation(claim: ClaimFacts, facts: RepoFacts) -> bool:
     bits = facts.quantization_bits
     if bits is None:
         return False
-    clause = _clause_of(claim).lower()
+    clause = claim_clause(claim).lower()
     named = {
         int(a or b)
         for a, b in re.findall(r"\b(?:int|fp|nf|mxfp|q)([2-8])\b|\b([2-8])[- ]?bits?\b", clause)

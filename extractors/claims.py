@@ -171,7 +171,7 @@ PERCENT_METRICS: list[tuple[str, Metric]] = [
 ]
 PERIOD_WORDS: list[tuple[str, int]] = [
     (
-        r"monthly|per month|a month|each month|every month|last month|this month|past month|"
+        r"monthly|per month|a month|each month|every month|past month|"
         r"30 days|past 30|thirty days|in a single month|over the past month",
         30,
     ),
@@ -180,8 +180,8 @@ PERIOD_WORDS: list[tuple[str, int]] = [
 ]
 PERIOD = re.compile(
     "|".join(p for p, _d in PERIOD_WORDS)
-    + r"|in (?:january|february|march|april|may|june|july|august|september|october|"
-    r"november|december)|last quarter|this quarter|over the past",
+    + r"|last month|this month|in (?:january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)|last quarter|this quarter|over the past",
     re.IGNORECASE,
 )
 NAMED_MONTH = re.compile(
@@ -243,8 +243,11 @@ BYTE_UNITS = {
 COMPARISON_BEFORE = re.compile(
     r"(?:than|behind|versus|vs\.?|against|compared (?:with|to)|ahead of|beat|beats|beating|"
     r"outperform(?:s|ed|ing)?|overtook|overtaking|overtakes|surpass(?:ed|es|ing)?|"
-    r"past|like|such as|including|rival|rivals|over|trails|trailing|behind)"
-    r"\s+(?:the\s+|its\s+|rival\s+|[\w-]+'s\s+)?(?:older\s+|newer\s+|larger\s+|smaller\s+|"
+    r"past|like|such as|including|rival|rivals|over|trails|trailing|behind|"
+    r"built on|based on|derived from|distilled from|fine-tuned from|fine-tuned on|"
+    r"(?:than|of|instead of) the [\w-]+ of|rather than|only to|second to|next to)"
+    r"\s+(?:only\s+|just\s+)?(?:(?:two|three|four|five|\d+)\s+)?"
+    r"(?:the\s+|its\s+|rival\s+|[\w-]+'s\s+)?(?:older\s+|newer\s+|larger\s+|smaller\s+|"
     r"bigger\s+|sibling\s+|predecessor\s+|successor\s+|rival\s+)*$",
     re.IGNORECASE,
 )
@@ -255,6 +258,11 @@ ANAPHOR = re.compile(
     r"release|checkpoint|weights|repo|flagship)|\w+'s\s+(?:[\w-]+\s+){0,2}?"
     r"(?:model|release|checkpoint|flagship))\b",
     re.IGNORECASE,
+)
+ORG_ANAPHOR = re.compile(r"(?i)\b(?:company|lab|startup|firm)\b")
+# A lab's whole collection: "Google's repositories", "Meta's models as a whole".
+COLLECTION_AFTER = re.compile(
+    r"(?:'s|’s)\s+(?:\w+\s+)?(?:repositories|repos|models|checkpoints|weights)\b(?!\s+of\b)"
 )
 RELATIVE = re.compile(r",?\s+(?:whose|which|who)\b")
 OWN_FIGURE = re.compile(r"(?:'s|’s)\s+(?:[a-z-]+\s+)?|\s+(?:at|with|on)\s+(?:just\s+|about\s+)?")
@@ -368,6 +376,15 @@ def _month_year(month: int, year: int | None, published: date | None) -> int | N
     return published.year - 1 if month > published.month else published.year
 
 
+CLAUSE_START = re.compile(r"(?i)[;:]|,\s*(?:and|but|while|whereas)\b")
+PERIOD_WINDOW = re.compile(r"(?i)\b(?:past|last)\s+(?:30|thirty)\s+days\b")
+CALENDAR_MONTH = re.compile(r"(?i)\b(last|this)\s+month\b")
+# A period that opens a sentence, before its first comma: "Over the past 30 days, ..."
+OPENING_PERIOD = re.compile(
+    r"\s*(?:in|over|during|within|for)\s+(?:the\s+)?(?:past|last)\s+(?:30|thirty)\s+days\s*,"
+    r"|\s*(?:in|over|during)\s+the\s+(?:past|last)\s+month\s*,",
+    re.IGNORECASE,
+)
 FIRST_PERIOD = re.compile(
     r"(?i)\b(?:in|within|during|over)\s+(?:its|their|the)\s+first\s+"
     r"(?:day|days|week|weeks|month|months|year|\d+\s+\w+)\b"
@@ -387,6 +404,14 @@ def period_of(sentence: str, published: date | None) -> Period | None:
             month, int(named.group("year")) if named.group("year") else None, published
         )
         return Period(named.group(), f"{year:04d}-{month:02d}" if year else None, None)
+    calendar_month = CALENDAR_MONTH.search(sentence)
+    if calendar_month:  # "last month" is December for a January article, not 30 days
+        month_of = None
+        if published is not None:
+            back = 1 if calendar_month.group(1).lower() == "last" else 0
+            year, month = divmod(published.year * 12 + published.month - 1 - back, 12)
+            month_of = f"{year:04d}-{month + 1:02d}"
+        return Period(calendar_month.group(), month_of, None)
     for pattern, days in PERIOD_WORDS:
         found = re.search(rf"\b(?:{pattern})\b", sentence, re.IGNORECASE)
         if found:
@@ -758,7 +783,7 @@ class ClaimFinder:
             and integral
         ):
             return Unit.COUNT, Metric(context.metric)
-        if re.search(r"context|window", around) and has_magnitude:
+        if re.search(r"context|(?<!same )(?<!time )window", around) and has_magnitude:
             return Unit.TOKENS, None
         if "download" in around and has_magnitude:
             return Unit.DOWNLOADS, None
@@ -885,7 +910,18 @@ class ClaimFinder:
             # dated by the period, not a count made within it
             if CROSSING.search(text[max(lo, candidate.start - 30) : candidate.start]):
                 return Metric.DOWNLOADS_TOTAL
-            return Metric.DOWNLOADS_PERIOD if PERIOD.search(near) else Metric.DOWNLOADS_TOTAL
+            if PERIOD.search(near):
+                return Metric.DOWNLOADS_PERIOD
+            # "Over the past 30 days, X logged 8.4 million downloads": a period that opens
+            # the sentence dates each of its counts
+            opening = OPENING_PERIOD.match(text, lo)
+            if opening and opening.end() <= start:
+                return Metric.DOWNLOADS_PERIOD
+            # "..., and over the past 30 days it drew 3.4 million to X's 5.6 million"
+            cuts = [m.end() for m in CLAUSE_START.finditer(text, lo, start)]
+            if PERIOD_WINDOW.search(text, cuts[-1] if cuts else lo, start):
+                return Metric.DOWNLOADS_PERIOD
+            return Metric.DOWNLOADS_TOTAL
         if unit == Unit.PARAMETERS:
             spelled = text[max(lo, start - 12) : min(hi, end + 12)].lower()
             if "active" in spelled or ACTIVE_AFTER.match(text, end):
@@ -994,6 +1030,17 @@ class ClaimFinder:
         possessive = own is not None and text[own.end : own.end + 1] in "'’"
         if own is not None and (possessive or own.kind == preferred or own.kind == "model"):
             return own
+        # "Google's repositories have been downloaded 174 million times": the lab's
+        # collection, named before the figure, whatever model the sentence names later
+        collective = [
+            m
+            for m in local
+            if m.kind == "org" and m.end <= start and COLLECTION_AFTER.match(text, m.end)
+        ]
+        if collective and not any(
+            collective[-1].end < m.end <= start and m.kind == "model" for m in local
+        ):
+            return collective[-1]
         # "overtaking Meta's Llama, whose models total 450 million": the relative clause
         # is about the mention just before it, compared or not
         relative = [m for m in local if m.end <= start and RELATIVE.match(text, m.end)]
@@ -1012,13 +1059,19 @@ class ClaimFinder:
         # released it on April 5") or one after the figure ("costs 8% of what Claude
         # charges")
         candidates = [m for m in previous if eligible(m)]
-        antecedent = next((m for m in candidates if m.kind == preferred), None) or (
-            candidates[0] if candidates and not (before or after) else None
-        )
         sentence_start = min((m.start for m in local), default=start)
         clause = text[max(0, min(sentence_start, start) - 200) : start].split(". ")[-1]
-        if antecedent and ANAPHOR.search(clause):
+        anaphor = ANAPHOR.search(clause)
+        wanted = preferred
+        if anaphor and ORG_ANAPHOR.search(anaphor.group()):
+            wanted = "org"  # "the company's two repos": a lab, not the model before it
+        antecedent = next((m for m in candidates if m.kind == wanted), None) or (
+            candidates[0] if candidates and not (before or after) and wanted == preferred else None
+        )
+        if antecedent and anaphor:
             return antecedent
+        if anaphor and wanted == "org":
+            return None
         found = next((m for m in after if m.kind == preferred), None)
         if found:
             return found

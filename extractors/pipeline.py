@@ -60,7 +60,8 @@ MAGNITUDE_SUFFIX = r"(?<=\d)(?:[KkMmBbTt]|bn|mn|tn)(?=$|[.,;:!?)\]])"
 def _tokenizer_rules(nlp: Language) -> None:
     tokenizer = nlp.tokenizer
     tokenizer.token_match = MODEL_TOKEN.match
-    suffixes = [MAGNITUDE_SUFFIX, *nlp.Defaults.suffixes]
+    # "at 8K." ends a sentence: the period after a figure with a letter is punctuation
+    suffixes = [r"(?<=[0-9][A-Za-z])\.", MAGNITUDE_SUFFIX, *nlp.Defaults.suffixes]
     tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     infixes = [r"(?<=[$€£¥])(?=\d)", *nlp.Defaults.infixes]
     tokenizer.infix_finditer = compile_infix_regex(infixes).finditer

@@ -15,7 +15,7 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "verdicts"
 
 @pytest.fixture(scope="module")
 def dev():
-    records = load_records(DATA / "dev.jsonl") + load_records(DATA / "dev2.jsonl")
+    records = [r for name in ("dev", "dev2", "dev3") for r in load_records(DATA / f"{name}.jsonl")]
     return evaluate(DATA / "world.json", records)
 
 
@@ -25,11 +25,11 @@ def test_no_verdict_on_the_development_sets_is_wrong(dev):
 
 def test_most_hub_checkable_claims_on_the_development_sets_are_judged(dev):
     assert dev.coverage >= 0.6
-    assert len(dev.judged) >= 150
+    assert len(dev.judged) >= 250
 
 
 def test_the_held_out_set_does_not_get_worse():
     """A ceiling, not a target: the target is no wrong verdict (benchmarks/verdicts.py)."""
     score = evaluate(DATA / "world.json", load_records(DATA / "heldout.jsonl"))
-    assert len(score.wrong) <= 5
-    assert score.coverage >= 0.6
+    assert len(score.wrong) <= 2
+    assert score.coverage >= 0.7

@@ -375,3 +375,64 @@ def test_a_contradiction_needs_the_subject_named_in_the_sentence():
     verdict = verifier(LATEST).verify(inferred)
     assert verdict.status is VerdictStatus.UNVERIFIABLE
     assert "the sentence does not name Qwen" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "fragment"),
+    [
+        # another platform's count, named right after the figure
+        (
+            "Qwen was pulled 700 million times on Ollama, and more on the Hub.",
+            "700 million times",
+            "counted on Ollama",
+        ),
+        (
+            "Qwen has another 700 million downloads on ModelScope.",
+            "700 million downloads",
+            "counted on ModelScope",
+        ),
+        # a build or copy of the model is another artifact
+        (
+            "Unsloth's GGUF build of the model has 700 million downloads of its own.",
+            "700 million downloads",
+            "another artifact",
+        ),
+        # a number of a lab's repos is not all of them
+        (
+            "The company says its six distillations have 700 million downloads.",
+            "700 million downloads",
+            "some of the lab's repos",
+        ),
+    ],
+)
+def test_counts_the_hub_does_not_hold_are_never_judged(sentence, text, fragment):
+    # on the Hub's figures alone each would be contradicted (702.4M is not "about 750M")
+    facts = claim(750_000_000, sentence=sentence, text=text, subject_link=Link.FAMILY)
+    verdict = verifier(LATEST).verify(facts)
+    assert verdict.status is VerdictStatus.UNVERIFIABLE, verdict.reason
+    assert fragment in verdict.reason
+
+
+def test_the_same_count_on_the_hub_is_judged():
+    sentence = "Qwen has 750 million downloads on Hugging Face."
+    facts = claim(750_000_000, sentence=sentence, text="750 million downloads")
+    assert verifier(LATEST).verify(facts).status is VerdictStatus.CONTRADICTED
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fragment"),
+    [
+        (
+            "Meta said Qwen is the most downloaded model it has ever put on Hugging Face.",
+            "among the lab's own repos",
+        ),
+        ("Qwen is Alibaba's most downloaded family on the Hub.", "among the lab's own repos"),
+        ("Qwen topped the most downloaded chart this week.", "(this week)"),
+    ],
+)
+def test_ranks_within_one_lab_or_one_week_are_never_judged(sentence, fragment):
+    current = snap(1, NOW, {"Qwen/a": 1, "meta-llama/x": 1}, {"Qwen/a": 10, "meta-llama/x": 20})
+    facts = claim(1, metric="rank", unit="rank", sentence=sentence, text="most downloaded")
+    verdict = verifier(current).verify(facts)
+    assert verdict.status is VerdictStatus.UNVERIFIABLE, verdict.reason
+    assert fragment in verdict.reason

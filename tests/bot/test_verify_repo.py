@@ -484,7 +484,9 @@ GEMMA = facts_with(QWEN25_7B_INSTRUCT, id="google/gemma-2-9b", config={"vocab_si
         (LLAMA_31_8B, 128_256, "128,256 tokens", S, "within the claim's precision"),
         (LLAMA_31_8B, 128_000, "128K", S, "within the claim's precision"),
         # Qwen's tokenizer has 151,646 tokens; the config pads to 152,064
-        (QWEN25_7B_INSTRUCT, 151_646, "151,646 tokens", S, "configs pad the embedding matrix"),
+        # ... which an exact count below the padded table can be neither shown nor refuted by
+        (QWEN25_7B_INSTRUCT, 151_646, "151,646 tokens", U, "cannot be read from it"),
+        (QWEN25_7B_INSTRUCT, 151_000, "151,000 tokens", S, "configs pad the embedding matrix"),
         (DEEPSEEK_V3, 128_000, "128K", S, "configs pad the embedding matrix"),
         (GEMMA, 256_000, "256K", S, "within the claim's precision"),  # 256 x 1,024
         (LLAMA_31_8B, 32_000, "32,000 tokens", C, "more than 10% away"),
@@ -1154,3 +1156,57 @@ def test_a_licence_of_its_own_is_compared_loosely(value, status, fragment):
     verdict = check(QWEN_7B, "license", value, value, unit="license")
     assert verdict.status is status, verdict.reason
     assert fragment in verdict.reason
+
+
+def test_a_parameter_figure_of_one_part_of_the_model_is_not_judged():
+    sentence = "It pairs a 675-million-parameter vision encoder with a language model."
+    verdict = check(
+        LLAMA_31_8B,
+        "params_total",
+        675e6,
+        "675-million-parameter",
+        sentence=sentence,
+        unit="parameters",
+    )
+    assert verdict.status is U
+    assert "one part of the model (its vision encoder)" in verdict.reason
+    # the same figure for the whole model is judged
+    whole = check(LLAMA_31_8B, "params_total", 675e6, "675-million-parameter", unit="parameters")
+    assert whole.status is C
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "status"),
+    [
+        (150_000, "150K-token vocabulary", S),  # rounded: padding explains the gap
+        (151_665, "151,665 tokens", U),  # a tokenizer's exact count: padding proves nothing
+    ],
+)
+def test_padding_explains_a_rounded_vocabulary_only(value, text, status):
+    padded = facts_with(QWEN25_7B_INSTRUCT, config={"vocab_size": 152_064})
+    verdict = check(padded, "vocab_size", value, text, unit="tokens")
+    assert verdict.status is status, verdict.reason
+
+
+def test_a_repository_size_is_its_used_storage():
+    """Llama-3.1-8B keeps a second copy of its weights in original/: the repo is twice
+    the weights, so 'its repository takes up 16 GB' is not the weights' figure."""
+    doubled = facts_with(LLAMA_31_8B, usedStorage=2 * LLAMA_WEIGHTS)
+    in_repo = check(
+        doubled,
+        "storage_size",
+        16.1e9,
+        "16.1 GB",
+        sentence="Its repository takes up 16.1 GB.",
+        unit="bytes",
+    )
+    assert in_repo.status is not S, in_repo.reason
+    weights = check(
+        doubled,
+        "storage_size",
+        16.1e9,
+        "16.1 GB",
+        sentence="Its weights take 16.1 GB.",
+        unit="bytes",
+    )
+    assert weights.status is S, weights.reason

@@ -474,3 +474,79 @@ def test_a_known_repo_no_family_starts_is_a_mention():
     ]
     # an unknown hyphenated word is no model
     assert extract(nlp, "The state-of-the-art x-ray-3 scanner.").models == []
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "metric", "period_words"),
+    [
+        # a period that opens the sentence dates its counts
+        (
+            "Over the past 30 days, Qwen3-8B logged 8.4 million downloads.",
+            "8.4 million downloads",
+            "downloads_period",
+            "past 30",
+        ),
+        # a period earlier in the figure's own clause
+        (
+            "Qwen3-8B is popular, and over the past 30 days it drew 3.4 million downloads to "
+            "Phi-4's 5.6 million.",
+            "5.6 million",
+            "downloads_period",
+            "past 30",
+        ),
+        # "last month" is a calendar month, not the rolling window
+        (
+            "Qwen3-8B drew 5.2 million downloads last month.",
+            "5.2 million downloads",
+            "downloads_period",
+            "last month",
+        ),
+    ],
+)
+def test_the_period_a_count_is_made_in(nlp, text, figure, metric, period_words):
+    claim, found = _claim(nlp, text, figure)
+    assert claim is not None, found
+    assert claim.metric == metric
+    assert claim.period is not None and claim.period.words == period_words
+
+
+def test_last_month_is_the_month_before_the_article():
+    from extractors.claims import period_of
+
+    period = period_of("It drew 5.2 million downloads last month.", PUBLISHED)
+    assert (period.month, period.days) == ("2025-10", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "subject"),
+    [
+        # the one it is compared with, or built on, is not the subject
+        (
+            "On the Hub, Qwen3-8B is second only to Phi-4 in downloads, with 169 million.",
+            "169 million",
+            "Qwen3-8B",
+        ),
+        (
+            "DeepSeek-R1 is built on DeepSeek-V3 and has 2,110 derivatives.",
+            "2,110 derivatives",
+            "DeepSeek-R1",
+        ),
+        # a lab's collection named before the figure, whatever model comes after
+        (
+            "Google's repositories have been downloaded 174 million times, and Gemma 3 accounts "
+            "for half.",
+            "174 million times",
+            "Google",
+        ),
+        # "8K." ends its sentence, so "the company" cannot reach back to the model
+        (
+            "Phi-4 tops out at 16K. Together the company's repos have 10.4 million downloads.",
+            "10.4 million downloads",
+            None,
+        ),
+    ],
+)
+def test_subjects_after_comparisons_bases_and_collections(nlp, text, figure, subject):
+    claim, found = _claim(nlp, text, figure)
+    assert claim is not None, found
+    assert claim.subject == subject

@@ -1,7 +1,7 @@
 """Check the labelled verdict sets against their world: python tests/data/verdicts/validate.py
 
-- world.json and every line of dev.jsonl / heldout.jsonl parse, with the expected keys;
-- ids are unique and numbered vd001.. / vh001..;
+- world.json and every line of dev.jsonl / heldout.jsonl / dev3.jsonl parse, with the expected keys;
+- ids are unique and numbered vd001.. / vh001.. / vd201..;
 - every claim is an exact substring of its text (and a warning when it occurs twice);
 - every verdict is one of the four allowed values, every claim has a one-line why;
 - every id-like model name in a record with a supported/contradicted claim is a repo
@@ -23,7 +23,7 @@ VERDICTS = {"supported", "contradicted", "unverifiable", "not_checkable"}
 # Models the texts name on purpose although the world has no such repo (traps).
 ABSENT_ON_PURPOSE = {"glm-4.5v", "qwen3-next-80b-a3b-thinking", "olmo-2-0325-32b-instruct"}
 # Hyphenated tokens with digits that are not model names.
-NOT_MODELS = {"math-500", "h100-hours", "glm-4", "5-shot", "gpqa-diamond"}
+NOT_MODELS = {"math-500", "h100-hours", "glm-4", "5-shot", "gpqa-diamond", "apache-2.0"}
 ID_LIKE = re.compile(r"(?<![\w/.-])[A-Za-z][A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)+")
 
 
@@ -60,7 +60,7 @@ def main() -> int:
             errors.append(f"world.json {r['id']}: safetensors total is not the sum of its dtypes")
     names = {i.split("/", 1)[1].lower() for i in ids}
 
-    for split, prefix in (("dev", "vd"), ("heldout", "vh")):
+    for split, prefix, first in (("dev", "vd", 1), ("heldout", "vh", 1), ("dev3", "vd", 201)):
         path = HERE / f"{split}.jsonl"
         seen: set[str] = set()
         verdicts: Counter[str] = Counter()
@@ -74,7 +74,7 @@ def main() -> int:
             if set(rec) != {"id", "published", "text", "expected"}:
                 errors.append(f"{where}: keys {sorted(rec)}")
             rid = rec.get("id", "")
-            if rid in seen or rid != f"{prefix}{n:03d}":
+            if rid in seen or rid != f"{prefix}{first + n - 1:03d}":
                 errors.append(f"{where}: id {rid!r}")
             seen.add(rid)
             if not re.fullmatch(r"\d{4}-\d\d-\d\d", rec.get("published", "")):
