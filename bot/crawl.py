@@ -4,6 +4,11 @@ The event loop only waits: fetching is async, parsing and extraction run in the
 worker pool, and each database write runs in a thread under one lock, so writes
 are serialised (SQLite has one writer) and the check for an existing story and
 the insert of a new one cannot interleave between two feeds carrying it.
+
+Every worker job runs under ``crawl.job_timeout``: a page that hangs the
+extractor costs that page its full text (it is stored with the feed summary and
+the decision ``extraction_timeout``), not the crawl, which would otherwise hold
+the service's crawl lock forever while every later crawl returned at once.
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from bot.config.durations import format_duration
 from bot.config.schema import FeedSettings, Settings
 from bot.decisions import decide
 from bot.fetch import PAGE_ACCEPT, Fetcher, FetchError, FetchResult
@@ -24,10 +31,18 @@ from bot.health import PollResult, max_age, next_health
 from bot.store import ingest
 from bot.store.ingest import FeedState, PageOutcome
 from bot.store.models import Decision
-from bot.workers import PageText, Workers, extract_page_job, parse_feed_job, summary_job
+from bot.workers import (
+    JobTimeout,
+    PageText,
+    Workers,
+    extract_page_job,
+    parse_feed_job,
+    summary_job,
+)
 from extractors.feed import FeedDoc, FeedItem, NotAFeed
 
 HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/plain", "")
+T = TypeVar("T")
 
 
 @dataclass
@@ -99,6 +114,15 @@ class Crawler:
         async with self._write:
             return await asyncio.to_thread(work)
 
+    async def _job(self, function: Callable[..., T], *args: Any) -> T:
+        """A worker job under ``crawl.job_timeout`` (raises JobTimeout past it)."""
+        limit = self.settings.crawl.job_timeout.total_seconds()
+        return await self.workers.run(function, *args, timeout=limit)
+
+    def _over_limit(self, what: str) -> str:
+        limit = format_duration(self.settings.crawl.job_timeout)
+        return f"{what} took longer than {limit} (crawl.job_timeout); the worker was replaced"
+
     async def crawl(
         self,
         names: Sequence[str] | None = None,
@@ -167,13 +191,15 @@ class Crawler:
             await self._record(feed, state, poll, 304, result=result)
             return FeedReport(feed.name, "not_modified")
         try:
-            doc: FeedDoc = await self.workers.run(
+            doc: FeedDoc = await self._job(
                 parse_feed_job, result.body, result.final_url, result.headers
             )
-        except NotAFeed as exc:
-            poll = PollResult(ok=False, message=str(exc), status=result.status)
+        except (NotAFeed, JobTimeout) as exc:
+            timed_out = isinstance(exc, JobTimeout)
+            message = self._over_limit("parsing the feed") if timed_out else str(exc)
+            poll = PollResult(ok=False, message=message, status=result.status)
             await self._failed(feed, state, poll, result.status)
-            return FeedReport(feed.name, "failed", str(exc))
+            return FeedReport(feed.name, "failed", message)
         return await self._store_entries(feed, state, doc, result)
 
     async def _store_entries(
@@ -275,13 +301,21 @@ class Crawler:
                 fetched.status,
             )
             return await self._fallback(summary, (note,), published=_day(item.published))
-        extracted: PageText = await self.workers.run(
-            extract_page_job,
-            fetched.body,
-            fetched.final_url,
-            self.settings.crawl.fast_extraction,
-            _day(item.published),
-        )
+        try:
+            extracted: PageText = await self._job(
+                extract_page_job,
+                fetched.body,
+                fetched.final_url,
+                self.settings.crawl.fast_extraction,
+                _day(item.published),
+            )
+        except JobTimeout:
+            note = (
+                Decision.EXTRACTION_TIMEOUT,
+                f"{self._over_limit('extracting the article page')}; using the feed summary",
+                fetched.status,
+            )
+            return await self._fallback(summary, (note,), published=_day(item.published))
         article = extracted.article
         minimum = self.settings.crawl.min_text_chars
         if article is None or len(article.text) < minimum:
@@ -318,7 +352,14 @@ class Crawler:
         published: date | None = None,
     ) -> PageOutcome:
         """The feed's summary stands in for the article text (analysed the same way)."""
-        analysed = await self.workers.run(summary_job, summary, published) if summary else None
+        analysed = None
+        if summary:
+            try:
+                analysed = await self._job(summary_job, summary, published)
+            except JobTimeout:
+                what = self._over_limit("analysing the feed summary")
+                note = (Decision.EXTRACTION_TIMEOUT, f"{what}; stored without its entities", None)
+                notes = (*notes, note)
         return PageOutcome(
             text=summary,
             text_source="summary" if summary else "none",

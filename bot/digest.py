@@ -17,6 +17,7 @@ from bot.messages import COLOURS, Draft, Embed, Field, clip, inert, safe_url
 from bot.rankings import Ranking
 from bot.snapshots import words
 from bot.store.models import VerdictStatus
+from bot.time_text import TimeText
 
 TOP_STORIES = 8
 TOP_NAMES = 10
@@ -129,6 +130,7 @@ class DigestData:
     ranking: Ranking | None = None
     ranks_before: Mapping[str, int] = field(default_factory=dict)
     alerts: Sequence[str] = ()
+    zone: str = "UTC"  # schedule.timezone: the digest's times are read there
 
 
 def top_stories(stories: Sequence[Story], limit: int = TOP_STORIES) -> list[Story]:
@@ -168,8 +170,13 @@ def _rank_move(name: str, rank: int, before: Mapping[str, int]) -> str:
 
 
 def compose(data: DigestData) -> Draft:
-    """The digest as one draft (the sender splits it if Discord needs that)."""
-    period = f"{data.start:%Y-%m-%d %H:%M} to {data.end:%Y-%m-%d %H:%M} UTC"
+    """The digest as one draft (the sender splits it if Discord needs that).
+
+    Its times are read in ``data.zone`` against the period's end, never the clock,
+    so the same period composes to the same text.
+    """
+    times = TimeText.of(data.zone, data.end)
+    period = f"{times.span(data.start, data.end)} ({times.zone_name})"
     embeds: list[Embed] = []
     stories = top_stories(data.stories)
     header = (
@@ -177,7 +184,7 @@ def compose(data: DigestData) -> Draft:
     )
     embeds.append(
         Embed(
-            title=f"trendbot digest, {data.end:%Y-%m-%d}",
+            title=f"trendbot digest, {times.day(data.end)}",
             description=f"{period}\n{header}",
             colour=COLOURS["digest"],
         )
@@ -237,7 +244,7 @@ def compose(data: DigestData) -> Draft:
         ]
         footer = "Hugging Face, sums over the tracked authors' repos"
         if data.ranking.as_of:
-            footer += f"; as of {data.ranking.as_of:%Y-%m-%d %H:%M} UTC"
+            footer += f"; as of {times.at(data.ranking.as_of)}"
         if data.ranking.stale:
             footer += f"; {data.ranking.stale}"
         embeds.append(

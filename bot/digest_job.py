@@ -38,6 +38,8 @@ class DigestOutcome:
 
 
 def _minute(moment: datetime) -> datetime:
+    """A recorded period ends at a whole minute; what is stored later in that minute is
+    the next digest's (it starts here), so nothing falls between two digests."""
     return moment.astimezone(UTC).replace(second=0, microsecond=0)
 
 
@@ -80,7 +82,7 @@ def post_digest(
     key = f"digest:{channel_id}:{start:%Y%m%dT%H%M}:{end:%Y%m%dT%H%M}"
     if end - start < MIN_PERIOD:  # the last digest was minutes ago: nothing to cover
         return DigestOutcome(False, start, end, key)
-    data = digest_data(settings, engine, start, end)
+    data = replace(digest_data(settings, engine, start, end), zone=settings.schedule.timezone)
     draft = replace(compose(data), files=tuple(digest_pictures(settings, engine, data.ranking)))
     with Session(engine) as session:
         session.add(
@@ -104,7 +106,16 @@ def post_digest(
     return DigestOutcome(added, start, end, key, draft)
 
 
-def preview_digest(settings: Settings, engine: Engine, period: timedelta) -> Draft:
-    """The digest of the last ``period``, composed but not recorded (for --print)."""
-    end = _minute(datetime.now(UTC))
-    return compose(digest_data(settings, engine, end - period, end))
+def preview_digest(
+    settings: Settings, engine: Engine, period: timedelta, now: datetime | None = None
+) -> Draft:
+    """The digest of the ``period`` up to ``now``, composed but not recorded (for --print).
+
+    It ends at ``now`` itself, not at the start of the minute as a recorded digest
+    does: that left out everything stored in the current minute, which is exactly
+    when the crawl an admin just ran stored its articles (or the snapshot just
+    taken). Nothing is recorded here, so no later digest depends on this end.
+    """
+    end = (now or datetime.now(UTC)).astimezone(UTC)
+    data = digest_data(settings, engine, end - period, end)
+    return compose(replace(data, zone=settings.schedule.timezone))

@@ -2,6 +2,12 @@
 
 Shared by `trendbot feeds test` and the admin command that adds a feed, so both
 refuse a non-feed with the same reason.
+
+Only the command line may read local files (its user already has the machine):
+from Discord a "URL" such as ``/etc/passwd`` or ``file:///etc/passwd`` would let
+an admin of the server probe the host's files, so :func:`check_source` reads
+files only when asked to, and :func:`http_url_problem` lets a caller refuse a
+non-http(s) input before anything is opened.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from bot.fetch import Fetcher
 from extractors.feed import NotAFeed, parse_feed
@@ -53,9 +61,55 @@ def _is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-async def check_source(source: str, fetcher: Fetcher | None) -> FeedCheck:
-    """Check one URL (fetched under the usual guards) or one local file."""
-    if _is_url(source):
+def http_url_problem(url: str) -> str | None:
+    """Why ``url`` is not an absolute http(s) URL with a host, or None when it is.
+
+    Checked on the text alone, so a caller can refuse a path or a ``file:`` URL
+    before anything is opened or resolved.
+    """
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # e.g. an unbalanced [ in the host
+        return "it is not a valid URL"
+    if parts.scheme.lower() not in ("http", "https"):
+        return "it must be an absolute http:// or https:// URL"
+    if not host:
+        return "the URL has no host name"
+    return None
+
+
+def _local_path(source: str) -> Path:
+    """The file a source names: a path, or a ``file:`` URL on this host (ValueError if not).
+
+    ``Path("file:///etc/passwd")`` is the relative path ``file:/etc/passwd``, which
+    made an existing file look missing; a ``file:`` URL is decoded to its path.
+    """
+    if not source.lower().startswith("file:"):
+        if "://" in source and not Path(source).exists():
+            scheme = source.split("://", 1)[0]
+            raise ValueError(
+                f"unsupported URL scheme {scheme!r} (give an http(s) URL or a local file)"
+            )
+        return Path(source)
+    parts = urlsplit(source)
+    if parts.netloc not in ("", "localhost"):
+        raise ValueError(f"a file: URL must name a file on this machine, not on {parts.netloc!r}")
+    return Path(url2pathname(parts.path))
+
+
+async def check_source(
+    source: str, fetcher: Fetcher | None, *, local_files: bool = False
+) -> FeedCheck:
+    """Check one URL (fetched under the usual guards) or, with ``local_files``, one file.
+
+    Files are off by default because a source typed in Discord must never name a
+    file on the host; only the command line turns them on.
+    """
+    if _is_url(source) or not local_files:
+        problem = http_url_problem(source)
+        if problem:
+            return FeedCheck(source, False, error=f"{source}: {problem}")
         if fetcher is None:
             return FeedCheck(source, False, error="no HTTP client to fetch URLs with")
         result = await fetcher.fetch(source)
@@ -64,7 +118,10 @@ async def check_source(source: str, fetcher: Fetcher | None) -> FeedCheck:
         return await asyncio.to_thread(
             _check_bytes, source, result.body, result.final_url, result.headers
         )
-    path = Path(source)
+    try:
+        path = _local_path(source)
+    except ValueError as exc:
+        return FeedCheck(source, False, error=f"{source}: {exc}")
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             return FeedCheck(source, False, error=f"{source}: file over {MAX_FILE_BYTES:,} bytes")
@@ -75,14 +132,18 @@ async def check_source(source: str, fetcher: Fetcher | None) -> FeedCheck:
 
 
 async def check_sources(
-    sources: Sequence[str], fetcher: Fetcher | None, concurrency: int = 16
+    sources: Sequence[str],
+    fetcher: Fetcher | None,
+    concurrency: int = 16,
+    *,
+    local_files: bool = False,
 ) -> AsyncIterator[FeedCheck]:
     """Check many sources, a few at a time, yielding results in input order."""
     gate = asyncio.Semaphore(concurrency)
 
     async def one(source: str) -> FeedCheck:
         async with gate:
-            return await check_source(source, fetcher)
+            return await check_source(source, fetcher, local_files=local_files)
 
     pending = [asyncio.ensure_future(one(source)) for source in sources[:concurrency]]
     following = iter(sources[concurrency:])

@@ -1,4 +1,4 @@
-"""Feed health: when to poll next and when to tell the admins, from what the last poll did.
+"""Feed and Hub health: when to poll next and when to tell the admins, from what happened.
 
 A feed never stops silently. Failures back off exponentially with jitter, from
 ``retry_base`` up to ``max_backoff`` (and never sooner than the feed's own
@@ -6,15 +6,23 @@ interval or a ``Retry-After``), and keep being retried at that cap for as long
 as the feed is listed. Health is ``ok``, ``failing`` (errors, retrying) or
 ``failed`` (``failed_after`` failures in a row, or 410 Gone, which stops polling
 until an admin acts). Every change of health is an event for the admins.
+
+The Hub does not stop silently either: an incomplete snapshot is summed up in
+one line that names the cause (:func:`hub_cause`), and a run of failed snapshots
+lasting more than two snapshot intervals is told to the admins once, and its end
+once (:func:`hub_health_event`). Both are pure, over plain strings and records.
 """
 
 from __future__ import annotations
 
 import random
+import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.config.schema import CrawlSettings
+from bot.snapshots import age_text
 from bot.store.models import FeedHealth
 
 # A server's Cache-Control may slow polling down, but not beyond this.
@@ -101,3 +109,185 @@ def next_health(
         verb = "failed" if after == FeedHealth.FAILED else "is failing"
         event = f"{name} {verb} ({failures} errors in a row): {result.message}"
     return HealthUpdate(after, failures, due, result.message, event)
+
+
+# -- the Hub ----------------------------------------------------------------------------
+
+# What a transport error's text says, as words an admin reads (the client's own
+# wording, "ConnectError: [Errno 111] Connection refused", names no address).
+_TRANSPORT_WORDS = (
+    ("connection refused", "connection refused to {url}"),
+    ("name or service not known", "host name not found for {url}"),
+    ("nodename nor servname", "host name not found for {url}"),
+    ("temporary failure in name resolution", "host name not found for {url}"),
+    ("no address associated", "host name not found for {url}"),
+    ("getaddrinfo failed", "host name not found for {url}"),
+    ("network is unreachable", "network unreachable for {url}"),
+    ("no route to host", "no route to host for {url}"),
+    ("connection reset", "connection reset by {url}"),
+    ("certificate verify failed", "TLS certificate not trusted for {url}"),
+)
+_TIMEOUT_WORDS = {
+    "ConnectTimeout": "connection to {url} timed out",
+    "ReadTimeout": "no answer in time from {url} (read timeout)",
+    "WriteTimeout": "request to {url} timed out while sending",
+    "PoolTimeout": "no free connection to {url} in time",
+}
+HUB_HEALTH_KIND = "hub_health"  # the outbox kind of Hub failing / working-again messages
+_ERROR_LINE = re.compile(r"^(author|repo) (\S+): (.*)$")
+STOPPING = "trendbot is stopping"
+
+
+def _cause_words(detail: str, url: str) -> str:
+    """One error detail, as :func:`bot.hub.describe_error` wrote it, in words with its URL."""
+    name = detail.partition(": ")[0]
+    if name in _TIMEOUT_WORDS:
+        return _TIMEOUT_WORDS[name].format(url=url)
+    lowered = detail.lower()
+    for needle, words in _TRANSPORT_WORDS:
+        if needle in lowered:
+            return words.format(url=url)
+    if name.startswith("HTTP "):
+        return f"{detail} from {url}"
+    return f"{detail} at {url}"
+
+
+def hub_cause(errors: Sequence[str], authors: int, endpoint: str) -> str | None:
+    """One line saying why a listing is incomplete, or None when it is complete.
+
+    The listing records one line per author or repo (``author Qwen: ConnectError:
+    [Errno 111] Connection refused``), and after a transport error the remaining
+    authors are only "skipped"; an admin needs the first real cause, where it
+    happened, and how much of the snapshot it cost:
+    ``connection refused to http://127.0.0.1:9/api/models (3 of 3 authors failed)``.
+    """
+    if not errors:
+        return None
+    base = endpoint.rstrip("/")
+    failed_authors: set[str] = set()
+    failed_repos: set[str] = set()
+    cause: str | None = None
+    for line in errors:
+        match = _ERROR_LINE.match(line)
+        if match is None:
+            cause = cause or line
+            continue
+        what, name, detail = match.groups()
+        (failed_authors if what == "author" else failed_repos).add(name)
+        if cause is not None:
+            continue
+        if STOPPING in detail:
+            cause = f"{STOPPING}, the listing was cut short"
+        elif not detail.startswith("skipped,"):
+            url = f"{base}/api/models" + (f"/{name}" if what == "repo" else "")
+            cause = _cause_words(detail, url)
+    if cause is None:  # only skips: say what they say
+        cause = errors[0].split(": ", 1)[-1]
+    counts = []
+    if failed_authors:
+        counts.append(f"{len(failed_authors)} of {authors} authors")
+    if failed_repos:
+        counts.append(f"{len(failed_repos)} repo{'s' if len(failed_repos) != 1 else ''}")
+    return f"{cause} ({' and '.join(counts)} failed)" if counts else cause
+
+
+@dataclass(frozen=True)
+class HubRun:
+    """A stored snapshot run, as Hub health needs it."""
+
+    id: int
+    started_at: datetime
+    complete: bool
+    cause: str | None = None
+
+
+@dataclass(frozen=True)
+class HubHealthEvent:
+    """A message for the admins: the Hub has been failing for a while, or works again."""
+
+    state: str  # "failing" | "working"
+    key: str  # the outbox dedupe key: one message per outage and state
+    text: str
+    since: datetime  # the outage's first failed snapshot
+    failures: int
+
+
+def outage_threshold(interval: timedelta) -> timedelta:
+    """How long snapshots must have failed before the admins are told: two intervals.
+
+    Runs start on the interval give or take a few seconds, so "three runs after the
+    last good one" can measure 2 intervals minus a second; a tenth of an interval of
+    tolerance makes the second failure in a row never count and the third always.
+    """
+    return 2 * interval + interval / 10
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def hub_health_event(
+    runs: Sequence[HubRun], interval: timedelta, announced: Collection[str]
+) -> HubHealthEvent | None:
+    """What to tell the admins after the last of ``runs``, if anything; pure.
+
+    ``runs`` are oldest first, end with the run just stored and reach back to the
+    last complete run before the failures that precede it (when there is one).
+    The Hub counts as failing from its last complete snapshot (or, never having
+    had one, from its first failed one); past :func:`outage_threshold` it is
+    announced, once per outage (``announced`` holds the outbox keys already
+    taken). A complete run after an announced outage says it is over, once; an
+    outage too short to be announced ends silently.
+    """
+    if not runs:
+        return None
+    current = runs[-1]
+    earlier = list(runs[:-1])
+    if current.complete:
+        streak: list[HubRun] = []
+        while earlier and not earlier[-1].complete:
+            streak.insert(0, earlier.pop())
+        if not streak:
+            return None
+        first = streak[0]
+        if f"hub-down:{first.id}" not in announced:
+            return None
+        key = f"hub-recovered:{first.id}"
+        if key in announced:
+            return None
+        lasted = age_text(current.started_at - first.started_at)
+        failed = f"{len(streak)} failed snapshot{'s' if len(streak) != 1 else ''}"
+        return HubHealthEvent(
+            "working",
+            key,
+            f"Hugging Face Hub snapshots work again: the snapshot of {_when(current.started_at)} "
+            f"is complete, after {failed} since {_when(first.started_at)} ({lasted}).",
+            first.started_at,
+            len(streak),
+        )
+    streak = [current]
+    while earlier and not earlier[-1].complete:
+        streak.insert(0, earlier.pop())
+    last_good = earlier[-1] if earlier else None
+    first = streak[0]
+    failing_for = current.started_at - (last_good or first).started_at
+    if failing_for <= outage_threshold(interval):
+        return None
+    key = f"hub-down:{first.id}"
+    if key in announced:
+        return None
+    good = (
+        f"the last complete snapshot, of {_when(last_good.started_at)}"
+        if last_good is not None
+        else "no complete snapshot yet"
+    )
+    return HubHealthEvent(
+        "failing",
+        key,
+        f"No complete Hugging Face Hub snapshot for {age_text(failing_for)} "
+        f"({len(streak)} failed in a row since {_when(first.started_at)}): "
+        f"{current.cause or 'no reason recorded'}. Rankings, alerts and claim checks "
+        f"use {good}.",
+        first.started_at,
+        len(streak),
+    )

@@ -5,6 +5,12 @@ carries the time, level and logger as fields, and a JSON mode gives one object
 per line for log collectors. Secrets (the Discord and Hub tokens, a database
 password) are replaced by ``[redacted]`` in every record, whatever logged them,
 so a library that echoes a header or URL cannot leak them.
+
+An outage must not flood the log either: an error that only says "the database
+or Discord cannot be reached" is one line with its reason, not a traceback (nor
+SQL text), whoever logged it: discord.py logs each reconnect with the whole
+traceback of the failed connection, and a database driver's error carries the
+statement it was running. Tracebacks of anything else, which are bugs, stay.
 """
 
 from __future__ import annotations
@@ -12,11 +18,51 @@ from __future__ import annotations
 import json
 import logging
 import os
+import socket
 from collections.abc import Iterable
 
 LEVEL_ENV = "TRENDBOT_LOG_LEVEL"
 FORMAT_ENV = "TRENDBOT_LOG_FORMAT"
-NOISY = ("discord", "apscheduler", "httpx", "httpcore", "huggingface_hub", "aiohttp")
+# Alembic announces every migration step and "Context impl SQLiteImpl" at info on
+# each start; the schema revision is in `trendbot db status`
+NOISY = ("discord", "apscheduler", "httpx", "httpcore", "huggingface_hub", "aiohttp", "alembic")
+# discord.py's errors that mean "no connection", not a bug
+_DISCORD_NETWORK = ("ConnectionClosed", "GatewayNotFound", "DiscordServerError", "RateLimited")
+
+
+def outage_reason(error: BaseException, logger: str = "") -> str | None:
+    """One line for an error that means the database or the network is away; else None.
+
+    Database errors give the driver's first line only (SQLAlchemy appends the SQL
+    and its parameters on the following lines). Any ``OSError`` counts as the
+    network only when discord.py or aiohttp logged it; elsewhere it may be a bug.
+    """
+    from bot.store.db import DatabaseError, error_line
+
+    module = type(error).__module__.split(".", 1)[0]
+    if isinstance(error, DatabaseError) or module == "sqlalchemy":
+        return error_line(error)
+    network = isinstance(error, ConnectionError | TimeoutError | socket.gaierror)
+    network = network or module == "aiohttp"
+    if isinstance(error, OSError) and logger.split(".", 1)[0] in ("discord", "aiohttp"):
+        network = True
+    if network or (module == "discord" and type(error).__name__ in _DISCORD_NETWORK):
+        text = str(error).strip().splitlines()
+        return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+    return None
+
+
+class OneLineOutages(logging.Filter):
+    """Replace the traceback of an outage error by its one-line reason, in the message."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.exc_info or record.exc_info[1] is None:
+            return True
+        reason = outage_reason(record.exc_info[1], record.name)
+        if reason is not None:
+            record.msg, record.args = f"{record.getMessage()}: {reason}", None
+            record.exc_info, record.exc_text = None, None
+        return True
 
 
 class Redact(logging.Filter):
@@ -87,6 +133,7 @@ def setup_logging(
         as_json = (os.environ.get(FORMAT_ENV) or configured_format).lower() == "json"
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if as_json else KeyValueFormatter())
+    handler.addFilter(OneLineOutages())  # first: the reason it adds is redacted too
     handler.addFilter(Redact(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
+from bot.time_text import TimeText
+
 CONTENT = 2000
 TITLE = 256
 DESCRIPTION = 4096
@@ -245,12 +247,15 @@ def alert_draft(payload: dict) -> Draft:
     )
 
 
-def news_draft(payload: dict) -> Draft:
+def news_draft(payload: dict, times: TimeText | None = None) -> Draft:
+    """A news post; its published time is read in ``times``' zone, against ``times.now``
+    (the sender passes the row's creation time, so a retry renders the same text)."""
     title = inert(payload.get("title")) or "(untitled)"
     summary = inert(payload.get("summary"))
     footer = payload.get("feed") or ""
     if payload.get("published"):
-        footer = f"{footer} · {payload['published'][:10]}" if footer else payload["published"][:10]
+        published = (times or TimeText.of()).at(payload["published"])
+        footer = f"{footer} · {published}" if footer else published
     return Draft(
         embeds=(
             Embed(
@@ -277,14 +282,35 @@ def health_draft(payload: dict) -> Draft:
     )
 
 
-def draft_for(kind: str, payload: dict) -> Draft:
-    """The draft of an outbox row, by its kind."""
+def hub_health_draft(payload: dict) -> Draft:
+    """The Hub failing for a while, or working again: for the admins, with the cause.
+
+    The cause holds the Hub's own error message, so it is made inert like any
+    third-party text.
+    """
+    working = payload.get("state") == "working"
+    return Draft(
+        embeds=(
+            Embed(
+                title="Hugging Face Hub: " + ("working again" if working else "snapshots failing"),
+                description=inert(payload.get("text")),
+                footer="trendbot's Hub snapshots",
+                colour=COLOURS["health"],
+            ),
+        )
+    )
+
+
+def draft_for(kind: str, payload: dict, times: TimeText | None = None) -> Draft:
+    """The draft of an outbox row, by its kind, with its times written by ``times``."""
     if kind == "news":
-        return news_draft(payload)
+        return news_draft(payload, times)
     if kind in ALERT_TITLES:
         return alert_draft(payload)
     if kind == "health":
         return health_draft(payload)
+    if kind == "hub_health":
+        return hub_health_draft(payload)
     if kind == "digest":
         return digest_payload_draft(payload)
     return Draft(content=inert(payload.get("text") or str(payload)))

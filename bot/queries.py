@@ -259,6 +259,8 @@ class Status:
     failing_feeds: list[tuple[str, str, str | None]]  # name, health, last error
     outbox_pending: int
     outbox_failed: int
+    # why the last snapshot is incomplete (one line, as said when it ran); None when complete
+    last_snapshot_error: str | None = None
 
 
 def status(session: Session, now: datetime | None = None) -> Status:
@@ -285,6 +287,7 @@ def status(session: Session, now: datetime | None = None) -> Status:
         failing_feeds=failing,
         outbox_pending=counts.get("pending", 0),
         outbox_failed=counts.get("failed", 0),
+        last_snapshot_error=hub_store.run_cause(run),
     )
 
 

@@ -8,7 +8,6 @@ Every figure carries its scope and time, and third-party text is made inert.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from urllib.parse import urlsplit
 
 from bot.digest import VERDICT_MARKS
@@ -17,6 +16,7 @@ from bot.queries import ModelCard, NewsItem, Status
 from bot.rankings import Ranking
 from bot.snapshots import age_text, words
 from bot.store.models import DecisionLog, Feed
+from bot.time_text import TimeText
 
 
 def public_url(url: str) -> str:
@@ -29,19 +29,21 @@ def public_url(url: str) -> str:
     return shown + ("?…" if parts.query else "")
 
 
-def _when(moment: datetime | None) -> str:
-    return f"{moment:%Y-%m-%d %H:%M} UTC" if moment else "never"
+def _times(times: TimeText | None) -> TimeText:
+    """The caller's zone (``schedule.timezone``); UTC, now, when a test passes none."""
+    return times or TimeText.of()
 
 
-def ranking_reply(ranking: Ranking) -> Draft:
+def ranking_reply(ranking: Ranking, times: TimeText | None = None) -> Draft:
+    times = _times(times)
     if not ranking.rows:
         reason = "; ".join(ranking.notes) or "no data"
         return Draft(content=f"No ranking yet: {reason}.")
     lines = [f"**{row.rank}.** {inert(row.name)}: {words(row.value)}" for row in ranking.rows]
     scopes = sorted({row.scope for row in ranking.rows})
-    footer = f"as of {_when(ranking.as_of)}"
+    footer = f"as of {times.at(ranking.as_of)}"
     if ranking.since:
-        footer += f", since {_when(ranking.since)}"
+        footer += f", since {times.at(ranking.since)}"
     if ranking.stale:
         footer = f"STALE: {ranking.stale}; " + footer
     notes = "\n".join(f"note: {n}" for n in ranking.notes)
@@ -58,7 +60,10 @@ def ranking_reply(ranking: Ranking) -> Draft:
     )
 
 
-def news_reply(items: Sequence[NewsItem], entity: str | None, days: int) -> Draft:
+def news_reply(
+    items: Sequence[NewsItem], entity: str | None, days: int, times: TimeText | None = None
+) -> Draft:
+    times = _times(times)
     about = f" about {inert(entity)}" if entity else ""
     if not items:
         return Draft(content=f"No stories{about} in the last {days} days.")
@@ -71,7 +76,7 @@ def news_reply(items: Sequence[NewsItem], entity: str | None, days: int) -> Draf
                         clip(inert(item.title), 256),
                         clip(
                             f"{', '.join(inert(s) for s in item.sources) or 'unknown source'}"
-                            f" · {_when(item.published)}"
+                            f" · {times.at(item.published)}"
                             + (f"\n{safe_url(item.link)}" if safe_url(item.link) else ""),
                             1024,
                         ),
@@ -105,23 +110,27 @@ def claims_reply(items: Sequence[dict], entity: str | None) -> Draft:
     return Draft(embeds=(Embed(title=f"Claims{about}", fields=tuple(fields)),))
 
 
-def feeds_reply(feeds: Sequence[Feed]) -> Draft:
+def feeds_reply(feeds: Sequence[Feed], times: TimeText | None = None) -> Draft:
+    times = _times(times)
     if not feeds:
         return Draft(content="No feeds yet: add one to config.yaml or with /feeds-admin add.")
     fields = []
     for feed in feeds:
-        value = f"{inert(public_url(feed.url))}\nlast fetch {_when(feed.last_fetch_at)}"
+        value = f"{inert(public_url(feed.url))}\nlast fetch {times.at(feed.last_fetch_at)}"
         if feed.last_error:
             value += f"\nlast error: {inert(feed.last_error)}"
         fields.append(Field(clip(f"{inert(feed.name)} ({feed.health})", 256), clip(value, 1024)))
     return Draft(embeds=(Embed(title=f"Feeds ({len(feeds)})", fields=tuple(fields)),))
 
 
-def status_reply(status: Status) -> Draft:
+def status_reply(status: Status, times: TimeText | None = None) -> Draft:
+    times = _times(times)
     snapshot = "none yet"
     if status.last_snapshot is not None:
         state = "complete" if status.last_snapshot_complete else "INCOMPLETE"
-        snapshot = f"{_when(status.last_snapshot)} ({state})"
+        snapshot = f"{times.at(status.last_snapshot)} ({state})"
+        if status.last_snapshot_error:  # the Hub's own words in it: inert
+            snapshot += f"\ncause: {clip(inert(status.last_snapshot_error), 600)}"
     age = age_text(status.snapshot_age) if status.snapshot_age is not None else "no complete one"
     failing = "\n".join(
         f"{inert(name)}: {health}" + (f" ({inert(error)})" if error else "")
@@ -132,7 +141,7 @@ def status_reply(status: Status) -> Draft:
             Embed(
                 title="trendbot status",
                 fields=(
-                    Field("Last crawl", _when(status.last_crawl)),
+                    Field("Last crawl", times.at(status.last_crawl)),
                     Field("Last Hub snapshot", f"{snapshot}\nlatest complete: {age} old"),
                     Field("Failing feeds", clip(failing, 1024) or "none"),
                     Field(
@@ -145,7 +154,8 @@ def status_reply(status: Status) -> Draft:
     )
 
 
-def model_reply(card: ModelCard) -> Draft:
+def model_reply(card: ModelCard, times: TimeText | None = None) -> Draft:
+    times = _times(times)
     if card.model is None:
         return Draft(content=f"{inert(card.repo_id)} is not a tracked model.")
     model = card.model
@@ -180,14 +190,17 @@ def model_reply(card: ModelCard) -> Draft:
                 title=inert(card.repo_id),
                 url=f"https://huggingface.co/{card.repo_id}",
                 fields=tuple(fields),
-                footer=f"Hugging Face, repo {card.repo_id}; as of {_when(model.last_seen_at)}",
+                footer=f"Hugging Face, repo {card.repo_id}; as of {times.at(model.last_seen_at)}",
                 colour=COLOURS["digest"],
             ),
         )
     )
 
 
-def why_reply(url: str, rows: Sequence[tuple[DecisionLog, str | None]]) -> Draft:
+def why_reply(
+    url: str, rows: Sequence[tuple[DecisionLog, str | None]], times: TimeText | None = None
+) -> Draft:
+    times = _times(times)
     if not rows:
         return Draft(
             content=f"{inert(url)} was never seen in any feed (a failing feed? try /feeds list)."
@@ -197,8 +210,7 @@ def why_reply(url: str, rows: Sequence[tuple[DecisionLog, str | None]]) -> Draft
     for row, name in rows:
         status = f" (HTTP {row.http_status})" if row.http_status else ""
         lines.append(
-            f"{row.at:%Y-%m-%d %H:%M} {inert(name or '-')}: {row.decision}{status}: "
-            f"{inert(row.detail)}"
+            f"{times.at(row.at)} {inert(name or '-')}: {row.decision}{status}: {inert(row.detail)}"
         )
     return Draft(
         embeds=(

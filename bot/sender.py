@@ -33,14 +33,18 @@ from sqlmodel import Session, col, select
 
 from bot.config.schema import Settings
 from bot.messages import Draft, draft_for, fit
-from bot.outbox import enqueue, enqueue_feed_events
+from bot.outbox import enqueue, enqueue_feed_events, in_posting_order
 from bot.store.models import OutboxMessage, OutboxStatus
+from bot.time_text import TimeText
 
 log = logging.getLogger("trendbot.sender")
 
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
 FIND_SLACK = timedelta(minutes=1)  # clock differences between us and Discord
+# how a sink's error starts when the other side could not be reached at all: those
+# rows are due again as soon as it is back (Sender.retry_unreachable_now)
+UNREACHABLE = "Discord unreachable"
 
 
 class SendError(Exception):
@@ -126,7 +130,8 @@ class Sender:
             )
             if self.broken:  # a stopped route's backlog must not crowd out the others
                 query = query.where(col(OutboxMessage.route).not_in(list(self.broken)))
-            return list(session.exec(query.order_by(col(OutboxMessage.id)).limit(limit)).all())
+            due = session.exec(query.order_by(col(OutboxMessage.id)).limit(limit)).all()
+            return in_posting_order(due)  # a crawl's news oldest first
 
     def _update(self, row_id: int, **values: object) -> None:
         with Session(self.engine) as session:
@@ -137,6 +142,27 @@ class Sender:
                 setattr(row, name, value)
             session.add(row)
             session.commit()
+
+    def retry_unreachable_now(self) -> int:
+        """Make the rows deferred because Discord could not be reached due now; how many.
+
+        Their backoff grew while Discord was away (up to an hour); once the bot is
+        connected again waiting it out would only delay what the outage held back.
+        """
+        now = self.clock()
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(OutboxMessage).where(
+                    col(OutboxMessage.status) == OutboxStatus.PENDING,
+                    col(OutboxMessage.next_attempt_at) > now,
+                    col(OutboxMessage.last_error).startswith(UNREACHABLE),
+                )
+            ).all()
+            for row in rows:
+                row.next_attempt_at = now
+                session.add(row)
+            session.commit()
+        return len(rows)
 
     async def deliver(self, limit: int = 100) -> DeliveryReport:
         """Deliver what is due, oldest first; never raises for a delivery failure."""
@@ -150,7 +176,9 @@ class Sender:
 
     async def _deliver_one(self, row: OutboxMessage, report: DeliveryReport) -> None:
         assert row.id is not None
-        draft_parts = fit(draft_for(row.kind, row.payload))
+        # its times read against the row's creation, so a retry renders the same text
+        times = TimeText.of(self.settings.schedule.timezone, row.created_at)
+        draft_parts = fit(draft_for(row.kind, row.payload, times))
         channel = self.settings.discord.channel_for(row.route)
         earlier_attempt = row.attempts > 0
         # from here on, a crash means "maybe sent": the next try looks before it sends

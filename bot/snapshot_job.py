@@ -4,11 +4,15 @@ It is safe to kill at any line: the run and the alerts derived from it are
 written in one transaction (a crash leaves neither), alerts go to the outbox where
 their keys make them happen once, and verdicts are written last, for claims that
 have none yet. Only a complete run raises alerts or feeds
-verdicts; an incomplete one is kept for the record and says why it is incomplete.
+verdicts; an incomplete one is kept for the record and says why it is incomplete:
+a warning in the log naming the cause, the cause stored with the run (for
+`status`), and, once the Hub has failed for longer than two snapshot intervals,
+one message to the admins, and one more when it works again.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +26,7 @@ from sqlmodel import Session, col, select
 
 from bot.alerts import Alert, detect
 from bot.config.schema import Settings
+from bot.health import HUB_HEALTH_KIND, HubHealthEvent, hub_cause, hub_health_event
 from bot.hub import Listing, fetch_repo_facts, list_tracked, search_repos
 from bot.names import pick_repo, search_query
 from bot.outbox import enqueue
@@ -34,6 +39,7 @@ from extractors.extraction import Period
 from extractors.vocabulary import Link, Metric, Qualifier
 
 E = TypeVar("E", bound=StrEnum)
+log = logging.getLogger("trendbot.hub")
 WEEK = timedelta(days=7)
 HUB_JOB_LOCK = 0x7472656E64687562  # 'trendhub': the advisory lock key of the Hub job
 # Per snapshot, at most this many Hub requests go to names and repo metadata, so a
@@ -57,6 +63,8 @@ class SnapshotReport:
     names_asked: int = 0
     repos_fetched: int = 0
     metadata_errors: list[str] = field(default_factory=list)
+    cause: str | None = None  # why the listing is incomplete, in one line
+    health: HubHealthEvent | None = None  # the failing / working-again message queued now
 
     def as_json(self) -> dict:
         return {
@@ -90,9 +98,11 @@ def take_snapshot(
     stored as incomplete, with the reason.
     """
     listing = listing if listing is not None else list_tracked(settings, stop=stop)
+    stopping = stop is not None and stop.is_set()
+    cause = hub_cause(listing.errors, len(listing.authors), settings.hub.endpoint)
     with Session(engine) as session:
         serialise(session)
-        run = store.save_listing(session, listing)
+        run = store.save_listing(session, listing, cause)
         report = SnapshotReport(
             authors=len(listing.authors),
             models=len(listing.models),
@@ -100,9 +110,15 @@ def take_snapshot(
             complete=listing.complete,
             run_id=run.id,
             errors=list(listing.errors),
+            cause=cause,
         )
+        if not stopping:  # a run cut short by a stop says nothing about the Hub
+            report.health = report_health(session, settings, run)
         if not listing.complete:
             session.commit()
+            # info when stopping: a shutdown is not a Hub problem worth a warning
+            level = logging.INFO if stopping else logging.WARNING
+            log.log(level, "hub snapshot incomplete: %s", cause)
             return report
         current = store.load_snapshot(session, run)
         report.alerts = raise_alerts(session, settings, current)
@@ -119,6 +135,45 @@ def take_snapshot(
                     session.commit()
     report.verdicts = verify_new_claims(settings, engine)
     return report
+
+
+def report_health(
+    session: Session, settings: Settings, run: HubSnapshotRun
+) -> HubHealthEvent | None:
+    """Queue the Hub-failing or working-again message this run calls for (caller commits).
+
+    The decision is :func:`bot.health.hub_health_event`'s; the outbox key (one per
+    outage and state) makes a rerun or an overlapping job post it once.
+    """
+    event = hub_health_event(
+        store.health_runs(session, run),
+        settings.hub.snapshot_interval,
+        store.hub_health_keys(session),
+    )
+    if event is None:
+        return None
+    added = enqueue(
+        session,
+        key=event.key,
+        kind=HUB_HEALTH_KIND,
+        route="alerts",
+        payload={
+            "state": event.state,
+            "text": event.text,
+            "since": event.since.isoformat(),
+            "failures": event.failures,
+            "run_id": run.id,
+        },
+        at=run.started_at,
+        discord=settings.discord,
+    )
+    if not added:
+        return None
+    if event.state == "failing":
+        log.warning("admins told the Hub is failing: %s", event.text)
+    else:
+        log.info("admins told the Hub works again: %s", event.text)
+    return event
 
 
 def resolve_names(

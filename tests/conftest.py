@@ -3,11 +3,16 @@
 PostgreSQL tests run against the server at TRENDBOT_TEST_POSTGRES_URL (default
 postgresql://postgres@127.0.0.1:5432/test), each in a schema of its own that is
 dropped afterwards, and are skipped with the reason when the server is not there.
+
+The run ends with a check (Linux) that no process it started is still running:
+an unclosed worker pool, a subprocess not waited for, or the pool a killed
+`trendbot` left behind fails the run, and is killed.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import textwrap
 import uuid
@@ -29,6 +34,7 @@ os.environ.pop("HF_HUB_OFFLINE", None)
 
 from bot.demo.hub_server import FakeHub
 from bot.store.db import create_db_engine
+from tests import processes
 from tests.fakes.web import FakeWeb
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +60,36 @@ discord:
   token_env: DISCORD_TOKEN
   channels: {digest: 111, alerts: 222, news: 333}
 """
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Adopt the orphans of the processes tests start, so the final check sees them too:
+    what a `kill -9` of a `trendbot` subprocess leaves behind would otherwise go to init."""
+    processes.become_subreaper()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when a process it started outlives its tests (they are killed then).
+
+    Leftover worker pools cost about 300 MB each and piled up run after run; only a
+    check at the very end sees every one of them, whichever test started it.
+    """
+    if not processes.LINUX:
+        return
+    interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+    left = processes.left_behind(grace=0 if interrupted else 15)
+    if not left or interrupted:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    lines = [f"{len(left)} process(es) started by the tests were still running; killed:"]
+    lines += [f"  {proc}" for proc in left]
+    if reporter is not None:
+        reporter.write_sep("=", "processes left behind", red=True)
+        for line in lines:
+            reporter.write_line(line)
+    else:
+        print("\n".join(lines), file=sys.stderr)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture

@@ -53,7 +53,8 @@ def _root(
         typer.Option(
             "--config",
             "-c",
-            help="config file to use (default: $TRENDBOT_CONFIG, else ./config.yaml)",
+            help="config file to use (default: $TRENDBOT_CONFIG, else ./config.yaml); "
+            "may also follow the command",
             show_default=False,
         ),
     ] = None,
@@ -84,13 +85,48 @@ def main(argv: list[str] | None = None) -> None:
     Usage errors, --help and exit codes are handled by typer itself (standalone
     mode); what reaches here are trendbot's own errors.
     """
+    args = sys.argv[1:] if argv is None else argv
     try:
-        app(args=argv, prog_name="trendbot")
+        app(args=config_first(args), prog_name="trendbot")
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:
         _report(exc)
         sys.exit(EXIT_PROBLEM)
+
+
+CONFIG_OPTIONS = ("--config", "-c")
+
+
+def config_first(argv: list[str]) -> list[str]:
+    """``argv`` with every ``--config PATH`` (``-c PATH``, ``--config=PATH``, ``-cPATH``)
+    moved in front of the command, where the root command reads it.
+
+    People type ``trendbot crawl --once --config x.yaml``; click only lets an option
+    follow the command that defines it, so without this the subcommand refuses it
+    with "No such option". Nothing after ``--`` is touched; a last ``--config``
+    without its value gives click's usual "requires an argument" usage error.
+    """
+    moved: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg == "--":
+            rest += argv[index:]
+            break
+        if arg in CONFIG_OPTIONS:
+            if index + 1 == len(argv):
+                return [arg]  # "Option '--config' requires an argument."
+            moved += argv[index : index + 2]
+            index += 2
+            continue
+        if arg.startswith("--config=") or (arg.startswith("-c") and len(arg) > 2):
+            moved.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return moved + rest
 
 
 def _report(exc: Exception) -> None:
@@ -105,6 +141,10 @@ def _report(exc: Exception) -> None:
         err.print(f"{count} problem{'s' if count != 1 else ''} in the configuration", markup=False)
     elif isinstance(exc, DatabaseError):
         err.print(f"trendbot: {exc}", markup=False)
+    elif type(exc).__module__.startswith("sqlalchemy") and not os.environ.get("TRENDBOT_DEBUG"):
+        from bot.store.db import error_line
+
+        err.print(f"trendbot: {error_line(exc)}", markup=False)  # the SQL is not for users
     elif os.environ.get("TRENDBOT_DEBUG"):
         traceback.print_exc()
     else:

@@ -1,4 +1,10 @@
-"""`trendbot check-config`: validate a config file without running anything."""
+"""`trendbot check-config`: validate a config file without running anything.
+
+Problems exit 1 (and are printed by the CLI's error handler); warnings, such as
+an admin role given by name or a Discord token with no channel to post to, are
+printed on stderr in the same ``file:line:col: path: warning: ...`` shape but
+leave the exit status at 0, since the configuration works as written.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.app import app, out
+from bot.cli.app import app, err, out
 
 
 @app.command("check-config")
@@ -19,16 +25,19 @@ def check_config(
     ] = None,
 ) -> None:
     """Validate a config file and print every problem with its line and column."""
-    from bot.config import load_settings
-    from bot.config.load import DATABASE_ENV, config_path
+    from bot.config.load import DATABASE_ENV, config_path, load_checked
     from bot.store.db import display_url
 
     file = config_path(path or ctx.obj.get("config"))
-    settings = load_settings(file)
+    settings, warnings = load_checked(file)
+    for warning in warnings:
+        err.print(str(warning), markup=False)
     families = settings.hub.effective_families()
     enabled = sum(1 for feed in settings.feeds if feed.enabled)
     source = f" (from ${DATABASE_ENV})" if os.environ.get(DATABASE_ENV) else ""
-    out.print(f"{file}: OK", markup=False)
+    count = len(warnings)
+    noted = f" ({count} warning{'s' if count != 1 else ''})" if warnings else ""
+    out.print(f"{file}: OK{noted}", markup=False)
     out.print(f"  feeds: {len(settings.feeds)} ({enabled} enabled)", markup=False)
     out.print(
         f"  hub: {len(settings.hub.authors)} authors in {len(families)} families, "

@@ -1,4 +1,10 @@
-"""`trendbot crawl --once`: one crawl pass, with a progress bar and a summary."""
+"""`trendbot crawl --once`: one crawl pass, with a progress bar and a summary.
+
+Its exit status tells a cron job or a health check how the pass went without
+parsing the output: 0 when no polled feed failed (nothing due counts as none),
+1 when every polled feed failed (the network, DNS or a proxy is down, most
+likely), 3 when some failed and others did not (a feed to look at).
+"""
 
 from __future__ import annotations
 
@@ -25,6 +31,7 @@ async def run_crawl(
     from bot.crawl import Crawler
     from bot.fetch import Fetcher
     from bot.store import open_database
+    from bot.store.db import raise_recorded_fault
     from bot.store.knowledge import known_links
     from bot.workers import Workers
 
@@ -34,12 +41,14 @@ async def run_crawl(
     with Workers(
         settings.crawl.workers, entities=entities, hub_ids=hub_ids, names=resolved
     ) as workers:
-        engine = open_database(settings.database)
+        engine = open_database(settings.database, write=True)
         try:
             async with Fetcher(settings.http) as fetcher:
                 crawler = Crawler(settings, engine, fetcher, workers)
                 if not show_progress:
-                    return await crawler.crawl(names)
+                    summary = await crawler.crawl(names)
+                    raise_recorded_fault(engine)  # a write that failed fails the command
+                    return summary
                 total = len(names) if names else sum(f.enabled for f in settings.feeds)
                 columns = (
                     TextColumn("crawling"),
@@ -54,9 +63,28 @@ async def run_crawl(
                     def done(report) -> None:
                         progress.update(task, advance=1, description=report.feed)
 
-                    return await crawler.crawl(names, on_feed_done=done)
+                    summary = await crawler.crawl(names, on_feed_done=done)
+                raise_recorded_fault(engine)
+                return summary
         finally:
             engine.dispose()
+
+
+EXIT_ALL_FAILED = 1
+EXIT_SOME_FAILED = 3
+
+
+def exit_code(summary: CrawlSummary) -> int:
+    """The exit status of a pass: 0 none failed, 1 every polled feed failed, 3 some did.
+
+    A feed the host asked to wait (``deferred``) was not polled, so it counts
+    neither way.
+    """
+    polled = [report for report in summary.reports if report.status != "deferred"]
+    failed = sum(report.status == "failed" for report in polled)
+    if not failed:
+        return 0
+    return EXIT_ALL_FAILED if failed == len(polled) else EXIT_SOME_FAILED
 
 
 def print_summary(summary: CrawlSummary) -> None:
@@ -93,7 +121,12 @@ def crawl(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON summary object")] = False,
 ) -> None:
-    """Crawl feeds once: fetch, parse, store new items with full text, record every decision."""
+    """Crawl feeds once: fetch, parse, store new items with full text, record every decision.
+
+    Exit status: 0 when no polled feed failed (also when none was due), 1 when every
+    polled feed failed (or the configuration or database is unusable), 3 when some
+    failed and others did not, 2 for a usage error.
+    """
     if not once:
         fail("trendbot crawl: pass --once (continuous crawling is `trendbot run`)", 2)
     from bot.workers import start_forkserver
@@ -111,3 +144,6 @@ def crawl(
         print(json.dumps(summary.as_json()))
     else:
         print_summary(summary)
+    code = exit_code(summary)
+    if code:
+        raise typer.Exit(code)

@@ -37,13 +37,14 @@ def digest(
     from bot.messages import draft_payload, fit
     from bot.sender import ConsoleSink
     from bot.store import open_database
+    from bot.time_text import TimeText
 
     try:
         window = parse_duration(period) if period else None
     except ValueError as exc:
         fail(f"trendbot digest: --period: {exc}", 2)
     settings = settings_of(ctx)
-    engine = open_database(settings.database)
+    engine = open_database(settings.database, create=not print_only, write=not print_only)
     try:
         if print_only:
             draft = preview_digest(settings, engine, window or DEFAULT_PERIOD)
@@ -59,7 +60,8 @@ def digest(
         outcome = post_digest(settings, engine, period=window)
     finally:
         engine.dispose()
-    span = f"{outcome.start:%Y-%m-%d %H:%M} to {outcome.end:%Y-%m-%d %H:%M} UTC"
+    times = TimeText.of(settings.schedule.timezone, outcome.end)
+    span = f"{times.span(outcome.start, outcome.end)} ({times.zone_name})"
     if outcome.posted:
         out.print(f"digest for {span} queued for the digest channel ({outcome.key})", markup=False)
     else:

@@ -21,22 +21,6 @@ feeds_app = typer.Typer(
 app.add_typer(feeds_app, name="feeds")
 
 
-def _age(when: datetime | None, now: datetime) -> str:
-    if when is None:
-        return "never"
-    seconds = int((now - when).total_seconds())
-    if seconds < 0:
-        return f"in {_span(-seconds)}"
-    return f"{_span(seconds)} ago"
-
-
-def _span(seconds: int) -> str:
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit}"
-    return f"{seconds}s"
-
-
 @feeds_app.command("list")
 def feeds_list(
     ctx: typer.Context,
@@ -47,9 +31,10 @@ def feeds_list(
 
     from bot.store import open_database
     from bot.store.models import Feed
+    from bot.time_text import TimeText
 
     settings = settings_of(ctx)
-    engine = open_database(settings.database)
+    engine = open_database(settings.database, create=False)
     with Session(engine) as session:
         rows = {row.name: row for row in session.exec(select(Feed))}
     engine.dispose()
@@ -73,7 +58,8 @@ def feeds_list(
         for record in records:
             print(json.dumps(record))
         return
-    table = Table(title_justify="left")
+    times = TimeText.of(settings.schedule.timezone, now)
+    table = Table(title=f"times in {times.zone_name}", title_justify="left")
     for column in ("feed", "health", "last fetch", "next poll", "last error", "url"):
         table.add_column(column, overflow="fold")
     for record, feed in zip(records, settings.feeds, strict=True):
@@ -81,13 +67,13 @@ def feeds_list(
         next_poll = (
             "stopped"
             if row and row.health == "failed" and not row.next_due_at
-            else (_age(row.next_due_at, now) if row else "at next crawl")
+            else (times.at_ago(row.next_due_at, "at next crawl") if row else "at next crawl")
         )
         health = record["health"] if feed.enabled else f"{record['health']} (disabled)"
         table.add_row(
             feed.name,
             health,
-            _age(row.last_fetch_at if row else None, now),
+            times.at_ago(row.last_fetch_at if row else None),
             next_poll,
             record["last_error"] or "",
             record["url"],
@@ -125,7 +111,7 @@ def feeds_test(
     async def run() -> bool:
         all_ok = True
         async with Fetcher(http) as fetcher:
-            async for check in check_sources(sources, fetcher):
+            async for check in check_sources(sources, fetcher, local_files=True):
                 all_ok &= check.ok
                 if as_json:
                     print(json.dumps(check.as_json(), ensure_ascii=False))

@@ -33,7 +33,7 @@ def snapshot(
     settings = settings_of(ctx)
     if not settings.hub.authors and not settings.hub.families:
         fail("trendbot hub snapshot: no hub.authors in the configuration; nothing to snapshot")
-    engine = open_database(settings.database)
+    engine = open_database(settings.database, write=True)
     try:
         report = take_snapshot(settings, engine)
     finally:
@@ -115,7 +115,7 @@ def rankings(
     if window.total_seconds() <= 0:
         fail(f"trendbot rankings: --period must be longer than zero (got {period!r})", 2)
     settings = settings_of(ctx)
-    engine = open_database(settings.database)
+    engine = open_database(settings.database, create=False)
     try:
         ranking = load_ranking(settings, engine, by, metric, window, limit)
         if chart is not None:
@@ -131,13 +131,15 @@ def rankings(
     if as_json:
         print(json.dumps(ranking_json(ranking)))
         return
-    print_ranking(ranking)
+    print_ranking(ranking, settings.schedule.timezone)
     if chart is not None:
         out.print(f"chart written to {chart}", markup=False)
 
 
-def print_ranking(ranking: Ranking) -> None:
-    as_of = f" as of {ranking.as_of:%Y-%m-%d %H:%M} UTC" if ranking.as_of else ""
+def print_ranking(ranking: Ranking, zone: str = "UTC") -> None:
+    from bot.time_text import TimeText
+
+    as_of = f" as of {TimeText.of(zone).at(ranking.as_of)} ({zone})" if ranking.as_of else ""
     table = Table(title=f"by {ranking.by.value}: {ranking.label}{as_of}", title_justify="left")
     for column, justify in (
         ("#", "right"),
@@ -173,7 +175,7 @@ def claims(
     from bot.store import open_database
 
     settings = settings_of(ctx)
-    engine = open_database(settings.database)
+    engine = open_database(settings.database, create=False)
     try:
         with Session(engine) as session:
             rows = claim_rows(session, entity, limit)

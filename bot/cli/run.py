@@ -52,18 +52,15 @@ def run(
         fail(f"trendbot run: {exc}", 2)
     path = Path(config_path(ctx.obj.get("config"), os.environ))
     try:
+        # Discord or the database away is waited out inside; what comes out is fatal
         code = asyncio.run(run_service(settings, path, token))
     except Exception as exc:
         import discord
 
         if isinstance(exc, discord.LoginFailure):
             fail(f"trendbot run: Discord refused the token in ${settings.discord.token_env}")
-        import aiohttp
-
-        if isinstance(exc, aiohttp.ClientError | discord.GatewayNotFound | OSError):
-            fail(
-                f"trendbot run: cannot reach Discord at {settings.discord.api_base}: "
-                f"{type(exc).__name__}: {exc}"
-            )
+        if isinstance(exc, discord.DiscordException):  # e.g. intents the bot may not use
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            fail(f"trendbot run: Discord: {type(exc).__name__}: {reason}")
         raise
     raise typer.Exit(code)

@@ -13,7 +13,8 @@ from bot.cli.app import app, out, settings_of
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
+    """JSON times are ISO UTC, whatever zone they were computed in (the digest's cron)."""
+    return moment.astimezone(UTC).isoformat() if moment else None
 
 
 def status_json(settings, engine, now: datetime) -> dict:
@@ -62,6 +63,7 @@ def status_json(settings, engine, now: datetime) -> dict:
         "last_snapshot": {
             "at": _iso(state.last_snapshot),
             "complete": state.last_snapshot_complete,
+            "error": state.last_snapshot_error,
             "latest_complete_age_seconds": (
                 int(state.snapshot_age.total_seconds()) if state.snapshot_age else None
             ),
@@ -85,39 +87,46 @@ def status_command(
     from bot.store import open_database
 
     settings = settings_of(ctx)
-    engine = open_database(settings.database)
+    engine = open_database(settings.database, create=False)
     try:
-        data = status_json(settings, engine, datetime.now(UTC))
+        now = datetime.now(UTC)
+        data = status_json(settings, engine, now)
     finally:
         engine.dispose()
     if as_json:
         print(json.dumps(data))
         return
+    from bot.time_text import TimeText
+
+    times = TimeText.of(settings.schedule.timezone, now)  # JSON stays UTC; people read local
     snapshot = data["last_snapshot"]
-    out.print(f"last crawl: {data['last_crawl'] or 'never'}", markup=False)
+    out.print(f"last crawl: {times.at_ago(data['last_crawl'])}", markup=False)
     state = "none yet"
     if snapshot["at"]:
-        state = f"{snapshot['at']} ({'complete' if snapshot['complete'] else 'INCOMPLETE'})"
+        flags = ["complete" if snapshot["complete"] else "INCOMPLETE"]
         if snapshot["stale"]:
-            state += ", STALE"
+            flags.append("STALE")
+        state = f"{times.at_ago(snapshot['at'])} ({', '.join(flags)})"
+        if snapshot["error"]:  # the cause, as one line
+            state += f": {snapshot['error']}"
     out.print(f"last Hub snapshot: {state}", markup=False)
     box = data["outbox"]
     out.print(f"outbox: {box['pending']} waiting, {box['failed']} failed", markup=False)
     nxt = data["next"]
     out.print(
-        f"next: crawl {nxt['crawl'] or '-'}, snapshot {nxt['snapshot'] or '-'}, "
-        f"digest {nxt['digest'] or '-'}",
+        f"next: crawl {times.at_ago(nxt['crawl'], '-')}, "
+        f"snapshot {times.at_ago(nxt['snapshot'], '-')}, digest {times.at_ago(nxt['digest'], '-')}",
         markup=False,
     )
-    table = Table(title="feeds", title_justify="left")
+    table = Table(title=f"feeds (times in {times.zone_name})", title_justify="left")
     for column in ("feed", "health", "last fetch", "next poll", "last error"):
         table.add_column(column, overflow="fold")
     for feed in data["feeds"]:
         table.add_row(
             feed["name"],
             feed["health"],
-            feed["last_fetch"] or "never",
-            feed["next_due"] or "-",
+            times.at_ago(feed["last_fetch"]),
+            times.at_ago(feed["next_due"], "-"),
             feed["last_error"] or "",
         )
     out.print(table)

@@ -19,21 +19,24 @@ def why(
 
     from bot.queries import decisions_for
     from bot.store import open_database
+    from bot.time_text import TimeText
     from extractors.links import normalise_link
 
     if normalise_link(url) is None:
         fail(f"trendbot why: {url!r} is not an http(s) link")
     settings = settings_of(ctx)
-    engine = open_database(settings.database)
+    engine = open_database(settings.database, create=False)
     with Session(engine) as session:
         rows = decisions_for(session, url)
     engine.dispose()
     if not rows:
         fail(f"{url}: never seen in any feed (check `trendbot feeds list` for failing feeds)")
     feeds = sorted({name for _, name in rows if name})
+    times = TimeText.of(settings.schedule.timezone)
     out.print(f"{url}", markup=False)
     out.print(f"  seen in: {', '.join(feeds) or 'no feed'}", markup=False)
+    out.print(f"  times in {times.zone_name}", markup=False)
     for row, name in rows:
         status = f" (HTTP {row.http_status})" if row.http_status else ""
-        when = f"{row.at:%Y-%m-%d %H:%M:%S} UTC"
+        when = times.at(row.at)
         out.print(f"  {when}  {name or '-'}: {row.decision}{status}: {row.detail}", markup=False)

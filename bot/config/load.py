@@ -8,6 +8,10 @@ reported at once rather than the first only.
 
 Environment overrides are applied after validation: ``TRENDBOT_CONFIG`` chooses
 the file, ``DATABASE_URL`` replaces ``database``.
+
+Warnings (a valid config that is probably not what was meant, such as an admin
+role given by name) are located and printed the same way, marked ``warning:``,
+but never stop anything: :func:`load_checked` returns them beside the settings.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from bot.config.schema import (
     DEFER_CROSS_CHECKS,
     Problem,
     Settings,
+    config_warnings,
     cross_check,
     schema_node,
 )
@@ -49,14 +54,14 @@ class ConfigProblem:
     where: str
     message: str
     hint: str | None = None
+    warning: bool = False
 
     def __str__(self) -> str:
         place = self.source
         if self.line is not None:
             place += f":{self.line}:{self.column or 1}"
-        text = (
-            f"{place}: {self.where}: {self.message}" if self.where else f"{place}: {self.message}"
-        )
+        message = f"warning: {self.message}" if self.warning else self.message
+        text = f"{place}: {self.where}: {message}" if self.where else f"{place}: {message}"
         return f"{text} (hint: {self.hint})" if self.hint else text
 
 
@@ -221,15 +226,25 @@ def problems_in(tree: CommentedMap, source: str) -> tuple[Settings | None, list[
         located = [_schema_problem(e, tree) for e in exc.errors(include_url=False)]
         problems += [p for p in _merge(located) if p.loc not in secret_places]
     problems += cross_check(data)
+    out = _located(problems, tree, source)
+    return (settings if not out else None), out
+
+
+def _located(
+    problems: list[Problem], tree: CommentedMap, source: str, warning: bool = False
+) -> list[ConfigProblem]:
+    """Problems with the line and column of the deepest part of their path in the file."""
     out = []
     for problem in problems:
         _, pos = position(tree, problem.loc)
         line, column = pos if pos else (None, None)
         out.append(
-            ConfigProblem(source, line, column, _dotted(problem.loc), problem.message, problem.hint)
+            ConfigProblem(
+                source, line, column, _dotted(problem.loc), problem.message, problem.hint, warning
+            )
         )
     out.sort(key=lambda p: (p.line or 0, p.column or 0))
-    return (settings if not out else None), out
+    return out
 
 
 def apply_environment(settings: Settings, environ: Mapping[str, str], config_dir: Path) -> Settings:
@@ -268,6 +283,17 @@ def load_settings(
     path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
     """Load, validate and apply environment overrides; raise ConfigError listing every problem."""
+    return load_checked(path, environ)[0]
+
+
+def load_checked(
+    path: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
+) -> tuple[Settings, list[ConfigProblem]]:
+    """:func:`load_settings`, with the located warnings about the file (for check-config).
+
+    One read of the file gives both, so the warnings' lines are those of the file
+    that was validated.
+    """
     environ = os.environ if environ is None else environ
     file = config_path(path, environ)
     source = str(file)
@@ -298,8 +324,14 @@ def load_settings(
         raise ConfigError(
             [ConfigProblem(source, None, None, "", f"cannot read: {exc.strerror or exc}")]
         ) from None
-    settings = parse_settings(text, source)
-    return apply_environment(settings, environ, file.resolve().parent)
+    tree = read_tree(text, source)
+    settings, problems = problems_in(tree, source)
+    if problems or settings is None:
+        raise ConfigError(problems)
+    settings = apply_environment(settings, environ, file.resolve().parent)
+    token_set = bool(environ.get(settings.discord.token_env, "").strip())
+    warnings = config_warnings(settings, token_set=token_set)
+    return settings, _located(warnings, tree, source, warning=True)
 
 
 def parse_settings(text: str, source: str = "config.yaml") -> Settings:

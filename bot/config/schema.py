@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ByteSize,
     ConfigDict,
     Field,
@@ -104,6 +105,19 @@ HubNamespace = Annotated[str, AfterValidator(_hub_namespace)]
 HubRepoId = Annotated[str, AfterValidator(_hub_repo_id)]
 Name = Annotated[str, AfterValidator(_non_blank), Field(max_length=100)]
 Snowflake = Annotated[int, Field(gt=0, lt=2**63)]
+
+
+def _role_id_text(value: Any) -> Any:
+    """A quoted role id ("1087...") is an id, not a role named with digits: YAML users
+    quote long numbers, and an id is what makes the admin check safe."""
+    if isinstance(value, bool):
+        raise ValueError("must be a role id or a role name")
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
+
+
+RoleRef = Annotated[Name | Snowflake, BeforeValidator(_role_id_text)]
 
 
 class Section(BaseModel):
@@ -214,7 +228,11 @@ class CrawlSettings(Section):
         8, ge=1, le=100, description="consecutive failures before a feed's health is 'failed'"
     )
     workers: int = Field(
-        0, ge=0, le=64, description="processes for parsing and extraction; 0 = one per core"
+        0,
+        ge=0,
+        le=64,
+        description="processes for parsing and extraction; 0 = one per CPU this process may "
+        "use (its CPU affinity, capped by a container's CPU quota)",
     )
     max_items_per_poll: int = Field(
         500,
@@ -230,6 +248,18 @@ class CrawlSettings(Section):
         description="when the service starts, the feeds that are due are spread over this "
         "long instead of all polled at once (0s: no spreading)",
     )
+    job_timeout: Duration = Field(
+        timedelta(seconds=60),
+        description="longest a worker may spend on one feed or page, e.g. 60s; past it the "
+        "worker is replaced and the item is stored with its feed summary (extraction_timeout)",
+    )
+
+    @field_validator("job_timeout")
+    @classmethod
+    def _long_enough(cls, value: timedelta) -> timedelta:
+        if value < timedelta(seconds=1):
+            raise ValueError("a job needs at least 1s to parse a feed or a page; e.g. 60s")
+        return value
 
 
 class FamilySettings(Section):
@@ -419,8 +449,10 @@ class DiscordSettings(Section):
         default_factory=dict,
         description="extra named channels that feeds can route to, e.g. {research: 444}",
     )
-    admin_role: Name | Snowflake | None = Field(
-        None, description="role name or id allowed to run admin commands besides Manage Server"
+    admin_role: RoleRef | None = Field(
+        None,
+        description="id of the role allowed to run admin commands besides Manage Server, "
+        "e.g. 1087456489951125528; a role name also works, but can be copied",
     )
     filters: list[NewsFilter] = Field(
         default_factory=list,
@@ -689,6 +721,59 @@ def _hub_problems(data: Mapping[str, Any]) -> list[Problem]:
                 )
             owner.setdefault(author.casefold(), str(family_name))
     return problems
+
+
+# What waits in the outbox while a fixed channel is unset, for the warning that says so.
+CHANNEL_USES = {
+    "digest": "scheduled digests",
+    "alerts": "alerts (milestones, feed health, notices to admins)",
+    "news": "news items of feeds that have no channel of their own",
+}
+
+
+def config_warnings(settings: Settings, *, token_set: bool) -> list[Problem]:
+    """What is valid but probably a mistake: check-config reports it, nothing refuses it.
+
+    Each case has a working behaviour that existing configs rely on (a role name, a
+    bot that only posts to some channels), so it must not stop the bot; but left
+    unsaid it is a hole in the admin check, or messages piling up unseen.
+    ``token_set`` says whether the Discord token is in the environment.
+    """
+    problems: list[Problem] = []
+    discord = settings.discord
+    if isinstance(discord.admin_role, str):
+        problems.append(
+            Problem(
+                ("discord", "admin_role"),
+                f"the admin role is given by name ({discord.admin_role!r}); anyone "
+                "allowed to create roles can make one with that name and run admin commands",
+                "use the role id instead: with Developer Mode on, right-click the role in "
+                "Server Settings > Roles > Copy Role ID",
+            )
+        )
+    if token_set:
+        for route in _needed_channels(settings):
+            if getattr(discord.channels, route) is None:
+                problems.append(
+                    Problem(
+                        ("discord", "channels", route),
+                        f"${discord.token_env} is set but no {route} channel is "
+                        f"configured; {CHANNEL_USES[route]} wait in the outbox until one is",
+                        f"set discord.channels.{route} to a channel id: with Developer Mode on, "
+                        "right-click the channel > Copy Channel ID",
+                    )
+                )
+    return problems
+
+
+def _needed_channels(settings: Settings) -> list[str]:
+    """The fixed channels something will post to: digests and alerts always (the digest
+    is scheduled, feed health changes are announced), news when a feed or filter uses it."""
+    needed = ["digest", "alerts"]
+    uses_news = any(
+        feed.enabled and (feed.channel is None or feed.channel == "news") for feed in settings.feeds
+    ) or any(item.route == "news" for item in settings.discord.filters)
+    return [*needed, "news"] if uses_news else needed
 
 
 def schema_node(loc: tuple[Any, ...]) -> tuple[Any, str | None]:

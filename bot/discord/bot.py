@@ -4,6 +4,11 @@ Kept small on purpose (features live in ``bot/discord/cogs/``). Mentions are off
 for everything the bot sends (``AllowedMentions.none()``), and ``discord.api_base``
 and ``discord.gateway_url`` from the config replace Discord's REST base and
 gateway, for a REST proxy or an offline harness.
+
+The service logs in again and again while Discord cannot be reached (see
+``bot.service.connect_discord``), so everything done on login here may run more
+than once: ``setup_hook`` does only what is not done yet, and ``forget_login``
+drops what a failed attempt left behind.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from bot.config.watch import ConfigWatcher
 from bot.discord.permissions import NotAdmin
 from bot.discord.sink import DiscordSink
 from bot.sender import Sender
+from bot.store.db import DatabaseError
 
 log = logging.getLogger("trendbot.discord")
 
@@ -54,6 +60,10 @@ class TrendBot(commands.Bot):
         run_sender: bool = True,
         guild_ready_timeout: float = 2.0,
     ) -> None:
+        # trendbot never joins voice: discord.py's warnings that the voice libraries
+        # (PyNaCl, davey) are missing would only be noise at every start
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         intents = discord.Intents.none()
         intents.guilds = True
         super().__init__(
@@ -74,22 +84,71 @@ class TrendBot(commands.Bot):
         self.watcher = ConfigWatcher(config_path)
         self.config_problems: list[str] = []
         self.on_settings: Callable[[Settings], None] | None = None
+        # the service's view of the database: while it is down the outbox waits
+        self.database_ready: Callable[[], bool] = lambda: True
         self.tree.on_error = self._on_app_command_error
 
     async def setup_hook(self) -> None:
+        """Cogs, slash commands and the loops; runs on each login attempt that gets this far."""
         for extension in EXTENSIONS:
-            await self.load_extension(extension)
-        guild_id = self.settings.discord.guild_id
-        if guild_id:
-            guild = discord.Object(id=guild_id)
-            self.tree.copy_global_to(guild=guild)
-            await self.tree.sync(guild=guild)
-        else:
-            await self.tree.sync()
-        if self.run_sender:
+            if extension not in self.extensions:
+                await self.load_extension(extension)
+        await self._sync_commands()
+        if self.run_sender and not self.deliver_outbox.is_running():
             self.deliver_outbox.start()
-        if self.config_path is not None:
+        self.start_watching()
+
+    async def _sync_commands(self) -> None:
+        """Register the slash commands; a refusal costs the commands, not the posting.
+
+        A network error or a 5xx is raised, so the login is tried again; a 4xx
+        (the bot was invited without the applications.commands scope, say) cannot
+        be helped by retrying, so it is one line in the log and the bot goes on.
+        """
+        guild_id = self.settings.discord.guild_id
+        try:
+            if guild_id:
+                guild = discord.Object(id=guild_id)
+                self.tree.copy_global_to(guild=guild)
+                await self.tree.sync(guild=guild)
+            else:
+                await self.tree.sync()
+        except discord.HTTPException as exc:
+            if exc.status >= 500 or exc.status == 429:
+                raise
+            log.warning("slash commands not registered: HTTP %s: %s", exc.status, exc.text)
+
+    def start_watching(self) -> None:
+        """Watch config.yaml; also before the first login, so an edit applies in an outage."""
+        if self.config_path is not None and not self.watch_config.is_running():
             self.watch_config.start()
+
+    async def forget_login(self) -> None:
+        """Close what a failed login opened (its HTTP session), so the next starts clean.
+
+        discord.py opens a new session on every login and closes the old one only
+        on ``close()``, which would also end the bot; closing the session closes its
+        connector, so a new one is made next time.
+        """
+        await self.http.close()
+        self.http.connector = discord.utils.MISSING
+
+    async def on_ready(self) -> None:
+        await self._wake_outbox()
+
+    async def on_resumed(self) -> None:
+        await self._wake_outbox()
+
+    async def _wake_outbox(self) -> None:
+        """Discord is back: what waited for it goes now, not at the end of its backoff."""
+        if not self.run_sender or not self.database_ready():
+            return
+        try:
+            woken = await asyncio.to_thread(self.sender.retry_unreachable_now)
+        except DatabaseError:
+            return  # the service has reported it; the rows wait for their own time
+        if woken:
+            log.info("Discord is reachable again: %s deferred messages are due now", woken)
 
     async def close(self) -> None:
         self.deliver_outbox.cancel()
@@ -98,8 +157,12 @@ class TrendBot(commands.Bot):
 
     @tasks.loop(seconds=SEND_EVERY)
     async def deliver_outbox(self) -> None:
+        if not self.database_ready():  # the service waits for the database to come back
+            return
         try:
             await self.sender.deliver()
+        except DatabaseError:
+            pass  # reported once by the service, which pauses this loop until it is back
         except Exception:  # the loop must survive anything; the row stays pending
             log.exception("outbox delivery pass failed")
 
@@ -111,6 +174,8 @@ class TrendBot(commands.Bot):
     async def watch_config(self) -> None:
         try:
             await self.reload_config(only_if_changed=True)
+        except DatabaseError as exc:  # the edit is applied; only telling the admins failed
+            log.warning("config.yaml problems not queued for the admins: %s", exc)
         except Exception:  # a loop that raises stops for good: log, keep watching
             log.exception("applying config.yaml failed; the running configuration is kept")
 
@@ -142,11 +207,12 @@ class TrendBot(commands.Bot):
         from bot.outbox import enqueue_config_problems
         from bot.store.types import utcnow
 
+        # logged first: with the database down the admins hear of it from the log alone
+        log.warning("config.yaml invalid, kept the running configuration: %s", "; ".join(problems))
         with Session(self.engine) as session:
             version = self.watcher.version or 0
             enqueue_config_problems(session, self.settings.discord, problems, version, utcnow())
             session.commit()
-        log.warning("config.yaml invalid, kept the running configuration: %s", "; ".join(problems))
 
     async def _on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

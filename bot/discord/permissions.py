@@ -7,6 +7,12 @@ must not edit this one's configuration.
 ``default_permissions`` hides a command from members without Manage Server, but a
 server admin can change that default in Discord's settings; the check here is
 what actually guards the configuration.
+
+The admin role should be given by id: anyone allowed to create roles can create
+one with a given name. A name still works for older configs (check-config warns),
+but only while exactly one role of the server has it, so a copy locks the name
+out instead of letting its maker in. The ``@everyone`` role never counts: its id
+is the server's, and it would make every member an admin.
 """
 
 from __future__ import annotations
@@ -15,22 +21,42 @@ import discord
 from discord import app_commands
 
 from bot.config.schema import DiscordSettings
+from bot.messages import inert
 
 ADMIN_DEFAULT = discord.Permissions(manage_guild=True)
 
 
 def is_admin(interaction: discord.Interaction, settings: DiscordSettings) -> bool:
+    """Manage Server, Administrator, or the configured admin role (by id; see the module)."""
     if interaction.permissions.manage_guild or interaction.permissions.administrator:
         return True
     role = settings.admin_role
-    if role is None or not isinstance(interaction.user, discord.Member):
+    member = interaction.user
+    if role is None or not isinstance(member, discord.Member):
         return False
-    for held in interaction.user.roles:
-        if (isinstance(role, int) and held.id == role) or (
-            isinstance(role, str) and held.name == role
-        ):
-            return True
-    return False
+    held = {held.id for held in member.roles if not held.is_default()}
+    if isinstance(role, int):
+        return role in held
+    named = _roles_named(member, role)
+    return len(named) == 1 and named[0].id in held
+
+
+def _roles_named(member: discord.Member, name: str) -> list[discord.Role]:
+    return [role for role in member.guild.roles if role.name == name and not role.is_default()]
+
+
+def _refusal(interaction: discord.Interaction, settings: DiscordSettings) -> str:
+    """Why a member is refused; a role name shared by several roles is said to be the cause."""
+    role, member = settings.admin_role, interaction.user
+    if isinstance(role, str) and isinstance(member, discord.Member):
+        named = _roles_named(member, role)
+        if len(named) > 1:
+            return (
+                f"{len(named)} roles are named '{inert(role)}' (discord.admin_role), so none "
+                "of them may run admin commands: set discord.admin_role to the role id in "
+                "config.yaml."
+            )
+    return "This command is for server admins (Manage Server or the admin role)."
 
 
 class NotAdmin(app_commands.CheckFailure):
@@ -46,7 +72,7 @@ def admin_only():
         if interaction.guild_id != settings.guild_id:
             raise NotAdmin("Admin commands work only in the server trendbot is configured for.")
         if not is_admin(interaction, settings):
-            raise NotAdmin("This command is for server admins (Manage Server or the admin role).")
+            raise NotAdmin(_refusal(interaction, settings))
         return True
 
     return app_commands.check(predicate)

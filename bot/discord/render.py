@@ -8,6 +8,7 @@ from typing import Any
 import discord
 
 from bot.messages import Draft
+from bot.time_text import TimeText
 
 
 def embeds_of(draft: Draft) -> list[discord.Embed]:
@@ -27,6 +28,12 @@ def embeds_of(draft: Draft) -> list[discord.Embed]:
             embed.set_image(url=f"attachment://{item.image}")
         embeds.append(embed)
     return embeds
+
+
+def local_times(bot: Any) -> TimeText:
+    """How a reply writes its times: in the running ``schedule.timezone``, read at each
+    reply (so a config reload applies at once), against the moment it is sent."""
+    return TimeText.of(bot.settings.schedule.timezone)
 
 
 def send_kwargs(draft: Draft) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import discord
 
 from bot.discord.render import embeds_of, send_kwargs
 from bot.messages import Draft
-from bot.sender import SendError
+from bot.sender import UNREACHABLE, SendError
 
 RECENT = 50  # messages looked at when an earlier attempt may have posted already
 
@@ -29,6 +29,8 @@ class DiscordSink:
                 channel = await self.client.fetch_channel(channel_id)
             except discord.HTTPException as exc:
                 raise _error(exc) from None
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                raise _unreachable(exc) from None
         if not isinstance(channel, discord.abc.Messageable):
             raise SendError(f"channel {channel_id} cannot take messages", route_broken=True)
         return channel
@@ -46,7 +48,7 @@ class DiscordSink:
         except discord.HTTPException as exc:
             raise _error(exc) from None
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            raise SendError(f"Discord unreachable: {type(exc).__name__}: {exc}") from None
+            raise _unreachable(exc) from None
         return message.id
 
     async def find_sent(
@@ -77,7 +79,7 @@ class DiscordSink:
         except discord.HTTPException as exc:
             raise _error(exc) from None
         except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            raise SendError(f"Discord unreachable: {type(exc).__name__}: {exc}") from None
+            raise _unreachable(exc) from None
         return None
 
 
@@ -86,6 +88,11 @@ def _core(embed: dict) -> tuple:
     fields = tuple((f.get("name"), f.get("value")) for f in embed.get("fields") or [])
     footer = (embed.get("footer") or {}).get("text")
     return (embed.get("title"), embed.get("description"), embed.get("url"), fields, footer)
+
+
+def _unreachable(exc: BaseException) -> SendError:
+    """No answer at all (an outage, a dropped connection): the row waits, with backoff."""
+    return SendError(f"{UNREACHABLE}: {type(exc).__name__}: {exc}"[:500])
 
 
 def _error(exc: discord.HTTPException) -> SendError:

@@ -17,19 +17,25 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from bot.health import HUB_HEALTH_KIND, HubRun
 from bot.hub import Listing
 from bot.snapshots import Figures, Snapshot
 from bot.store.models import HubModel, HubSnapshot, HubSnapshotRun, OutboxMessage
 
 
-def save_listing(session: Session, listing: Listing) -> HubSnapshotRun:
+def save_listing(session: Session, listing: Listing, cause: str | None = None) -> HubSnapshotRun:
     """Store one listing as a snapshot run; a complete one also refreshes ``hub_models``.
 
     The caller commits, in the same transaction as the alerts derived from the run,
     so a crash can never leave a stored run whose alerts were not raised.
+
+    An incomplete run's ``error`` is its ``cause`` (one line, see
+    :func:`bot.health.hub_cause`) followed by the listing's errors, one per line:
+    `status` and `/status` read the first line, and the cause is kept as it was
+    said at the time (with the endpoint of the time), not re-derived later.
     """
     taken_at = listing.started_at
-    errors = "; ".join(listing.errors)
+    errors = "\n".join([cause, *listing.errors] if cause else listing.errors)
     run = HubSnapshotRun(
         started_at=taken_at,
         finished_at=listing.finished_at,
@@ -124,6 +130,54 @@ def latest_complete(session: Session) -> HubSnapshotRun | None:
 def latest_run(session: Session) -> HubSnapshotRun | None:
     statement = select(HubSnapshotRun).order_by(col(HubSnapshotRun.id).desc()).limit(1)
     return session.exec(statement).first()
+
+
+def run_cause(run: HubSnapshotRun | None) -> str | None:
+    """Why a stored run is incomplete, in one line (None for a complete run or none).
+
+    The first line of its ``error``; a run stored before causes were written has
+    its errors joined by "; " on that line, which still names the cause.
+    """
+    if run is None or run.complete or not run.error:
+        return None
+    return run.error.split("\n", 1)[0]
+
+
+def health_runs(session: Session, run: HubSnapshotRun) -> list[HubRun]:
+    """The runs :func:`bot.health.hub_health_event` judges after ``run``, oldest first:
+    the last complete run before it, every run since, and ``run`` itself last.
+
+    Only ``run`` carries its cause: an outage of weeks is hundreds of runs, and
+    only their times and outcomes matter.
+    """
+    last_good = session.exec(
+        select(HubSnapshotRun.started_at)
+        .where(
+            col(HubSnapshotRun.complete).is_(True),
+            col(HubSnapshotRun.started_at) < run.started_at,
+            col(HubSnapshotRun.id) != run.id,
+        )
+        .order_by(col(HubSnapshotRun.started_at).desc())
+        .limit(1)
+    ).first()
+    statement = select(HubSnapshotRun.id, HubSnapshotRun.started_at, HubSnapshotRun.complete).where(
+        col(HubSnapshotRun.started_at) <= run.started_at, col(HubSnapshotRun.id) != run.id
+    )
+    if last_good is not None:
+        statement = statement.where(col(HubSnapshotRun.started_at) >= last_good)
+    rows = session.exec(
+        statement.order_by(col(HubSnapshotRun.started_at), col(HubSnapshotRun.id))
+    ).all()
+    earlier = [HubRun(run_id, started_at, complete) for run_id, started_at, complete in rows]
+    return [*earlier, HubRun(run.id or 0, run.started_at, run.complete, run_cause(run))]
+
+
+def hub_health_keys(session: Session) -> set[str]:
+    """The outbox keys of every Hub-health message already queued (a few per outage)."""
+    rows = session.exec(
+        select(OutboxMessage.dedupe_key).where(col(OutboxMessage.kind) == HUB_HEALTH_KIND)
+    ).all()
+    return set(rows)
 
 
 def complete_at_or_before(session: Session, moment: datetime) -> HubSnapshotRun | None:

@@ -22,7 +22,7 @@ from sqlmodel import col, select
 
 from bot.config.schema import FeedSettings, NewsFilter, Settings
 from bot.health import HealthUpdate
-from bot.outbox import enqueue
+from bot.outbox import NEWS_HOLD, enqueue, release_news
 from bot.store.models import (
     Article,
     Claim,
@@ -425,6 +425,7 @@ def _enqueue_news(
             payload=payload,
             at=now,
             discord=discord,
+            due=now + NEWS_HOLD,  # released with the whole poll, then posted oldest first
         )
 
 
@@ -530,6 +531,7 @@ def record_poll(
     if baseline_done and row.baseline_at is None:
         row.baseline_at = now
     session.add(row)
+    release_news(session, row.name, now)  # the poll is done: its news goes out, oldest first
     if update.event:
         session.add(
             FeedEvent(

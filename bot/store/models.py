@@ -47,6 +47,7 @@ class Decision(StrEnum):
     BACKFILL = "backfill"
     FETCH_ERROR = "fetch_error"
     EXTRACTION_FALLBACK = "extraction_fallback"
+    EXTRACTION_TIMEOUT = "extraction_timeout"  # a worker job ran past crawl.job_timeout
 
 
 class MentionKind(StrEnum):

@@ -22,7 +22,8 @@ from bot.store.models import (
     Mention,
     OutboxMessage,
 )
-from bot.workers import Workers
+from bot.workers import Workers, extract_page_job, parse_feed_job, summary_job
+from tests.fakes import jobs
 from tests.fakes.feeds import Item, article_page, now_utc, rss, story_text
 from tests.fakes.web import FakeWeb, Listener, Response
 
@@ -580,6 +581,100 @@ async def test_real_process_pool(web, engine):
     assert article.text[context.start : context.end] == "128K tokens"
 
 
+async def test_a_hung_extraction_is_stopped_the_item_kept_and_the_crawl_goes_on(web, engine):
+    """A page that hangs the extractor costs that page its full text, not the crawl."""
+    serve_pages(web, "qwen-milestone", "funding-round", "glm-release")
+    web.add("/feed", Response(body=rss(items(web, "qwen-milestone", "funding-round"))))
+    feeds = [{"name": "Daily", "url": web.url("/feed")}]
+    settings = make_settings(web, feeds, crawl={"job_timeout": "2s"})
+    limits = set()
+    with Workers(1) as pool:
+        original = pool.run
+
+        async def hang_on_qwen(fn, *args, timeout=None):
+            limits.add(timeout)
+            if fn is extract_page_job and args[1].endswith("/qwen-milestone"):
+                return await original(jobs.hang, *args, timeout=timeout)
+            # every other job: a limit no loaded machine reaches (a fresh worker builds spaCy)
+            return await original(fn, *args, timeout=120)
+
+        pool.run = hang_on_qwen
+        h = Harness(settings, engine, pool, Clock())
+        summary = (await h.crawl()).as_json()
+        assert limits == {2.0}  # crawl.job_timeout, for every job
+        assert summary["articles_stored"] == 2 and summary["errors"] == []
+        articles = {a.title: a for a in h.all(Article)}
+        hung = articles["Story qwen-milestone"]
+        assert (hung.text_source, hung.text) == ("summary", "Summary of qwen-milestone.")
+        [timeout] = h.decisions(Decision.EXTRACTION_TIMEOUT)
+        assert timeout.article_id == hung.id and timeout.http_status == 200
+        assert timeout.detail == (
+            "extracting the article page took longer than 2s (crawl.job_timeout); "
+            "the worker was replaced; using the feed summary"
+        )
+        # the page waiting behind the hung one was extracted by the new worker
+        assert articles["Story funding-round"].text_source == "full_text"
+        assert pool.rebuilds == 1
+
+        web.add(
+            "/feed",
+            Response(body=rss(items(web, "qwen-milestone", "funding-round", "glm-release"))),
+        )
+        h.clock.advance(hours=1)
+        summary = (await h.crawl()).as_json()  # the next crawl works as usual
+    assert summary["articles_stored"] == 1
+    [glm] = [a for a in h.all(Article) if a.title == "Story glm-release"]
+    assert glm.text_source == "full_text" and "128K tokens" in glm.text
+    assert [d.detail for d in h.decisions(Decision.NEW)] == ["new item"]
+
+
+async def test_a_hung_feed_parse_fails_the_poll_and_a_hung_summary_is_stored_plain(
+    web, harness, workers
+):
+    web.add("/slow-feed", Response(body=rss(items(web, "funding-round"))))
+    no_link = Item("No link", link=None, guid="n1", published=NOW, summary="Qwen passed 1B.")
+    web.add("/feed", Response(body=rss([no_link])))
+    h = harness(
+        [
+            {"name": "Slow", "url": web.url("/slow-feed")},
+            {"name": "Daily", "url": web.url("/feed")},
+        ],
+        crawl={"job_timeout": "1s"},
+    )
+    original = workers.run
+
+    async def stalling(fn, *args, timeout=None):
+        assert timeout == 1.0
+        slow_feed = fn is parse_feed_job and args[1].endswith("/slow-feed")
+        if slow_feed or fn is summary_job:  # a thread cannot be killed: it ends after 0.5 s
+            return await original(jobs.stall, 0.5, timeout=0.05)
+        return await original(fn, *args, timeout=60)
+
+    workers.run = stalling
+    reports = {r.feed: r for r in (await h.crawl()).reports}
+    message = "parsing the feed took longer than 1s (crawl.job_timeout); the worker was replaced"
+    assert (reports["Slow"].status, reports["Slow"].error) == ("failed", message)
+    assert h.feed("Slow").last_error == message
+    assert h.all(Entry, Entry.feed_id == h.feed("Slow").id) == []
+    [article] = h.all(Article)
+    assert (article.text, article.fingerprint) == ("Qwen passed 1B.", None)
+    assert h.all(Claim) == []
+    [timeout] = h.decisions(Decision.EXTRACTION_TIMEOUT)
+    assert timeout.detail.startswith("analysing the feed summary took longer than 1s")
+    assert timeout.detail.endswith("; stored without its entities")
+
+
+def test_job_timeout_defaults_to_a_minute_and_needs_at_least_a_second():
+    from pydantic import ValidationError
+
+    assert Settings.model_validate({}).crawl.job_timeout == timedelta(seconds=60)
+    assert Settings.model_validate({"crawl": {"job_timeout": "5m"}}).crawl.job_timeout == (
+        timedelta(minutes=5)
+    )
+    with pytest.raises(ValidationError, match="a job needs at least 1s"):
+        Settings.model_validate({"crawl": {"job_timeout": "500ms"}})
+
+
 async def test_pages_in_flight_are_bounded(web, harness, workers):
     """A long feed does not hold every fetched page in memory at once."""
     from bot.workers import extract_page_job
@@ -595,15 +690,15 @@ async def test_pages_in_flight_are_bounded(web, harness, workers):
     active = peak = 0
     original = workers.run
 
-    async def counting(fn, *args):
+    async def counting(fn, *args, **kwargs):
         nonlocal active, peak
         if fn is not extract_page_job:
-            return await original(fn, *args)
+            return await original(fn, *args, **kwargs)
         active += 1
         peak = max(peak, active)
         try:
             await asyncio.sleep(0.01)
-            return await original(fn, *args)
+            return await original(fn, *args, **kwargs)
         finally:
             active -= 1
 
@@ -626,10 +721,10 @@ async def test_one_failing_item_does_not_cost_the_feed_its_other_items(web, harn
     )
     original = workers.run
 
-    async def failing(fn, *args):
+    async def failing(fn, *args, **kwargs):
         if fn is extract_page_job and args[1].endswith("/funding-round"):
             raise RuntimeError("worker crashed")
-        return await original(fn, *args)
+        return await original(fn, *args, **kwargs)
 
     workers.run = failing
     report = (await h.crawl(["Daily"])).reports[0]

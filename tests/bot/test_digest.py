@@ -44,7 +44,7 @@ def test_movers_compare_with_the_previous_period():
 def test_compose_an_empty_period_says_so():
     draft = compose(DigestData(START, END))
     titles = [e.title for e in draft.embeds]
-    assert titles == ["trendbot digest, 2026-03-03", "Top stories"]
+    assert titles == ["trendbot digest, 3 Mar", "Top stories"]
     assert draft.embeds[1].description == "No new stories in this period."
 
 

@@ -58,3 +58,71 @@ def test_the_config_sets_the_defaults_the_environment_overrides(monkeypatch, cap
     setup_logging(configured_level="warning", configured_format="json")
     logging.getLogger("t").warning("plain")
     assert capsys.readouterr().err.startswith("time=")
+
+
+def _raised(error: BaseException) -> BaseException:
+    try:
+        raise error
+    except BaseException as caught:
+        return caught
+
+
+def test_a_reconnect_during_an_outage_is_one_line_not_a_traceback(capsys):
+    import aiohttp
+
+    setup_logging("info", False, secrets=["fake-token-123456"])
+    refused = aiohttp.ClientConnectorError(
+        aiohttp.client_reqrep.ConnectionKey("127.0.0.1", 9, False, True, None, None, None),
+        ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 9)"),
+    )
+    try:
+        raise refused
+    except aiohttp.ClientError:  # how discord.py logs each reconnect
+        logging.getLogger("discord.client").exception("Attempting a reconnect in %.2fs", 1.5)
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "Traceback" not in line and "error=" not in line
+    assert 'msg="Attempting a reconnect in 1.50s: ClientConnectorError: Cannot connect' in line
+
+
+def test_database_errors_are_one_line_without_sql_and_bugs_keep_their_traceback(capsys):
+    from sqlalchemy.exc import OperationalError
+
+    setup_logging("info", False)
+    error = OperationalError("INSERT INTO feeds (name) VALUES (?)", ("x",), Exception("disk full"))
+    log = logging.getLogger("trendbot.test")
+    try:
+        raise error
+    except OperationalError:
+        log.exception("crawl pass failed")
+    try:
+        raise KeyError("a bug")
+    except KeyError:
+        log.exception("crawl pass failed")
+    database, bug = capsys.readouterr().err.strip().splitlines()
+    assert database.endswith('msg="crawl pass failed: database error: disk full"')
+    assert "INSERT" not in database
+    assert "error=" in bug and "Traceback" in bug  # a bug still shows where it is
+
+
+def test_migrations_and_discord_voice_say_nothing_at_info(capsys):
+    setup_logging("info", False)
+    logging.getLogger("alembic.runtime.migration").info("Context impl SQLiteImpl.")
+    logging.getLogger("alembic.runtime.migration").info("Running upgrade  -> 0001")
+    logging.getLogger("trendbot.service").info("shown")
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "msg=shown" in line
+
+
+def test_the_bot_does_not_warn_about_voice(tmp_path, caplog):
+    import discord
+
+    from bot.config.load import parse_settings
+    from bot.discord.bot import TrendBot
+    from bot.store.db import create_db_engine
+
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = True  # a fresh process
+    caplog.set_level(logging.WARNING, logger="discord")
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'bot.db'}")
+    TrendBot(parse_settings("{}"), engine)
+    engine.dispose()
+    assert not [r for r in caplog.records if "voice" in r.getMessage()]

@@ -358,8 +358,8 @@ def test_overlapping_jobs_neither_collide_nor_announce_twice(engine, monkeypatch
     both_inside = threading.Barrier(2)
     save = hub_store.save_listing
 
-    def save_then_wait(session, listing_):
-        run = save(session, listing_)
+    def save_then_wait(session, listing_, *rest):
+        run = save(session, listing_, *rest)
         with contextlib.suppress(threading.BrokenBarrierError):
             both_inside.wait(timeout=1)
         return run

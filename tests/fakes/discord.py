@@ -64,6 +64,7 @@ class FakeDiscord:
     messages: list[Posted] = field(default_factory=list)
     interaction_replies: list[dict] = field(default_factory=list)
     identified: int = 0
+    resumed: int = 0
     commands_synced: list[dict] = field(default_factory=list)
     rate_limit_next: dict[int, float] = field(default_factory=dict)  # channel -> retry_after
     hang_next: set[int] = field(default_factory=set)  # channel: store, then never answer
@@ -80,13 +81,14 @@ class FakeDiscord:
 
     # -- lifecycle ------------------------------------------------------------------
 
-    async def start(self) -> FakeDiscord:
+    async def start(self, port: int = 0) -> FakeDiscord:
+        """Serve on ``port`` (0: any free one; a fixed one plays Discord coming back)."""
         app = web.Application()
         app.router.add_get("/", self._gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         return self
@@ -203,6 +205,10 @@ class FakeDiscord:
                     },
                 )
                 await self._dispatch(socket, "GUILD_CREATE", self._guild())
+                self._touch()
+            elif payload.get("op") == 6:  # RESUME after a dropped connection: accepted
+                self.resumed += 1
+                await self._dispatch(socket, "RESUMED", {})
                 self._touch()
         self._sockets.remove(socket)
         return socket

@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from bot.discord.cogs.replying import reply
 from bot.discord.permissions import ADMIN_DEFAULT, admin_only
+from bot.discord.render import local_times
 from bot.messages import Draft, inert
 from bot.queries import feeds_overview, status
 from bot.replies import feeds_reply, status_reply
@@ -50,7 +51,8 @@ class Admin(commands.Cog):
             with Session(self.engine) as session:
                 return feeds_overview(session)
 
-        await reply(interaction, feeds_reply(await asyncio.to_thread(load)))
+        feeds = await asyncio.to_thread(load)
+        await reply(interaction, feeds_reply(feeds, local_times(self.bot)))
 
     @app_commands.command(name="status", description="Last crawl, last Hub snapshot, failing feeds")
     async def status(self, interaction: discord.Interaction) -> None:
@@ -58,17 +60,26 @@ class Admin(commands.Cog):
             with Session(self.engine) as session:
                 return status(session)
 
-        await reply(interaction, status_reply(await asyncio.to_thread(load)))
+        state = await asyncio.to_thread(load)
+        await reply(interaction, status_reply(state, local_times(self.bot)))
 
     @feeds_admin.command(name="add", description="Test a feed, then add it to config.yaml")
     @app_commands.describe(name="a short unique name", url="the RSS or Atom URL")
     @admin_only()
     async def feeds_add(self, interaction: discord.Interaction, name: str, url: str) -> None:
         from bot.config.edit import ConfigError, EditRefused, add_feed, problems_text
-        from bot.feedcheck import check_source
+        from bot.feedcheck import check_source, http_url_problem
         from bot.fetch import Fetcher
 
         bot = self.bot
+        url = url.strip()
+        # Before anything is opened: a path or file: URL must not reach the host's files,
+        # and the answer must not say whether such a file exists.
+        problem = http_url_problem(url)
+        if problem:
+            text = f"Not added: {problem}, e.g. https://example.com/feed.xml"
+            await reply(interaction, Draft(content=text), ephemeral=True)
+            return
         if bot.config_path is None:  # type: ignore[attr-defined]
             await reply(interaction, Draft(content="No config file to edit."), ephemeral=True)
             return

@@ -10,6 +10,7 @@ from discord.ext import commands
 from sqlmodel import Session
 
 from bot.discord.cogs.replying import reply
+from bot.discord.render import local_times
 from bot.queries import decisions_for, recent_news
 from bot.replies import news_reply, why_reply
 
@@ -36,7 +37,7 @@ class News(commands.Cog):
                 return recent_news(session, entity, days)
 
         items = await asyncio.to_thread(load)
-        await reply(interaction, news_reply(items, entity, days))
+        await reply(interaction, news_reply(items, entity, days, local_times(self.bot)))
 
     @app_commands.command(name="why", description="What happened to an article link, and why")
     @app_commands.describe(url="the article link")
@@ -46,7 +47,7 @@ class News(commands.Cog):
                 return decisions_for(session, url)
 
         rows = await asyncio.to_thread(load)
-        await reply(interaction, why_reply(url, rows), ephemeral=True)
+        await reply(interaction, why_reply(url, rows, local_times(self.bot)), ephemeral=True)
 
 
 async def setup(bot: commands.Bot) -> None:

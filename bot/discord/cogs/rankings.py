@@ -12,6 +12,7 @@ from discord.ext import commands
 from sqlmodel import Session
 
 from bot.discord.cogs.replying import reply
+from bot.discord.render import local_times
 from bot.messages import Attachment, Draft
 from bot.pictures import history_picture, ranking_picture
 from bot.queries import load_ranking, model_card, tracked_repo_ids
@@ -53,7 +54,7 @@ class Rankings(commands.Cog):
             await interaction.response.defer(thinking=True)
         week = timedelta(days=7)
         ranking = await asyncio.to_thread(load_ranking, settings, engine, by, metric, week, limit)
-        draft = ranking_reply(ranking)
+        draft = ranking_reply(ranking, local_times(bot))
         if chart:
             picture = await asyncio.to_thread(ranking_picture, settings, engine, ranking, week)
             draft = _with_picture(draft, picture)
@@ -68,7 +69,7 @@ class Rankings(commands.Cog):
 
         await interaction.response.defer(thinking=True)
         card = await asyncio.to_thread(load)
-        draft = model_reply(card)
+        draft = model_reply(card, local_times(self.bot))
         if card.model is not None:
             picture = await asyncio.to_thread(
                 history_picture,

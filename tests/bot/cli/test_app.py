@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.cli.app import config_first
 from tests.conftest import MINIMAL_CONFIG, ROOT
 
 ALL_COMMANDS = (
@@ -87,6 +88,85 @@ def test_global_config_option_and_environment_variable(write_config, capsys, mon
     code, out, _ = run(["check-config"], capsys)
     assert code == 0
     assert str(path) in out
+
+
+def test_check_config_warnings_keep_exit_status_0(write_config, capsys, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("DISCORD_TOKEN", "in-the-environment")
+    body = MINIMAL_CONFIG.replace("digest: 111, alerts: 222, ", "") + "  admin_role: Mods\n"
+    path = write_config(body)
+    code, out, err = run(["check-config", str(path)], capsys)
+    assert code == 0, err
+    assert out.startswith(f"{path}: OK (3 warnings)\n")
+    lines = err.strip().splitlines()
+    assert [line.split(": warning: ")[0] for line in lines] == [
+        f"{path}:15:3: discord.channels.digest",
+        f"{path}:15:3: discord.channels.alerts",
+        f"{path}:16:3: discord.admin_role",
+    ]
+    assert all(line.endswith(")") and "(hint: " in line for line in lines)
+    monkeypatch.delenv("DISCORD_TOKEN")
+    code, out, err = run(["check-config", str(path)], capsys)
+    assert code == 0 and out.startswith(f"{path}: OK (1 warning)\n")
+    clean = write_config(MINIMAL_CONFIG, name="clean.yaml")
+    code, out, err = run(["check-config", str(clean)], capsys)
+    assert (code, err) == (0, "") and out.startswith(f"{clean}: OK\n")
+
+
+def test_config_option_after_the_command(write_config, capsys, tmp_path, monkeypatch):
+    """People type the option where they think of it: after the command, in any spelling."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("TRENDBOT_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)  # no ./config.yaml to fall back on
+    path = str(write_config(MINIMAL_CONFIG, name="custom.yaml"))
+    for argv in (
+        ["check-config", "--config", path],
+        ["check-config", f"--config={path}"],
+        ["check-config", "-c", path],
+        ["check-config", f"-c{path}"],
+    ):
+        code, out, err = run(argv, capsys)
+        assert code == 0, (argv, err)
+        assert out.startswith(f"{path}: OK"), argv
+    assert run(["db", "upgrade", "--config", path], capsys)[0] == 0
+    code, out, err = run(["db", "status", "-c", path], capsys)
+    assert (code, "(latest)" in out) == (0, True), err
+    code, out, err = run(["status", "--json", f"--config={path}"], capsys)
+    assert code == 0, err
+    code, out, err = run(["feeds", "list", "--json", "-c", path], capsys)
+    assert code == 0, err
+    assert '"name": "Example AI news"' in out
+    absent = str(tmp_path / "absent.yaml")
+    code, _, err = run(["crawl", "--once", "--config", absent], capsys)
+    assert code == 1 and f"{absent}: config file not found" in err
+    # check-config PATH still names the file to check
+    code, out, _ = run(["check-config", path], capsys)
+    assert code == 0 and out.startswith(f"{path}: OK")
+
+
+def test_config_first_moves_only_the_config_option():
+    assert config_first(["crawl", "--once", "--config", "x.yaml", "--feed", "A"]) == [
+        "--config",
+        "x.yaml",
+        "crawl",
+        "--once",
+        "--feed",
+        "A",
+    ]
+    assert config_first(["-c", "a.yaml", "status", "-cb.yaml"]) == [
+        "-c",
+        "a.yaml",
+        "-cb.yaml",
+        "status",
+    ]
+    assert config_first(["extract", "--", "-c", "x"]) == ["extract", "--", "-c", "x"]
+    assert config_first(["status", "--config"]) == ["--config"]
+
+
+def test_config_option_without_a_value_is_a_usage_error(capsys):
+    code, _, err = run(["status", "--config"], capsys)
+    assert code == 2
+    assert "requires an argument" in err
 
 
 def test_db_upgrade_then_status(write_config, capsys, tmp_path, monkeypatch):

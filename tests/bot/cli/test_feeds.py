@@ -61,6 +61,21 @@ async def test_feeds_test_all_good_exits_0(tmp_path):
     assert ran.out.startswith("OK ")
 
 
+async def test_feeds_test_reads_a_file_url_as_the_file_it_names(tmp_path):
+    good = tmp_path / "good feed.xml"
+    good.write_bytes(rss([Item("One")]))
+    text = tmp_path / "notes.txt"
+    text.write_text("not a feed, but a file that exists")
+    sources = [good.as_uri(), text.as_uri(), (tmp_path / "missing.xml").as_uri()]
+    ran = await trendbot("feeds", "test", "--json", *sources)
+    assert ran.code == 1
+    good_check, text_check, missing = ran.json_lines()
+    assert good_check["ok"] and good_check["entries"] == 1, good_check
+    assert not text_check["ok"] and "No such file" not in text_check["error"]
+    assert "not a feed" in text_check["error"]
+    assert missing["error"] == f"cannot read {sources[2]}: No such file or directory"
+
+
 @pytest.mark.timeout(600)
 async def test_the_feedparser_corpus_in_one_process(shared_dir):
     """2,106 real-world and hostile documents: no traceback, nothing executable kept."""

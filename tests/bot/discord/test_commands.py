@@ -22,7 +22,9 @@ from tests.factories import qwen_total_claim, verdict
 NOW = datetime.now(UTC)
 
 
-def config_text(channels: str = "{}", guild_id: int | None = None) -> str:
+def config_text(
+    channels: str = "{}", guild_id: int | None = None, admin_role: str = "Feed editors"
+) -> str:
     return f"""
 http: {{allow_private: true}}
 hub:
@@ -32,7 +34,7 @@ hub:
     Llama: {{authors: [meta-llama]}}
 discord:
   channels: {channels}
-  admin_role: Feed editors
+  admin_role: {admin_role}
   guild_id: {guild_id if guild_id is not None else "null"}
 """
 
@@ -264,6 +266,111 @@ async def test_feeds_admin_add_tests_the_feed_first(simcord_env, simcord_bot, ed
     assert simcord_bot.settings.feeds == []
     missing = await admin.slash(channel, "feeds-admin remove", name="Lab")
     assert missing.response.content == "Not removed: no feed named 'Lab' in config.yaml"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/etc/passwd",
+        "file:///etc/passwd",
+        "/no/such/file.xml",
+        "../config.yaml",
+        "ftp://example.com/feed.xml",
+        "example.com/feed.xml",
+    ],
+)
+async def test_feeds_admin_add_refuses_anything_but_an_http_url_before_opening_it(
+    simcord_env, simcord_bot, editable, monkeypatch, url
+):
+    """A path or file: URL from Discord must not reach the host's files, nor say whether
+    one exists: the same one-line refusal whatever is there, and nothing is opened."""
+    import bot.feedcheck
+    import bot.fetch
+
+    def opened(*_args, **_kwargs):
+        raise AssertionError("nothing may be opened for a non-http(s) URL")
+
+    monkeypatch.setattr(bot.feedcheck, "check_source", opened)
+    monkeypatch.setattr(bot.fetch, "Fetcher", opened)
+    guild = simcord_env.create_guild()
+    editable.write_text(
+        editable.read_text().replace("guild_id: null", f"guild_id: {guild.id}"), encoding="utf-8"
+    )
+    before = editable.read_text()
+    simcord_bot.config_path = editable
+    simcord_bot.apply_settings(parse_settings(before))
+    channel = guild.create_text_channel("general")
+    role = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
+    admin = guild.add_member(simcord_env.create_user("admin"), roles=[role])
+
+    refused = await admin.slash(channel, "feeds-admin add", name="Local", url=url)
+    assert refused.ephemeral
+    assert refused.response.content == (
+        "Not added: it must be an absolute http:// or https:// URL, e.g. https://example.com/feed.xml"
+    )
+    assert editable.read_text() == before
+    assert simcord_bot.settings.feeds == []
+
+
+async def admin_commands_for(env, bot, members):
+    """Let ``members`` see the admin commands, as a server admin may; the bot's check remains."""
+    synced = {c.name: c for c in await bot.tree.fetch_commands()}
+    env.guild.set_command_permissions(synced["feeds-admin"], dict.fromkeys(members, True))
+
+
+async def test_an_admin_role_given_by_id_is_matched_by_id_not_by_name(world):
+    env, bot, channel, alerts, _member, _admin = world
+    guild = env.guild
+    editors = guild.create_role("Feed editors")
+    copy = guild.create_role("Feed editors")  # anyone who may create roles can do this
+    editor = guild.add_member(env.create_user("editor"), roles=[editors])
+    copier = guild.add_member(env.create_user("copier"), roles=[copy])
+    # quoted, as YAML users write long numbers
+    bot.apply_settings(
+        parse_settings(config_text(f"{{alerts: {alerts.id}}}", guild.id, f'"{editors.id}"'))
+    )
+    assert bot.settings.discord.admin_role == editors.id
+    await admin_commands_for(env, bot, [editor, copier])
+
+    accepted = await editor.slash(channel, "feeds-admin reload")
+    assert accepted.response.content.startswith("Configuration reloaded")
+    refused = await copier.slash(channel, "feeds-admin reload")
+    assert refused.response.content.startswith("This command is for server admins")
+    simcord.assert_error(env, NotAdmin)
+
+
+async def test_a_role_name_shared_by_a_copy_admits_nobody(world):
+    env, bot, channel, _alerts, _member, _admin = world
+    guild = env.guild
+    editors = guild.create_role("Feed editors")  # discord.admin_role in the config, by name
+    editor = guild.add_member(env.create_user("editor"), roles=[editors])
+    await admin_commands_for(env, bot, [editor])
+    accepted = await editor.slash(channel, "feeds-admin reload")
+    assert accepted.response.content.startswith("Configuration reloaded")
+
+    copy = guild.create_role("Feed editors")
+    copier = guild.add_member(env.create_user("copier"), roles=[copy])
+    await admin_commands_for(env, bot, [editor, copier])
+    for who in (editor, copier):
+        refused = await who.slash(channel, "feeds-admin reload")
+        assert refused.response.content == (
+            "2 roles are named 'Feed editors' (discord.admin_role), so none of them may run "
+            "admin commands: set discord.admin_role to the role id in config.yaml."
+        )
+        simcord.assert_error(env, NotAdmin)
+
+
+async def test_the_everyone_role_is_never_an_admin_role(world):
+    env, bot, channel, alerts, member, _admin = world
+    guild = env.guild
+    bot.apply_settings(
+        parse_settings(config_text(f"{{alerts: {alerts.id}}}", guild.id, str(guild.id)))
+    )
+    assert bot.settings.discord.admin_role == guild.default_role.id
+    await admin_commands_for(env, bot, [member])
+    refused = await member.slash(channel, "feeds-admin reload")
+    assert refused.response.content.startswith("This command is for server admins")
+    simcord.assert_error(env, NotAdmin)
 
 
 def test_a_hand_edit_is_applied_and_an_invalid_one_is_reported(engine, editable):
