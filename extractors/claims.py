@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -309,6 +310,32 @@ _NUM = re.compile(
 )
 
 
+# How far before its first digit or number word a figure can start: "~US$ 1.5B",
+# "a hundred million".
+_LEAD = 12
+_LONG_SPACE = re.compile(r"\s{6,}")
+
+
+def _number_matches(text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
+    """What ``_NUM.finditer(text, lo, hi)`` yields, without running the long
+    expression over the stretches that cannot hold a figure: each figure holds a
+    digit or a number word (MAY_HOLD_NUMBER) at most _LEAD characters after its
+    start, so no figure starts earlier than _LEAD before the next such hint."""
+    pos = lo
+    while pos < hi:
+        hint = MAY_HOLD_NUMBER.search(text, pos, hi)
+        if hint is None:
+            return
+        start = max(pos, hint.start() - _LEAD)
+        if _LONG_SPACE.search(text, max(pos, start - _LEAD), hint.start()):
+            start = pos  # "a" and a magnitude far apart: "a    million" is still a figure
+        match = _NUM.search(text, start, hi)
+        if match is None:
+            return
+        yield match
+        pos = max(match.end(), match.start() + 1)
+
+
 @dataclass
 class _Candidate:
     """A figure found in a sentence, before its qualifier, metric and subject are settled."""
@@ -485,9 +512,16 @@ class ClaimFinder:
         taken: list[tuple[int, int]] = []
         spans = sentences or [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
         previous: list[Mention] = []
+        # mentions and cues by start, so that each sentence takes its own in two bisections
+        mentions = sorted(mentions, key=lambda m: m.start)
+        cues = sorted(cues, key=lambda c: c.start)
+        mention_starts = [m.start for m in mentions]
+        cue_starts = [c.start for c in cues]
         for s_start, s_end in spans:
-            local = [m for m in mentions if s_start <= m.start < s_end]
-            local_cues = [c for c in cues if s_start <= c.start < s_end]
+            local = mentions[
+                bisect_left(mention_starts, s_start) : bisect_left(mention_starts, s_end)
+            ]
+            local_cues = cues[bisect_left(cue_starts, s_start) : bisect_left(cue_starts, s_end)]
             found = (
                 self._formats(text, s_start, s_end)
                 + self._dates(text, s_start, s_end, published)
@@ -647,10 +681,8 @@ class ClaimFinder:
 
     def _numbers(self, text: str, lo: int, hi: int, cues: Sequence[Cue]) -> list[_Candidate]:
         out: list[_Candidate] = []
-        if not MAY_HOLD_NUMBER.search(text, lo, hi):
-            return out
         labels = [c for c in cues if c.role == "not_claim"]
-        for match in _NUM.finditer(text, lo, hi):
+        for match in _number_matches(text, lo, hi):
             number = match.group("num")
             if not number or not number.strip():
                 continue

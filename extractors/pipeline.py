@@ -14,12 +14,14 @@ labels, superlatives) run as a spaCy ``Matcher`` built from
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
 from typing import Any
 
+import numpy as np
 import spacy
 from spacy.attrs import IDX, LENGTH, LOWER, ORTH, SENT_START
 from spacy.language import Language
@@ -123,7 +125,9 @@ class TrendbotComponent:
         layout = layout or _Layout.of(doc)
         found = []
         matches: set[tuple[int, int, int]] = set()
-        numbers = [i for i, orth in enumerate(layout.orths) if self._is_number(doc, orth)]
+        kinds = np.unique(layout.orths)
+        figures = kinds[[self._is_number(doc, int(orth)) for orth in kinds]]
+        numbers = np.flatnonzero(np.isin(layout.orths, figures)).tolist() if len(figures) else []
         if numbers:
             for role, before, after in (("unit", 0, 6), ("not_claim", 3, 0), ("context", 14, 4)):
                 anchors = self.anchors[role]
@@ -131,10 +135,10 @@ class TrendbotComponent:
                     if anchors is None or not anchors.isdisjoint(layout.lowers[a:b]):
                         matches.update(_at(doc[a:b], self.matchers[role]))
         ranks = self.anchors["rank"]
-        for s_start, s_end in layout.sentences:
+        for (s_start, s_end), (c_start, c_end) in zip(layout.sentences, layout.chars, strict=True):
             if ranks is not None and ranks.isdisjoint(layout.lowers[s_start:s_end]):
                 continue
-            if HAS_RANK_WORD.search(layout.text, layout.starts[s_start], layout.ends[s_end - 1]):
+            if HAS_RANK_WORD.search(layout.text, c_start, c_end):
                 matches.update(_at(doc[s_start:s_end], self.matchers["rank"]))
         for match_id, start, end in sorted(matches, key=lambda m: (m[1], m[2])):
             rule = self._rules[doc.vocab.strings[match_id]]
@@ -262,37 +266,38 @@ class _Layout:
     or Span objects for the tens of thousands of tokens no rule is near."""
 
     text: str
-    orths: list[int]
-    lowers: list[int]
-    starts: list[int]  # character offset of each token
-    ends: list[int]  # character offset just after each token
+    orths: np.ndarray  # the hash of each token's text
+    lowers: list[int]  # the hash of each token's lower-case text
     sentences: list[tuple[int, int]]  # token bounds of each sentence
-    sentence_of: list[int]  # the sentence each token is in
+    chars: list[tuple[int, int]]  # character bounds of each sentence, as Span gives them
 
     @classmethod
     def of(cls, doc: Doc, text: str | None = None) -> _Layout:
         text = doc.text if text is None else text
         if not len(doc):
-            return cls(text, [], [], [], [], [], [])
+            return cls(text, np.zeros(0, dtype="uint64"), [], [], [])
         array = doc.to_array([ORTH, LOWER, IDX, LENGTH])  # hashes need the unsigned type
-        orths, lowers, starts, lengths = (array[:, k].tolist() for k in range(4))
-        sent_starts = doc.to_array(SENT_START).astype("int64").tolist()  # -1, 0 or 1
-        bounds = [0] + [i for i, flag in enumerate(sent_starts) if flag == 1 and i > 0]
-        bounds.append(len(doc))
+        sent_starts = doc.to_array(SENT_START).astype("int64")  # -1, 0 or 1
+        firsts = np.flatnonzero(sent_starts == 1)
+        bounds = [0, *(int(i) for i in firsts if i > 0), len(doc)]
         sentences = list(pairwise(bounds))
-        sentence_of = [n for n, (a, b) in enumerate(sentences) for _ in range(a, b)]
-        ends = [a + n for a, n in zip(starts, lengths, strict=True)]
-        return cls(text, orths, lowers, starts, ends, sentences, sentence_of)
+        starts, lengths = array[:, 2].astype("int64"), array[:, 3].astype("int64")
+        chars = [(int(starts[a]), int(starts[b - 1] + lengths[b - 1])) for a, b in sentences]
+        return cls(text, array[:, 0], array[:, 1].tolist(), sentences, chars)
 
     def sentence_chars(self) -> list[tuple[int, int]]:
         """Each sentence's character bounds, as ``Span.start_char``/``end_char`` give them."""
-        return [(self.starts[a], self.ends[b - 1]) for a, b in self.sentences]
+        return self.chars
+
+    def sentence_of(self, token: int) -> tuple[int, int]:
+        """The token bounds of the sentence a token is in."""
+        return self.sentences[bisect_right(self.sentences, (token, len(self.lowers))) - 1]
 
     def windows(self, positions: list[int], before: int, after: int) -> list[tuple[int, int]]:
         """Token stretches around positions, within each one's sentence, overlaps merged."""
         spans: list[list[int]] = []
         for i in positions:
-            s_start, s_end = self.sentences[self.sentence_of[i]]
+            s_start, s_end = self.sentence_of(i)
             start = max(s_start, i - before)
             end = min(s_end, i + after + 1)
             if spans and start <= spans[-1][1] and s_start < spans[-1][1]:

@@ -79,3 +79,38 @@ def test_the_prefilter_passes_over_text_without_numbers(text):
     from extractors.numbers import MAY_HOLD_NUMBER
 
     assert MAY_HOLD_NUMBER.search(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It costs ~US$ 1.5B, or USD 20M, and a hundred million users, a  million more.",
+        "a          million is far from its article; half a billion; two-thirds of 1,200.",
+        "No numbers here at all, only words and commas, and more words.",
+        "x" * 50 + " 7 " + "y" * 50 + " forty-two million times ~ 3x",
+    ],
+)
+def test_number_matches_are_the_full_expression_s_matches(text):
+    """The claim finder starts the number expression only near digits and number
+    words; it must find exactly what scanning every character finds."""
+    from extractors.claims import _NUM, _number_matches
+
+    spans = [(m.start(), m.end()) for m in _number_matches(text, 0, len(text))]
+    assert spans == [(m.start(), m.end()) for m in _NUM.finditer(text, 0, len(text))]
+
+
+def test_number_matches_agree_on_every_labelled_paragraph():
+    import json
+    from pathlib import Path
+
+    from extractors.claims import _NUM, _number_matches
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    texts = [
+        json.loads(line)["text"]
+        for name in ("extract_dev.jsonl", "verdicts/dev.jsonl", "verdicts/dev3.jsonl")
+        for line in (data / name).read_text(encoding="utf-8").splitlines()
+    ]
+    for text in texts:
+        ours = [m.span() for m in _number_matches(text, 0, len(text))]
+        assert ours == [m.span() for m in _NUM.finditer(text)], text[:80]

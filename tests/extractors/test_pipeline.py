@@ -365,7 +365,7 @@ def test_the_layout_reads_the_sentences_spacy_would_give(nlp, text):
     layout = _Layout.of(doc)
     assert layout.sentence_chars() == [(s.start_char, s.end_char) for s in doc.sents]
     for i, token in enumerate(doc):
-        a, b = layout.sentences[layout.sentence_of[i]]
+        a, b = layout.sentence_of(i)
         assert (a, b) == (token.sent.start, token.sent.end)
         [(w_start, w_end)] = layout.windows([i], 2, 3)
         assert (w_start, w_end) == (max(a, i - 2), min(b, i + 4))
