@@ -39,7 +39,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list the dev set's misses")
     args = parser.parse_args()
-    sets = {"dev": ["dev.jsonl", "dev2.jsonl", "dev3.jsonl"], "heldout": ["heldout.jsonl"]}
+    sets = {
+        "dev": ["dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl"],
+        "heldout": ["heldout.jsonl"],
+    }
     for name, files in sets.items():
         records = [r for file in files for r in load_records(DATA / file)]
         started = time.perf_counter()

@@ -66,6 +66,16 @@ ARTIFACT_OF = re.compile(
     r"(?i)\b(?:build|version|copy|copies|port|quant|quantisation|quantization|gguf|"
     r"fine-tune|distillation|variant|mirror)s?\s+of\s+(?:the|this|that|its|it)\b"
 )
+# "trails X by 2 million", "2 million more than X": a difference, not a count
+DIFFERENCE_BEFORE = re.compile(
+    r"(?i)\b(?:trails?|trailing|leads?|leading|ahead of|behind|beats?|outpaces?|"
+    r"exceeds?|outnumbers?|tops?)\b[^.;]*\bby\s+(?:about\s+|some\s+|nearly\s+)?$"
+)
+DIFFERENCE_AFTER = re.compile(r"(?i)\s*(?:[\w-]+\s+)?(?:more|fewer|less)\s+than\b")
+# "Together, A and B have ...", "between them": a sum over repos
+SUM_OF = re.compile(
+    r"(?i)\b(?:together|combined|between them|the pair|collectively|jointly|in all)\b"
+)
 # "its six R1 distillations", "the company's two repos": a number of a lab's repos
 SOME_OF = re.compile(
     r"(?i)\b(?:its|their|[\w-]+'s|[\w-]+’s)\s+(?:two|three|four|five|six|seven|eight|"
@@ -637,6 +647,10 @@ def _counted_elsewhere(claim: ClaimFacts) -> str | None:
     if platform:
         return f"the figure is counted on {platform.group()}, not on the Hub"
     before = claim_clause(claim).split(claim.text)[0] if at >= 0 else ""
+    if DIFFERENCE_BEFORE.search(before) or DIFFERENCE_AFTER.match(after):
+        return "the figure is a difference between two counts, not a count"
+    if SUM_OF.search(claim_clause(claim)):
+        return "the figure adds up several repos, which trendbot does not sum"
     if ARTIFACT_OF.search(before):
         return "the figure is of another artifact (a build or copy of the model), not its repo"
     if claim.subject_link == Link.FAMILY and SOME_OF.search(before):

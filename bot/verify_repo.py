@@ -62,6 +62,11 @@ COMPONENT = re.compile(
     re.IGNORECASE,
 )
 REPO_WORDS = re.compile(r"(?i)\b(?:repo|repository|repositories)\b")
+COMPONENT_BEFORE = re.compile(
+    r"(?P<part>(?:[\w-]+\s+)?(?:encoder|decoder|backbone|adapter|projector|tower|head|"
+    r"router|draft model))\s*(?:[:=(]|\bof\b|\bwith\b)\s*[^\s]*$",
+    re.IGNORECASE,
+)
 QUANTISED_WORDS = re.compile(
     r"\b(?:[1-8][- ]?bits?|quanti[sz]\w*|gguf|ggml|fp8|fp4|nf4|int[48]|awq|gptq|exl2|mlx"
     r"|q[2-8]_k\w*)\b",
@@ -112,6 +117,27 @@ LICENCE_SPELLINGS = {
 # -- the public function ---------------------------------------------------------------
 
 
+# Metrics that count whole things: a fractional value is a misread number.
+WHOLE_COUNTS = frozenset(
+    {
+        Metric.DERIVATIVES,
+        Metric.LAYERS,
+        Metric.EXPERTS_TOTAL,
+        Metric.EXPERTS_ACTIVE,
+        Metric.HIDDEN_SIZE,
+        Metric.VOCAB_SIZE,
+        Metric.SLIDING_WINDOW,
+    }
+)
+# "41 new derivatives this week": a count over a time the Hub keeps no history of
+COUNT_PERIOD = re.compile(
+    r"(?i)\bnew\s+(?:[\w-]+\s+)?(?:derivatives?|fine-?tunes?|children|adapters?|quanti[sz]ations?)"
+    r"|\b(?:this|last|past)\s+(?:week|month|year|\d+\s+days)\b|\bsince\b"
+    r"|\bin (?:january|february|march|april|may|june|july|august|september|october|"
+    r"november|december)\b"
+)
+
+
 def verify_metadata(claim: ClaimFacts, facts: RepoFacts | None) -> VerdictDraft:
     """A verdict on a figure about one repo, from that repo's metadata.
 
@@ -156,6 +182,25 @@ def verify_metadata(claim: ClaimFacts, facts: RepoFacts | None) -> VerdictDraft:
         return _early(
             VerdictStatus.UNVERIFIABLE,
             "the claim is negated; only positive figures are checked",
+            repo_id,
+            facts,
+        )
+    values = claim.value if isinstance(claim.value, list | tuple) else [claim.value]
+    if claim.metric in WHOLE_COUNTS and any(
+        isinstance(v, float) and not v.is_integer() for v in values
+    ):
+        return _early(
+            VerdictStatus.UNVERIFIABLE,
+            f"a count cannot be fractional: {claim.text!r} may use a dot or comma the "
+            "other way round (3.412 for 3,412)",
+            repo_id,
+            facts,
+        )
+    if claim.metric == Metric.DERIVATIVES and COUNT_PERIOD.search(claim_clause(claim)):
+        return _early(
+            VerdictStatus.UNVERIFIABLE,
+            "the count is for a period (new ones, this week); the Hub counts all "
+            "derivatives to date only",
             repo_id,
             facts,
         )
@@ -327,6 +372,9 @@ def _component(claim: ClaimFacts) -> str | None:
     at = sentence.find(claim.text)
     after = sentence[at + len(claim.text) : at + len(claim.text) + 30] if at >= 0 else ""
     found = COMPONENT.match(f"{claim.text[-12:]} {after}".split(" ", 1)[-1])
+    if found is None and at >= 0:  # "Vision encoder: 675M params"
+        first = claim.text.split()[0] if claim.text.split() else ""
+        found = COMPONENT_BEFORE.search(f"{sentence[max(0, at - 30) : at]}{first}")
     return found.group("part").lower() if found else None
 
 

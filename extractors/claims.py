@@ -246,7 +246,9 @@ COMPARISON_BEFORE = re.compile(
     r"outperform(?:s|ed|ing)?|overtook|overtaking|overtakes|surpass(?:ed|es|ing)?|"
     r"past|like|such as|including|rival|rivals|over|trails|trailing|behind|"
     r"built on|based on|derived from|distilled from|fine-tuned from|fine-tuned on|"
-    r"(?:than|of|instead of) the [\w-]+ of|rather than|only to|second to|next to)"
+    r"(?:than|of|instead of) the [\w-]+ of|rather than|only to|second to|next to|"
+    r"(?:twin|sibling|successor|predecessor|version|variant|copy|build|port|fine-tune|"
+    r"distillation|quantisation|quantization|cousin|counterpart|answer|rival) (?:of|to))"
     r"\s+(?:only\s+|just\s+)?(?:(?:two|three|four|five|\d+)\s+)?"
     r"(?:the\s+|its\s+|rival\s+|[\w-]+'s\s+)?(?:older\s+|newer\s+|larger\s+|smaller\s+|"
     r"bigger\s+|sibling\s+|predecessor\s+|successor\s+|rival\s+)*$",
@@ -260,6 +262,19 @@ ANAPHOR = re.compile(
     r"(?:model|release|checkpoint|flagship))\b",
     re.IGNORECASE,
 )
+# "the base repo", "the chat model": one of several named before, by what its name says
+DESCRIBED = re.compile(
+    r"(?i)\bthe\s+(?P<which>base|chat|instruct|instruction-tuned|thinking|reasoning)"
+    r"(?:-tuned)?\s+(?:repo|repository|model|version|checkpoint|variant|one)\b"
+)
+DESCRIBED_NAME = {
+    "base": re.compile(r"(?i)base"),
+    "chat": re.compile(r"(?i)chat|instruct|-it\b"),
+    "instruct": re.compile(r"(?i)instruct|-it\b"),
+    "instruction-tuned": re.compile(r"(?i)instruct|-it\b"),
+    "thinking": re.compile(r"(?i)thinking|reason|-r1"),
+    "reasoning": re.compile(r"(?i)thinking|reason|-r1"),
+}
 ORG_ANAPHOR = re.compile(r"(?i)\b(?:company|lab|startup|firm)\b")
 # A lab's whole collection: "Google's repositories", "Meta's models as a whole".
 COLLECTION_AFTER = re.compile(
@@ -415,6 +430,7 @@ OPENING_PERIOD = re.compile(
 FIRST_PERIOD = re.compile(
     r"(?i)\b(?:in|within|during|over)\s+(?:its|their|the)\s+first\s+"
     r"(?:day|days|week|weeks|month|months|year|\d+\s+\w+)\b"
+    r"|\b(?:on|at)\s+(?:launch|release)(?:\s+day)?\b|\bon\s+day\s+one\b"
 )
 
 
@@ -700,6 +716,9 @@ class ClaimFinder:
                 and not match.group("cur")
             ):
                 continue
+            # "7,6 billion", "1,2 million": a decimal comma (the 6 is not a figure)
+            if start > 1 and text[start - 1] == "," and text[start - 2].isdigit():
+                continue
             # "issue number 42", "episode 7", "version 2": a label, not a figure
             if any(c.end <= start and not text[c.end : start].strip() for c in labels):
                 continue
@@ -813,6 +832,11 @@ class ClaimFinder:
                 "experts_active",
             )
             and integral
+            and (
+                not context.metric.startswith("experts")
+                or re.match(r"\s*(?:[\w-]+\s+){0,3}?experts?\b", text[end : end + 40], re.I)
+                or re.search(r"(?i)experts?\b", text[max(lo, start - 40) : start])
+            )
         ):
             return Unit.COUNT, Metric(context.metric)
         if re.search(r"context|(?<!same )(?<!time )window", around) and has_magnitude:
@@ -1078,6 +1102,14 @@ class ClaimFinder:
         relative = [m for m in local if m.end <= start and RELATIVE.match(text, m.end)]
         if relative and not any(relative[-1].end < m.end <= start for m in local):
             return relative[-1]
+        # "the base repo has 28 derivatives, the chat repo 96": the one whose name
+        # says base (or chat, instruct), else no one
+        described = DESCRIBED.search(text, max(0, start - 60), start)
+        if described and not any(described.end() <= m.start < start for m in local):
+            word = described.group("which").lower()
+            names = {m.hub_id or m.text: m for m in [*previous, *local] if m.kind == "model"}
+            fitting = [m for m in names.values() if DESCRIBED_NAME[word].search(m.text)]
+            return fitting[0] if len(fitting) == 1 else None
         # nearest before, of the preferred kind first
         before = [m for m in local if m.end <= start and eligible(m)][::-1]
         after = [m for m in local if m.start >= end and eligible(m)]

@@ -15,7 +15,9 @@ DATA = Path(__file__).resolve().parent.parent / "data" / "verdicts"
 
 @pytest.fixture(scope="module")
 def dev():
-    records = [r for name in ("dev", "dev2", "dev3") for r in load_records(DATA / f"{name}.jsonl")]
+    records = [
+        r for name in ("dev", "dev2", "dev3", "dev4") for r in load_records(DATA / f"{name}.jsonl")
+    ]
     return evaluate(DATA / "world.json", records)
 
 
@@ -24,8 +26,8 @@ def test_no_verdict_on_the_development_sets_is_wrong(dev):
 
 
 def test_most_hub_checkable_claims_on_the_development_sets_are_judged(dev):
-    assert dev.coverage >= 0.6
-    assert len(dev.judged) >= 250
+    assert dev.coverage >= 0.55
+    assert len(dev.judged) >= 330
 
 
 def test_the_held_out_set_does_not_get_worse():

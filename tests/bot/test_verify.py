@@ -403,6 +403,18 @@ def test_a_contradiction_needs_the_subject_named_in_the_sentence():
             "700 million downloads",
             "some of the lab's repos",
         ),
+        # a difference between two counts, or a sum over several repos
+        ("Qwen trails Llama by 700 million downloads.", "700 million downloads", "a difference"),
+        (
+            "Qwen has 700 million downloads more than Llama.",
+            "700 million downloads",
+            "a difference",
+        ),
+        (
+            "Together, Qwen and Llama have 700 million downloads.",
+            "700 million downloads",
+            "adds up several repos",
+        ),
     ],
 )
 def test_counts_the_hub_does_not_hold_are_never_judged(sentence, text, fragment):

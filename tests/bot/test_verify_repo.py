@@ -1210,3 +1210,36 @@ def test_a_repository_size_is_its_used_storage():
         unit="bytes",
     )
     assert weights.status is S, weights.reason
+
+
+def test_a_component_named_before_the_figure_is_not_judged():
+    sentence = "At a glance: Parameters: 8B | Vision encoder: 675M params | Layers: 32"
+    verdict = check(
+        LLAMA_31_8B, "params_total", 675e6, "675M params", sentence=sentence, unit="parameters"
+    )
+    assert verdict.status is U
+    assert "vision encoder" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "text"),
+    [("derivatives", 3.412, "3.412 derivatives"), ("layers", 3.2, "3.2 layers")],
+)
+def test_a_fractional_count_is_a_misread_number(metric, value, text):
+    verdict = check(QWEN25_7B_INSTRUCT, metric, value, text)
+    assert verdict.status is U
+    assert "cannot be fractional" in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "It picked up 41 new derivatives this week.",
+        "It has gained 41 derivatives since Monday.",
+        "It drew 41 derivatives in November.",
+    ],
+)
+def test_derivatives_counted_over_a_period_are_not_judged(sentence):
+    verdict = check(QWEN25_7B_INSTRUCT, "derivatives", 41, "41 derivatives", sentence=sentence)
+    assert verdict.status is U
+    assert "the count is for a period" in verdict.reason

@@ -550,3 +550,55 @@ def test_subjects_after_comparisons_bases_and_collections(nlp, text, figure, sub
     claim, found = _claim(nlp, text, figure)
     assert claim is not None, found
     assert claim.subject == subject
+
+
+def test_a_decimal_comma_never_leaves_half_a_number(nlp):
+    found = [c.text for c in extract(nlp, "Qwen2.5-7B has 7,6 billion parameters.").claims]
+    assert not any(text.startswith("6") for text in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "metric", "subject"),
+    [
+        # "new" before the noun of derivatives
+        (
+            "Kimi-K2-Thinking picks up 41 new derivatives this week.",
+            "41 new derivatives",
+            "derivatives",
+            "Kimi-K2-Thinking",
+        ),
+        # an appositive reference is not the subject
+        (
+            "Phi-4-mini, the smaller twin of Phi-4, has 420 likes.",
+            "420 likes",
+            "likes",
+            "Phi-4-mini",
+        ),
+        # "the base repo": the one whose name says so
+        (
+            "DeepSeek-V3-Base and DeepSeek-V3 differ: the base repo has 28 derivatives.",
+            "28 derivatives",
+            "derivatives",
+            "DeepSeek-V3-Base",
+        ),
+    ],
+)
+def test_subjects_and_metrics_in_other_styles(nlp, text, figure, metric, subject):
+    claim, found = _claim(nlp, text, figure)
+    assert claim is not None, found
+    assert (claim.metric, claim.subject) == (metric, subject)
+
+
+def test_a_figure_on_launch_day_is_counted_since_release(nlp):
+    claim, found = _claim(
+        nlp, "gpt-oss-20b drew 1 million downloads on launch day.", "1 million downloads"
+    )
+    assert claim is not None, found
+    assert claim.metric == "downloads_period"
+
+
+def test_a_routing_verb_names_experts_only_when_experts_are_named(nlp):
+    picked = extract(nlp, "Kimi-K2-Thinking picks up 41 more this week.", PUBLISHED).claims
+    assert all(c.metric != "experts_active" for c in picked), picked
+    routed, found = _claim(nlp, "Kimi-K2 routes each token to 8 of its experts.", "8")
+    assert routed is not None and routed.metric == "experts_active", found

@@ -1,7 +1,8 @@
 """Check the labelled verdict sets against their world: python tests/data/verdicts/validate.py
 
-- world.json and every line of dev.jsonl / heldout.jsonl / dev3.jsonl parse, with the expected keys;
-- ids are unique and numbered vd001.. / vh001.. / vd201..;
+- world.json and every line of dev.jsonl / heldout.jsonl / dev3.jsonl / dev4.jsonl parse,
+  with the expected keys;
+- ids are unique and numbered vd001.. / vh001.. / vd201.. / vd301..;
 - every claim is an exact substring of its text (and a warning when it occurs twice);
 - every verdict is one of the four allowed values, every claim has a one-line why;
 - every id-like model name in a record with a supported/contradicted claim is a repo
@@ -21,7 +22,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 VERDICTS = {"supported", "contradicted", "unverifiable", "not_checkable"}
 # Models the texts name on purpose although the world has no such repo (traps).
-ABSENT_ON_PURPOSE = {"glm-4.5v", "qwen3-next-80b-a3b-thinking", "olmo-2-0325-32b-instruct"}
+ABSENT_ON_PURPOSE = {
+    "glm-4.5v",
+    "qwen3-next-80b-a3b-thinking",
+    "olmo-2-0325-32b-instruct",
+    # dev4: near-names of world repos, and a closed model
+    "qwen2.5-7b-instruct-gptq-int4",
+    "gemma-3-12b-it",
+    "deepseek-v3.1-terminus",
+    "llama-4-maverick-17b-128e-instruct",
+    "gpt-4o",
+}
 # Hyphenated tokens with digits that are not model names.
 NOT_MODELS = {"math-500", "h100-hours", "glm-4", "5-shot", "gpqa-diamond", "apache-2.0"}
 ID_LIKE = re.compile(r"(?<![\w/.-])[A-Za-z][A-Za-z0-9.]*(?:-[A-Za-z0-9.]+)+")
@@ -60,7 +71,12 @@ def main() -> int:
             errors.append(f"world.json {r['id']}: safetensors total is not the sum of its dtypes")
     names = {i.split("/", 1)[1].lower() for i in ids}
 
-    for split, prefix, first in (("dev", "vd", 1), ("heldout", "vh", 1), ("dev3", "vd", 201)):
+    for split, prefix, first in (
+        ("dev", "vd", 1),
+        ("heldout", "vh", 1),
+        ("dev3", "vd", 201),
+        ("dev4", "vd", 301),
+    ):
         path = HERE / f"{split}.jsonl"
         seen: set[str] = set()
         verdicts: Counter[str] = Counter()
