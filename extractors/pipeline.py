@@ -105,7 +105,9 @@ class TrendbotComponent:
         }
         # the same words as the hashes of lower-cased tokens, to test token arrays with
         self.anchors = {
-            role: None if found is None else frozenset(nlp.vocab.strings.add(w) for w in found)
+            role: None
+            if found is None
+            else np.array(sorted(nlp.vocab.strings.add(w) for w in found), dtype="uint64")
             for role, found in words.items()
         }
         self._number_orths: dict[int, bool] = {}
@@ -130,13 +132,13 @@ class TrendbotComponent:
         numbers = np.flatnonzero(np.isin(layout.orths, figures)).tolist() if len(figures) else []
         if numbers:
             for role, before, after in (("unit", 0, 6), ("not_claim", 3, 0), ("context", 14, 4)):
-                anchors = self.anchors[role]
+                has = layout.anchored(self.anchors[role])
                 for a, b in layout.windows(numbers, before, after):
-                    if anchors is None or not anchors.isdisjoint(layout.lowers[a:b]):
+                    if has is None or has[b] > has[a]:
                         matches.update(_at(doc[a:b], self.matchers[role]))
-        ranks = self.anchors["rank"]
+        ranked = layout.anchored(self.anchors["rank"])
         for (s_start, s_end), (c_start, c_end) in zip(layout.sentences, layout.chars, strict=True):
-            if ranks is not None and ranks.isdisjoint(layout.lowers[s_start:s_end]):
+            if ranked is not None and ranked[s_end] == ranked[s_start]:
                 continue
             if HAS_RANK_WORD.search(layout.text, c_start, c_end):
                 matches.update(_at(doc[s_start:s_end], self.matchers["rank"]))
@@ -267,7 +269,7 @@ class _Layout:
 
     text: str
     orths: np.ndarray  # the hash of each token's text
-    lowers: list[int]  # the hash of each token's lower-case text
+    lowers: np.ndarray  # the hash of each token's lower-case text
     sentences: list[tuple[int, int]]  # token bounds of each sentence
     chars: list[tuple[int, int]]  # character bounds of each sentence, as Span gives them
 
@@ -275,7 +277,7 @@ class _Layout:
     def of(cls, doc: Doc, text: str | None = None) -> _Layout:
         text = doc.text if text is None else text
         if not len(doc):
-            return cls(text, np.zeros(0, dtype="uint64"), [], [], [])
+            return cls(text, np.zeros(0, dtype="uint64"), np.zeros(0, dtype="uint64"), [], [])
         array = doc.to_array([ORTH, LOWER, IDX, LENGTH])  # hashes need the unsigned type
         sent_starts = doc.to_array(SENT_START).astype("int64")  # -1, 0 or 1
         firsts = np.flatnonzero(sent_starts == 1)
@@ -283,11 +285,20 @@ class _Layout:
         sentences = list(pairwise(bounds))
         starts, lengths = array[:, 2].astype("int64"), array[:, 3].astype("int64")
         chars = [(int(starts[a]), int(starts[b - 1] + lengths[b - 1])) for a, b in sentences]
-        return cls(text, array[:, 0], array[:, 1].tolist(), sentences, chars)
+        return cls(text, array[:, 0], array[:, 1], sentences, chars)
 
     def sentence_chars(self) -> list[tuple[int, int]]:
         """Each sentence's character bounds, as ``Span.start_char``/``end_char`` give them."""
         return self.chars
+
+    def anchored(self, words: np.ndarray | None) -> list[int] | None:
+        """How many of the tokens before each position are one of ``words``: a stretch
+        [a, b) holds one when the count at b is above the count at a. None for no words
+        (every stretch counts)."""
+        if words is None:
+            return None
+        hits = np.isin(self.lowers, words, assume_unique=False)
+        return [0, *np.cumsum(hits).tolist()]
 
     def sentence_of(self, token: int) -> tuple[int, int]:
         """The token bounds of the sentence a token is in."""
