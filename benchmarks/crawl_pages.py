@@ -11,11 +11,11 @@ What is measured
         ``trendbot --config <temp config.yaml> crawl --once --json``
         with a fresh temporary SQLite database, so the feed is new and its first
         fetch stores every item (a baseline: stored, not posted). It fetches the
-        feed and the 200 pages, extracts them in the worker pool (one process per
-        core) and writes them to the database. Afterwards the ``articles`` table is
-        read back and the rows are counted by ``text_source`` ('full_text' where
-        extraction gave enough text, 'summary' where the crawler fell back to the
-        feed summary).
+        feed and the 200 pages, extracts them in the worker pool (by default one
+        process per CPU the crawler may use) and writes them to the database.
+        Afterwards the ``articles`` table is read back and the rows are counted
+        by ``text_source`` ('full_text' where extraction gave enough text,
+        'summary' where the crawler fell back to the feed summary).
     (b) the same extraction done plainly: ``python benchmarks/plain_extract.py``
         reads the 200 files and runs ``trafilatura.extract(html)`` on each in one
         loop, in one process.
@@ -63,6 +63,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # tests.fakes is not installed: import it from the checkout
     sys.path.insert(0, str(ROOT))
 
+from bot.workers import default_workers  # noqa: E402
 from tests.fakes.feeds import Item, now_utc, rss  # noqa: E402
 from tests.fakes.web import FakeWeb, Response  # noqa: E402
 
@@ -261,7 +262,8 @@ def report(
     print()
     print(f"corpus: {count} pages, {size / 1e6:.1f} MB, from {args.corpus}")
     print(
-        f"machine: {os.cpu_count()} CPUs; crawl.workers: {args.workers} (0 = one per core); "
+        f"machine: {os.cpu_count()} CPUs, {default_workers()} usable; "
+        f"crawl.workers: {args.workers} (0 = one per usable CPU); "
         f"crawl.fast_extraction: {str(args.fast_extraction).lower()}; "
         f"plain loop with_metadata: {str(args.plain_with_metadata).lower()}"
     )
@@ -319,7 +321,11 @@ def main() -> int:
     )
     parser.add_argument("--rounds", type=int, default=3, help="pairs of runs (default 3)")
     parser.add_argument(
-        "--workers", type=int, default=0, help="crawl.workers in the config (0 = one per core)"
+        "--workers",
+        type=int,
+        default=0,
+        help="crawl.workers in the config (0 = one per CPU the crawler may use: "
+        "its CPU affinity, capped by a container's CPU quota)",
     )
     parser.add_argument(
         "--fast-extraction", action="store_true", help="crawl.fast_extraction: true in the config"

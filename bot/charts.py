@@ -6,8 +6,11 @@ snapshots) or a :class:`~bot.rankings.Ranking`. Pictures are made to be read in
 Discord's dark and light themes alike: a transparent background, mid-grey text
 and grid, saturated series colours. Every chart states its scope and data time
 in its caption, and uses human units (702M, 1.2B). Too little data gives a
-picture that says so, never an exception. Rendering is CPU work: callers on the
-event loop run it in a thread.
+picture that says so, never an exception. Times (the date axis, the caption)
+are shown in the caller's zone, ``schedule.timezone``, written by
+:mod:`bot.time_text`, always with their day: a picture is posted, saved and
+looked at later, without the date Discord gives a message. Rendering is CPU
+work: callers on the event loop run it in a thread.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from bot.rankings import Ranking
+from bot.time_text import TimeText
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -101,8 +106,11 @@ def gains(points: Sequence[tuple[datetime, int]]) -> list[tuple[datetime, int]]:
     ]
 
 
-def history_figure(history: History, now: datetime) -> Figure:
-    """All-time downloads as a line, downloads per period as bars, milestones as lines."""
+def history_figure(history: History, now: datetime, zone: str | ZoneInfo = "UTC") -> Figure:
+    """All-time downloads as a line, downloads per period as bars, milestones as lines.
+
+    Dates and times are shown in ``zone`` (``schedule.timezone``), read at ``now``.
+    """
     title = f"{history.subject}: downloads on Hugging Face"
     if len(history.points) < 2:
         count = len(history.points)
@@ -153,20 +161,31 @@ def history_figure(history: History, now: datetime) -> Figure:
     for axes in (top, bottom):
         _style(axes)
         axes.yaxis.set_major_formatter(FuncFormatter(human))
-    locator = AutoDateLocator()
+    shown_at = TimeText.of(zone, now)
+    locator = AutoDateLocator(tz=shown_at.zone)
     bottom.xaxis.set_major_locator(locator)
-    bottom.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    bottom.xaxis.set_major_formatter(ConciseDateFormatter(locator, tz=shown_at.zone))
     _caption(
         figure,
         f"{history.scope} · {len(values)} snapshots by trendbot · "
-        f"data as of {times[-1]:%Y-%m-%d %H:%M} UTC (now {now:%Y-%m-%d %H:%M} UTC)",
+        f"data as of {shown_at.dated(times[-1])}, now {shown_at.dated(now)} "
+        f"({shown_at.zone_name})",
     )
     figure.subplots_adjust(left=0.1, right=0.97, top=0.9, bottom=0.14)
     return figure
 
 
-def ranking_figure(ranking: Ranking, before: Mapping[str, float] | None = None) -> Figure:
-    """Top N as horizontal bars, with the change since the previous period when known."""
+def ranking_figure(
+    ranking: Ranking,
+    before: Mapping[str, float] | None = None,
+    zone: str | ZoneInfo = "UTC",
+    now: datetime | None = None,
+) -> Figure:
+    """Top N as horizontal bars, with the change since the previous period when known.
+
+    The data time is shown in ``zone`` (``schedule.timezone``), read at ``now``
+    (default: the clock).
+    """
     if not ranking.rows:
         return _not_enough(
             f"Ranking by {ranking.by.value}: {ranking.label}",
@@ -207,7 +226,10 @@ def ranking_figure(ranking: Ranking, before: Mapping[str, float] | None = None) 
     )
     _style(axes)
     axes.tick_params(axis="y", labelsize=10)
-    as_of = f"{ranking.as_of:%Y-%m-%d %H:%M} UTC" if ranking.as_of else "unknown"
+    shown_at = TimeText.of(zone, now)
+    as_of = (
+        f"{shown_at.dated(ranking.as_of)} ({shown_at.zone_name})" if ranking.as_of else "unknown"
+    )
     change = " · change since the previous period in brackets" if before is not None else ""
     _caption(figure, f"Hugging Face, sums over each row's repos · data as of {as_of}{change}")
     figure.subplots_adjust(left=0.28, right=0.97, top=0.88, bottom=0.16)

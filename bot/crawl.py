@@ -9,13 +9,19 @@ Every worker job runs under ``crawl.job_timeout``: a page that hangs the
 extractor costs that page its full text (it is stored with the feed summary and
 the decision ``extraction_timeout``), not the crawl, which would otherwise hold
 the service's crawl lock forever while every later crawl returned at once.
+
+A database that cannot serve (``DatabaseUnavailable``: locked, read-only, full,
+PostgreSQL gone) is no fault of a feed: the first write that meets it cancels
+the rest of the pass and raises it, so the caller reports it once (the service
+pauses, ``crawl --once`` exits 1) and no feed is marked failing for it. Any other
+error costs one item or one feed, recorded as one line without SQL.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -29,11 +35,13 @@ from bot.decisions import decide
 from bot.fetch import PAGE_ACCEPT, Fetcher, FetchError, FetchResult
 from bot.health import PollResult, max_age, next_health
 from bot.store import ingest
+from bot.store.db import DatabaseUnavailable, error_line
 from bot.store.ingest import FeedState, PageOutcome
 from bot.store.models import Decision
 from bot.workers import (
     JobTimeout,
     PageText,
+    WorkerLost,
     Workers,
     extract_page_job,
     parse_feed_job,
@@ -129,7 +137,11 @@ class Crawler:
         *,
         on_feed_done: Callable[[FeedReport], None] | None = None,
     ) -> CrawlSummary:
-        """Poll the named feeds, or every enabled feed that is due; never raises for a feed."""
+        """Poll the named feeds, or every enabled feed that is due; never raises for a feed.
+
+        Raises ``DatabaseUnavailable`` when the database cannot serve, the rest of
+        the pass cancelled: nothing about the feeds is recorded for it.
+        """
         configured = {feed.name: feed for feed in self.settings.feeds}
         unknown = [name for name in names or () if name not in configured]
         if unknown:
@@ -151,18 +163,22 @@ class Crawler:
                 on_feed_done(report)
             return report
 
-        reports = await asyncio.gather(*(one(feed, state) for feed, state in chosen))
+        reports = await _all_or_none(one(feed, state) for feed, state in chosen)
         return CrawlSummary(list(reports))
 
     async def _crawl_feed(self, feed: FeedSettings, state: FeedState) -> FeedReport:
         try:
             return await self._poll(feed, state)
+        except DatabaseUnavailable:  # not this feed's fault: the caller reports it once
+            raise
         except Exception as exc:  # a bug must cost one feed one poll, not the crawl
-            message = f"internal error: {type(exc).__name__}: {str(exc)[:300]}"
+            message = f"internal error: {error_line(exc)[:300]}"
             try:
                 await self._failed(feed, state, PollResult(ok=False, message=message), None)
-            except Exception as again:  # e.g. the database is unavailable: say so, go on
-                message += f"; and it could not be recorded: {type(again).__name__}"
+            except DatabaseUnavailable:
+                raise
+            except Exception as again:  # say so, and go on with the other feeds
+                message += f"; and it could not be recorded: {error_line(again)[:300]}"
             return FeedReport(feed.name, "failed", message)
 
     async def _poll(self, feed: FeedSettings, state: FeedState) -> FeedReport:
@@ -194,9 +210,11 @@ class Crawler:
             doc: FeedDoc = await self._job(
                 parse_feed_job, result.body, result.final_url, result.headers
             )
-        except (NotAFeed, JobTimeout) as exc:
+        except (NotAFeed, JobTimeout, WorkerLost) as exc:
             timed_out = isinstance(exc, JobTimeout)
             message = self._over_limit("parsing the feed") if timed_out else str(exc)
+            if isinstance(exc, WorkerLost):  # no BrokenProcessPool, nor "internal error"
+                message = f"parsing the feed: its worker process died ({exc.breaks} times)"
             poll = PollResult(ok=False, message=message, status=result.status)
             await self._failed(feed, state, poll, result.status)
             return FeedReport(feed.name, "failed", message)
@@ -247,17 +265,19 @@ class Crawler:
         async def guarded(item: FeedItem, decision: Decision, detail: str) -> None:
             try:
                 await handle(item, decision, detail)
+            except DatabaseUnavailable:  # not this item's fault: it ends the pass
+                raise
             except Exception as exc:  # one bad item must not cost the feed its other items
                 report.failed_items += 1
                 await self._db(
                     ingest.log_item_failure,
                     feed_id=state.id,
                     item=item,
-                    detail=f"not stored: {type(exc).__name__}: {str(exc)[:300]}; retried next poll",
+                    detail=f"not stored: {error_line(exc)[:300]}; retried next poll",
                     at=self.clock(),
                 )
 
-        await asyncio.gather(*(guarded(d.item, d.decision, d.detail) for d in decisions))
+        await _all_or_none(guarded(d.item, d.decision, d.detail) for d in decisions)
         poll = PollResult(
             ok=True, status=result.status, fresh_for=max_age(result.headers.get("cache-control"))
         )
@@ -410,6 +430,23 @@ class Crawler:
             baseline_done=baseline_done,
             error_detail=error_detail,
         )
+
+
+async def _all_or_none(jobs: Iterable[Awaitable[T]]) -> list[T]:
+    """Run ``jobs`` together; the first that raises cancels the others, then is raised.
+
+    ``asyncio.gather`` raises the first error but leaves the other jobs running:
+    with the database gone each of them would wait out the busy timeout and fail
+    in turn, after the caller had already given up.
+    """
+    tasks = [asyncio.ensure_future(job) for job in jobs]
+    try:
+        return await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)  # they are done when we return
+        raise
 
 
 def _is_due(state: FeedState, now: datetime) -> bool:

@@ -13,16 +13,17 @@ non-http(s) input before anything is opened.
 from __future__ import annotations
 
 import asyncio
+import os
+import stat
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from bot.config.schema import HttpSettings
 from bot.fetch import Fetcher
 from extractors.feed import NotAFeed, parse_feed
-
-MAX_FILE_BYTES = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -98,13 +99,58 @@ def _local_path(source: str) -> Path:
     return Path(url2pathname(parts.path))
 
 
+class FileRefused(Exception):
+    """A local source that is not a regular file, or a file over the size limit."""
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "something else"
+
+
+def _regular(mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        raise FileRefused(f"is {_kind_of(mode)}, not a regular file")
+
+
+def _read_file(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit`` of them.
+
+    A device (``/dev/zero``) or a FIFO reports size 0 and then reads forever or
+    blocks, so anything but a regular file is refused before it is opened (and
+    again once open, without blocking, in case the path was swapped meanwhile),
+    and no more than ``limit`` + 1 bytes are read, whatever the size claims.
+    """
+    _regular(os.stat(path).st_mode)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as file:
+        _regular(os.fstat(file.fileno()).st_mode)
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise FileRefused(f"file over {limit:,} bytes (http.max_response_bytes)")
+    return data
+
+
 async def check_source(
-    source: str, fetcher: Fetcher | None, *, local_files: bool = False
+    source: str,
+    fetcher: Fetcher | None,
+    *,
+    local_files: bool = False,
+    max_bytes: int | None = None,
 ) -> FeedCheck:
     """Check one URL (fetched under the usual guards) or, with ``local_files``, one file.
 
     Files are off by default because a source typed in Discord must never name a
-    file on the host; only the command line turns them on.
+    file on the host; only the command line turns them on. A file must be a
+    regular file of at most ``max_bytes`` (default: the fetcher's
+    ``http.max_response_bytes``), the limit a fetched feed has.
     """
     if _is_url(source) or not local_files:
         problem = http_url_problem(source)
@@ -122,10 +168,12 @@ async def check_source(
         path = _local_path(source)
     except ValueError as exc:
         return FeedCheck(source, False, error=f"{source}: {exc}")
+    if max_bytes is None:
+        max_bytes = getattr(fetcher, "max_bytes", None) or int(HttpSettings().max_response_bytes)
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return FeedCheck(source, False, error=f"{source}: file over {MAX_FILE_BYTES:,} bytes")
-        data = path.read_bytes()
+        data = await asyncio.to_thread(_read_file, path, max_bytes)
+    except FileRefused as exc:
+        return FeedCheck(source, False, error=f"{source}: {exc}")
     except OSError as exc:
         return FeedCheck(source, False, error=f"cannot read {source}: {exc.strerror or exc}")
     return await asyncio.to_thread(_check_bytes, source, data, path.resolve().as_uri(), {})
@@ -137,13 +185,14 @@ async def check_sources(
     concurrency: int = 16,
     *,
     local_files: bool = False,
+    max_bytes: int | None = None,
 ) -> AsyncIterator[FeedCheck]:
     """Check many sources, a few at a time, yielding results in input order."""
     gate = asyncio.Semaphore(concurrency)
 
     async def one(source: str) -> FeedCheck:
         async with gate:
-            return await check_source(source, fetcher, local_files=local_files)
+            return await check_source(source, fetcher, local_files=local_files, max_bytes=max_bytes)
 
     pending = [asyncio.ensure_future(one(source)) for source in sources[:concurrency]]
     following = iter(sources[concurrency:])

@@ -35,6 +35,7 @@ import httpx
 
 from bot.config.schema import HttpSettings
 from bot.netguard import AddressPolicy, BlockedAddress, GuardedBackend
+from bot.time_text import stamp
 
 FEED_ACCEPT = (
     "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, "
@@ -263,7 +264,7 @@ class Fetcher:
                 return done(
                     error=FetchError.DEFERRED,
                     retry_after=waited,
-                    message=f"{host} asked to wait until {waited:%Y-%m-%d %H:%M:%S} UTC",
+                    message=f"{host} asked to wait until {stamp(waited)}",
                 )
             headers = {"Accept": accept}
             if etag:
@@ -446,7 +447,7 @@ class Fetcher:
         if status == 410:
             message += ": the publisher removed this feed"
         if retry_after:
-            message += f"; retry after {retry_after:%Y-%m-%d %H:%M:%S} UTC"
+            message += f"; retry after {stamp(retry_after)}"
         return FetchResult(
             url,
             url,

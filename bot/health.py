@@ -21,9 +21,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.backoff import capped_doubling, jitter
 from bot.config.schema import CrawlSettings
-from bot.snapshots import age_text
 from bot.store.models import FeedHealth
+from bot.time_text import distance, stamp
 
 # A server's Cache-Control may slow polling down, but not beyond this.
 MAX_FRESHNESS_WAIT = timedelta(hours=6)
@@ -67,9 +68,9 @@ def backoff(
     failures: int, interval: timedelta, crawl: CrawlSettings, rng: random.Random
 ) -> timedelta:
     """Delay before the next try after ``failures`` failures in a row (>= 1)."""
-    exponential = crawl.retry_base * (2 ** min(failures - 1, 30))
+    exponential = capped_doubling(crawl.retry_base, crawl.max_backoff, failures - 1)
     delay = min(crawl.max_backoff, max(interval, exponential))
-    return delay * rng.uniform(0.85, 1.15)
+    return jitter(delay, rng, 0.15)
 
 
 def next_health(
@@ -90,7 +91,7 @@ def next_health(
         return HealthUpdate(before, failures, due, result.message, None)
     if result.ok:
         wait = max(interval, min(result.fresh_for or timedelta(0), MAX_FRESHNESS_WAIT))
-        due = now + wait * rng.uniform(0.95, 1.05)
+        due = now + jitter(wait, rng, 0.05)
         event = f"{name} is working again" if before != FeedHealth.OK else None
         return HealthUpdate(FeedHealth.OK, 0, due, None, event)
     failures += 1
@@ -207,6 +208,8 @@ class HubHealthEvent:
 
     state: str  # "failing" | "working"
     key: str  # the outbox dedupe key: one message per outage and state
+    # its times are UTC instants (bot.time_text.stamp), written in the reader's zone
+    # when the message is drafted (bot.messages.draft_for), as stored payloads are
     text: str
     since: datetime  # the outage's first failed snapshot
     failures: int
@@ -220,10 +223,6 @@ def outage_threshold(interval: timedelta) -> timedelta:
     tolerance makes the second failure in a row never count and the third always.
     """
     return 2 * interval + interval / 10
-
-
-def _when(moment: datetime) -> str:
-    return f"{moment:%Y-%m-%d %H:%M} UTC"
 
 
 def hub_health_event(
@@ -255,13 +254,13 @@ def hub_health_event(
         key = f"hub-recovered:{first.id}"
         if key in announced:
             return None
-        lasted = age_text(current.started_at - first.started_at)
+        lasted = distance(current.started_at - first.started_at)
         failed = f"{len(streak)} failed snapshot{'s' if len(streak) != 1 else ''}"
         return HubHealthEvent(
             "working",
             key,
-            f"Hugging Face Hub snapshots work again: the snapshot of {_when(current.started_at)} "
-            f"is complete, after {failed} since {_when(first.started_at)} ({lasted}).",
+            f"Hugging Face Hub snapshots work again: the snapshot of {stamp(current.started_at)} "
+            f"is complete, after {failed} since {stamp(first.started_at)} ({lasted}).",
             first.started_at,
             len(streak),
         )
@@ -277,15 +276,15 @@ def hub_health_event(
     if key in announced:
         return None
     good = (
-        f"the last complete snapshot, of {_when(last_good.started_at)}"
+        f"the last complete snapshot, of {stamp(last_good.started_at)}"
         if last_good is not None
         else "no complete snapshot yet"
     )
     return HubHealthEvent(
         "failing",
         key,
-        f"No complete Hugging Face Hub snapshot for {age_text(failing_for)} "
-        f"({len(streak)} failed in a row since {_when(first.started_at)}): "
+        f"No complete Hugging Face Hub snapshot for {distance(failing_for)} "
+        f"({len(streak)} failed in a row since {stamp(first.started_at)}): "
         f"{current.cause or 'no reason recorded'}. Rankings, alerts and claim checks "
         f"use {good}.",
         first.started_at,

@@ -37,18 +37,17 @@ def outage_reason(error: BaseException, logger: str = "") -> str | None:
     and its parameters on the following lines). Any ``OSError`` counts as the
     network only when discord.py or aiohttp logged it; elsewhere it may be a bug.
     """
-    from bot.store.db import DatabaseError, error_line
+    from bot.store.db import error_line, is_database_error
 
     module = type(error).__module__.split(".", 1)[0]
-    if isinstance(error, DatabaseError) or module == "sqlalchemy":
+    if is_database_error(error):
         return error_line(error)
     network = isinstance(error, ConnectionError | TimeoutError | socket.gaierror)
     network = network or module == "aiohttp"
     if isinstance(error, OSError) and logger.split(".", 1)[0] in ("discord", "aiohttp"):
         network = True
     if network or (module == "discord" and type(error).__name__ in _DISCORD_NETWORK):
-        text = str(error).strip().splitlines()
-        return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+        return error_line(error)
     return None
 
 

@@ -248,13 +248,18 @@ def alert_draft(payload: dict) -> Draft:
 
 
 def news_draft(payload: dict, times: TimeText | None = None) -> Draft:
-    """A news post; its published time is read in ``times``' zone, against ``times.now``
-    (the sender passes the row's creation time, so a retry renders the same text)."""
+    """A news post; its published time is read in ``times``' zone, always with its day.
+
+    Discord dates the message when it is delivered, which after an outage is days
+    after it was queued, so "10:42" alone could name the wrong day. The year is
+    judged against ``times.now`` (the sender passes the row's creation time), so a
+    retry renders the same text.
+    """
     title = inert(payload.get("title")) or "(untitled)"
     summary = inert(payload.get("summary"))
     footer = payload.get("feed") or ""
     if payload.get("published"):
-        published = (times or TimeText.of()).at(payload["published"])
+        published = (times or TimeText.of()).dated(payload["published"])
         footer = f"{footer} · {published}" if footer else published
     return Draft(
         embeds=(
@@ -269,12 +274,15 @@ def news_draft(payload: dict, times: TimeText | None = None) -> Draft:
     )
 
 
-def health_draft(payload: dict) -> Draft:
+def health_draft(payload: dict, times: TimeText | None = None) -> Draft:
+    """A feed's change of health; the instants in its message (a host's "retry after")
+    are written in ``times``' zone."""
+    message = (times or TimeText.of()).text(payload.get("message"))
     return Draft(
         embeds=(
             Embed(
                 title=f"Feed {inert(payload.get('feed'))}: {payload.get('health_to', '?')}",
-                description=inert(payload.get("message")),
+                description=inert(message),
                 footer=f"was {payload.get('health_from', '?')}",
                 colour=COLOURS["health"],
             ),
@@ -282,18 +290,20 @@ def health_draft(payload: dict) -> Draft:
     )
 
 
-def hub_health_draft(payload: dict) -> Draft:
+def hub_health_draft(payload: dict, times: TimeText | None = None) -> Draft:
     """The Hub failing for a while, or working again: for the admins, with the cause.
 
     The cause holds the Hub's own error message, so it is made inert like any
-    third-party text.
+    third-party text. The text holds its instants as UTC stamps, written here in
+    ``times``' zone (a payload stored before that holds them the same way).
     """
     working = payload.get("state") == "working"
+    text = (times or TimeText.of()).text(payload.get("text"))
     return Draft(
         embeds=(
             Embed(
                 title="Hugging Face Hub: " + ("working again" if working else "snapshots failing"),
-                description=inert(payload.get("text")),
+                description=inert(text),
                 footer="trendbot's Hub snapshots",
                 colour=COLOURS["health"],
             ),
@@ -308,9 +318,9 @@ def draft_for(kind: str, payload: dict, times: TimeText | None = None) -> Draft:
     if kind in ALERT_TITLES:
         return alert_draft(payload)
     if kind == "health":
-        return health_draft(payload)
+        return health_draft(payload, times)
     if kind == "hub_health":
-        return hub_health_draft(payload)
+        return hub_health_draft(payload, times)
     if kind == "digest":
         return digest_payload_draft(payload)
     return Draft(content=inert(payload.get("text") or str(payload)))

@@ -7,11 +7,12 @@ rerun, a restart, two overlapping jobs) finds the key taken and does nothing.
 News is posted oldest first. A feed lists its newest item first and the crawler
 stores a poll's items as their pages arrive, so the order of the rows says
 nothing about the order of the stories. The news of a poll is therefore held
-(:data:`NEWS_HOLD`) until the poll is recorded, then released at once
-(:func:`release_news`), and the sender takes due news in published order
-(:func:`in_posting_order`): a channel reads the stories of one crawl as they
+until the poll is recorded, then released at once (:func:`release_news`), and
+the sender selects due news in published order (:func:`posting_order`, in SQL,
+so that a backlog sent in many batches comes out oldest first across them, and
+:func:`in_posting_order` within a batch): a channel reads the stories as they
 happened, never the newest first or in the order the pages loaded. A poll that
-never finishes (a crash, a stop) leaves its news held for NEWS_HOLD at most.
+never finishes (a crash, a stop) leaves its news held for :data:`NEWS_HOLD` at most.
 """
 
 from __future__ import annotations
@@ -20,15 +21,24 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import DateTime, String, case, cast, func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
 from bot.config.schema import DiscordSettings
 from bot.store.models import Feed, FeedEvent, OutboxMessage, OutboxStatus
 
-# How long a poll's news may wait for the poll to be recorded: longer than a poll of
-# many slow pages takes, short enough that news held by a crashed poll is not stale.
-NEWS_HOLD = timedelta(minutes=15)
+# A poll's news is held until the poll is recorded (release_news, whatever the poll's
+# outcome), however long the poll takes; this is only the safety limit for a poll that
+# is never recorded (a crash, a kill). It must outlast the slowest real poll (500
+# items whose pages each take up to http.timeout.total, a few at a time, can take
+# well over 15 minutes): expiring mid-poll would post that poll's news newest first.
+# An hour also bounds how late a crashed poll's news is.
+NEWS_HOLD = timedelta(hours=1)
 
 
 def enqueue(
@@ -82,15 +92,59 @@ def release_news(session: Session, feed: str, now: datetime) -> int:
             col(OutboxMessage.status) == OutboxStatus.PENDING,
             col(OutboxMessage.attempts) == 0,
             col(OutboxMessage.next_attempt_at) > now,
+            col(OutboxMessage.payload)["feed"].as_string() == feed,
         )
     ).all()
-    released = 0
     for row in held:
-        if row.payload.get("feed") == feed:
-            row.next_attempt_at = now
-            session.add(row)
-            released += 1
-    return released
+        row.next_attempt_at = now
+        session.add(row)
+    return len(held)
+
+
+class _story_time(FunctionElement[str]):
+    """A news row's story time as :func:`_published` reads it, in SQL: ``published``
+    from the payload (in UTC whatever its offset), else when the row was queued."""
+
+    type = String()
+    name = "story_time"
+    inherit_cache = True
+
+
+def _payload_published() -> ColumnElement[str]:
+    return col(OutboxMessage.payload)["published"].as_string()
+
+
+@compiles(_story_time)
+def _story_time_sqlite(element: _story_time, compiler: SQLCompiler, **kw: Any) -> str:
+    # strftime reads ISO 8601 with an offset, converts it to UTC and gives NULL for
+    # anything else; the same text format for both, so they compare as times
+    fmt = "%Y-%m-%d %H:%M:%f"
+    published = func.strftime(fmt, _payload_published())
+    queued = func.strftime(fmt, col(OutboxMessage.created_at))
+    return compiler.process(func.coalesce(published, queued), **kw)
+
+
+@compiles(_story_time, "postgresql")
+def _story_time_postgresql(element: _story_time, compiler: SQLCompiler, **kw: Any) -> str:
+    published = _payload_published()
+    # a cast of text that is no time would fail the whole query: only ISO-looking text
+    looks_like_a_time = published.regexp_match(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
+    stamp = case((looks_like_a_time, cast(published, DateTime(timezone=True))))
+    return compiler.process(func.coalesce(stamp, col(OutboxMessage.created_at)), **kw)
+
+
+def posting_order() -> tuple[ColumnElement[Any], ...]:
+    """The ORDER BY that selects due rows in posting order, for any number of batches.
+
+    Other messages first, in queue order (an alert or a digest does not wait behind
+    a backlog of news), then news oldest story first as :func:`in_posting_order`
+    sorts it (an undated story as of its queueing; equal times in queue order).
+    Ordering in the query, not only in each batch, is what keeps a backlog after an
+    outage oldest first: a batch of the first rows queued would hold newer stories
+    than the next one.
+    """
+    is_news = col(OutboxMessage.kind) == "news"
+    return case((is_news, 1), else_=0), case((is_news, _story_time())), col(OutboxMessage.id)
 
 
 def in_posting_order(rows: Sequence[OutboxMessage]) -> list[OutboxMessage]:

@@ -2,8 +2,9 @@
 
 One place for what the digest, the slash commands, the CLI and the demo attach,
 so they all show the same pictures: a ranking with its change since the previous
-period, and a family's or model's download history. Rendering is CPU work: call
-these from a thread, not from the event loop.
+period, and a family's or model's download history, their times in
+``schedule.timezone``. Rendering is CPU work: call these from a thread, not from
+the event loop.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def ranking_picture(
         )
         if earlier.rows:
             before = {row.name: row.value for row in earlier.rows}
-    return Attachment(f"ranking-{by}-{metric}.png", png(ranking_figure(ranking, before)))
+    figure = ranking_figure(ranking, before, settings.schedule.timezone)
+    return Attachment(f"ranking-{by}-{metric}.png", png(figure))
 
 
 def history_picture(
@@ -54,7 +56,8 @@ def history_picture(
         found = history(session, settings, subject, since=now - timedelta(days=days))
     if found is None:
         return None
-    return Attachment(f"history-{_file_name(subject)}.png", png(history_figure(found, now)))
+    figure = history_figure(found, now, settings.schedule.timezone)
+    return Attachment(f"history-{_file_name(subject)}.png", png(figure))
 
 
 def digest_pictures(

@@ -118,7 +118,7 @@ def feeds_reply(feeds: Sequence[Feed], times: TimeText | None = None) -> Draft:
     for feed in feeds:
         value = f"{inert(public_url(feed.url))}\nlast fetch {times.at(feed.last_fetch_at)}"
         if feed.last_error:
-            value += f"\nlast error: {inert(feed.last_error)}"
+            value += f"\nlast error: {inert(times.text(feed.last_error))}"
         fields.append(Field(clip(f"{inert(feed.name)} ({feed.health})", 256), clip(value, 1024)))
     return Draft(embeds=(Embed(title=f"Feeds ({len(feeds)})", fields=tuple(fields)),))
 
@@ -133,7 +133,7 @@ def status_reply(status: Status, times: TimeText | None = None) -> Draft:
             snapshot += f"\ncause: {clip(inert(status.last_snapshot_error), 600)}"
     age = age_text(status.snapshot_age) if status.snapshot_age is not None else "no complete one"
     failing = "\n".join(
-        f"{inert(name)}: {health}" + (f" ({inert(error)})" if error else "")
+        f"{inert(name)}: {health}" + (f" ({inert(times.text(error))})" if error else "")
         for name, health, error in status.failing_feeds
     )
     return Draft(
@@ -209,9 +209,8 @@ def why_reply(
     lines = []
     for row, name in rows:
         status = f" (HTTP {row.http_status})" if row.http_status else ""
-        lines.append(
-            f"{times.at(row.at)} {inert(name or '-')}: {row.decision}{status}: {inert(row.detail)}"
-        )
+        detail = inert(times.text(row.detail))
+        lines.append(f"{times.at(row.at)} {inert(name or '-')}: {row.decision}{status}: {detail}")
     return Draft(
         embeds=(
             Embed(

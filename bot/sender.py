@@ -31,9 +31,10 @@ from typing import Protocol, TextIO
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from bot.backoff import capped_doubling
 from bot.config.schema import Settings
 from bot.messages import Draft, draft_for, fit
-from bot.outbox import enqueue, enqueue_feed_events, in_posting_order
+from bot.outbox import enqueue, enqueue_feed_events, in_posting_order, posting_order
 from bot.store.models import OutboxMessage, OutboxStatus
 from bot.time_text import TimeText
 
@@ -130,8 +131,9 @@ class Sender:
             )
             if self.broken:  # a stopped route's backlog must not crowd out the others
                 query = query.where(col(OutboxMessage.route).not_in(list(self.broken)))
-            due = session.exec(query.order_by(col(OutboxMessage.id)).limit(limit)).all()
-            return in_posting_order(due)  # a crawl's news oldest first
+            # news oldest first across batches too, not only within this one
+            due = session.exec(query.order_by(*posting_order()).limit(limit)).all()
+            return in_posting_order(due)
 
     def _update(self, row_id: int, **values: object) -> None:
         with Session(self.engine) as session:
@@ -232,7 +234,7 @@ class Sender:
             delay = (
                 timedelta(seconds=exc.retry_after)
                 if exc.retry_after is not None
-                else min(BACKOFF_MAX, BACKOFF_BASE * 2 ** max(0, row.attempts))
+                else capped_doubling(BACKOFF_BASE, BACKOFF_MAX, row.attempts)
             )
             values["next_attempt_at"] = self.clock() + delay
             report.deferred += 1

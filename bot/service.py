@@ -42,6 +42,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 
+from bot.backoff import capped_doubling
+from bot.config.durations import format_duration
 from bot.config.schema import Settings
 from bot.config.watch import ConfigWatcher
 from bot.store.db import (
@@ -49,6 +51,7 @@ from bot.store.db import (
     DatabaseUnavailable,
     check_writable,
     describe,
+    error_line,
     faults,
 )
 
@@ -76,7 +79,7 @@ def backoff(attempt: int, first: timedelta, cap: timedelta) -> timedelta:
     """The wait before retry number ``attempt`` (1, 2, ...): ``first`` doubled each time,
     at most ``cap``. No jitter: one bot is not a thundering herd, and a fixed series
     is one the admin can read in the log."""
-    return min(cap, first * 2 ** min(max(attempt, 1) - 1, 30))
+    return capped_doubling(first, cap, max(attempt, 1) - 1)
 
 
 def in_daemon_thread(function: Callable[..., T], *args: object, **kwargs: object) -> Awaitable[T]:
@@ -172,7 +175,9 @@ class DatabaseGate:
         if self._back_at is None or now - self._back_at > self.cap:
             self._attempts = 0  # it had been fine for a while: a new outage
         delay = backoff(self._attempts + 1, self.first, self.cap)
-        log.error("%s; jobs paused until it is back (next check in %s)", fault, _span(delay))
+        log.error(
+            "%s; jobs paused until it is back (next check in %s)", fault, format_duration(delay)
+        )
         self._probe = asyncio.get_running_loop().create_task(self._wait_until_back())
 
     async def _wait_until_back(self) -> None:
@@ -199,11 +204,6 @@ class DatabaseGate:
         self._closed = True
         if self._probe is not None:
             self._probe.cancel()
-
-
-def _span(delay: timedelta) -> str:
-    seconds = delay.total_seconds()
-    return f"{seconds:g} s" if seconds < 120 else f"{seconds / 60:g} min"
 
 
 @dataclass
@@ -495,7 +495,7 @@ async def open_when_available(database: str, stop: asyncio.Event) -> Engine | No
                 attempt += 1
                 delay = backoff(attempt, DATABASE_RETRY_FIRST, DATABASE_RETRY_MAX)
                 if attempt == 1:
-                    log.error("%s; waiting for it (next check in %s)", exc, _span(delay))
+                    log.error("%s; waiting for it (next check in %s)", exc, format_duration(delay))
                 if await _stopped_within(stop, delay):
                     return None
                 continue
@@ -517,11 +517,6 @@ async def _stopped_within(stop: asyncio.Event, delay: timedelta) -> bool:
     except TimeoutError:
         return False
     return True
-
-
-def _discord_reason(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 async def connect_discord(bot: TrendBot, token: str) -> None:
@@ -550,8 +545,8 @@ async def connect_discord(bot: TrendBot, token: str) -> None:
                 "cannot reach Discord at %s (attempt %s): %s; retrying in %s",
                 api,
                 attempt,
-                _discord_reason(exc),
-                _span(delay),
+                error_line(exc),
+                format_duration(delay),
             )
             await bot.forget_login()
             await asyncio.sleep(delay.total_seconds())

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import humanize
 
 from bot.config.schema import FamilySettings
+from bot.time_text import distance
 
 
 @dataclass(frozen=True)
@@ -195,5 +196,6 @@ def words(value: float) -> str:
 
 
 def age_text(age: timedelta) -> str:
-    """timedelta(hours=5) -> '5 hours'; to the minute, which is all a snapshot age needs."""
-    return humanize.precisedelta(age, minimum_unit="minutes", format="%0.0f")
+    """timedelta(hours=5) -> '5 h': a snapshot's age as every view writes lengths of time
+    (:func:`bot.time_text.distance`; kept under this name for its callers)."""
+    return distance(age)

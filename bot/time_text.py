@@ -11,8 +11,18 @@ The rules, one per kind of time:
 - a moment: ``10:42`` on the same local day as "now", ``3 Dec 10:42`` earlier or
   later in the same year, ``3 Dec 2024 10:42`` in another year. In the hour a
   clock change repeats, the zone's abbreviation is added (``01:30 EDT`` and
-  ``01:30 EST`` are an hour apart). Discord shows every message's date, so
-  ``10:42`` in a message reads as that day;
+  ``01:30 EST`` are an hour apart);
+- a moment in a posted message always gives its day (:meth:`TimeText.dated`,
+  ``3 Dec 10:42``): the message is written against the moment it was queued, and
+  Discord dates it when it is delivered, which after an outage is days later, so
+  a bare ``10:42`` would read as the wrong day;
+- a moment inside stored text (a feed's last error, an admin message queued in
+  the outbox, a decision's detail) is written by :func:`stamp` as an unambiguous
+  UTC instant, ``2026-03-02 10:42 UTC``, and shown by :meth:`TimeText.text`, which
+  rewrites every such instant as a dated moment in the reader's zone; text stored
+  before the instants were rendered reads as it was written;
+- a length of time (how old, how long, how far away): :func:`distance`,
+  ``5 min``, ``3 h``, ``2 days``;
 - an age or a due time, for the terminal views read the moment they are printed
   (``status``, ``feeds list``): the moment with its distance from now,
   ``10:42 (5 min ago)``, ``11:00 (in 18 min)``. What is posted to Discord gives
@@ -31,6 +41,7 @@ period's end, so a message retried tomorrow matches the one posted today (see
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -38,6 +49,8 @@ from zoneinfo import ZoneInfo
 NEVER = "never"
 # fixed, not %b: the month must not change with the process's locale
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# an instant in stored text, as :func:`stamp` writes it (seconds: as fetch errors once did)
+_STAMP = re.compile(r"\b(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})(?::(\d{2}))? UTC\b")
 
 
 @dataclass(frozen=True)
@@ -64,10 +77,31 @@ class TimeText:
         if when is None:
             return missing
         local = when.astimezone(self.zone)
-        clock = f"{local:%H:%M}" + self._ambiguity(local)
         if local.date() == self.now.astimezone(self.zone).date():
-            return clock
-        return f"{self.day(local)} {clock}"
+            return f"{local:%H:%M}" + self._ambiguity(local)
+        return self.dated(local)
+
+    def dated(self, moment: datetime | str | None, missing: str = NEVER) -> str:
+        """``3 Dec 10:42`` even today (``3 Dec 2024 10:42`` in another year): for posts."""
+        when = _moment(moment)
+        if when is None:
+            return missing
+        local = when.astimezone(self.zone)
+        return f"{self.day(local)} {local:%H:%M}{self._ambiguity(local)}"
+
+    def text(self, stored: str | None) -> str:
+        """Stored text with each :func:`stamp` instant in it rewritten as :meth:`dated`."""
+        if not stored:
+            return ""
+        return _STAMP.sub(self._stamped, stored)
+
+    def _stamped(self, match: re.Match[str]) -> str:
+        day, clock, seconds = match.groups()
+        try:
+            when = datetime.fromisoformat(f"{day}T{clock}:{seconds or '00'}+00:00")
+        except ValueError:  # looked like an instant but is none (2026-13-45): left alone
+            return match.group(0)
+        return self.dated(when)
 
     def day(self, moment: datetime | str) -> str:
         """``3 Dec``, or ``3 Dec 2024`` when that is not the year of now."""
@@ -87,8 +121,8 @@ class TimeText:
         seconds = (self.now - when).total_seconds()
         if abs(seconds) < 60:
             return "just now" if seconds >= 0 else "in under a minute"
-        distance = _distance(timedelta(seconds=abs(seconds)))
-        return f"{distance} ago" if seconds > 0 else f"in {distance}"
+        distance_text = distance(timedelta(seconds=abs(seconds)))
+        return f"{distance_text} ago" if seconds > 0 else f"in {distance_text}"
 
     def at_ago(self, moment: datetime | str | None, missing: str = NEVER) -> str:
         """``10:42 (5 min ago)``: for terminal views read the moment they are printed."""
@@ -100,7 +134,7 @@ class TimeText:
     def span(self, start: datetime, end: datetime) -> str:
         """``2 Dec 09:00 to 3 Dec 09:00``; the end's day is left out when it is the start's."""
         first, last = _aware(start).astimezone(self.zone), _aware(end).astimezone(self.zone)
-        opening = f"{self.day(first)} {first:%H:%M}{self._ambiguity(first)}"
+        opening = self.dated(first)
         closing = f"{last:%H:%M}{self._ambiguity(last)}"
         if last.date() != first.date():
             closing = f"{self.day(last)} {closing}"
@@ -114,14 +148,27 @@ class TimeText:
         return ""
 
 
-def _distance(span: timedelta) -> str:
-    minutes = int(span.total_seconds() // 60)
+def distance(span: timedelta) -> str:
+    """A length of time, whole units rounded down: ``5 min``, ``3 h`` (under 48), ``2 days``.
+
+    Its sign is dropped: how long, not which way (:meth:`TimeText.ago` says that).
+    """
+    minutes = int(abs(span.total_seconds()) // 60)
     if minutes < 60:
         return f"{minutes} min"
     hours = minutes // 60
     if hours < 48:
         return f"{hours} h"
     return f"{hours // 24} days"
+
+
+def stamp(moment: datetime) -> str:
+    """An instant for text that is stored and shown later: ``2026-03-02 10:42 UTC``.
+
+    Unambiguous as it stands (where it is shown unrendered), and rewritten in the
+    reader's zone by :meth:`TimeText.text` where it is shown.
+    """
+    return f"{_aware(moment).astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def _aware(moment: datetime) -> datetime:

@@ -105,7 +105,11 @@ def _shared_helpers() -> set[int]:
     kept for the whole run on purpose, and stopped at its end."""
     from multiprocessing import forkserver, resource_tracker
 
-    pids = (forkserver._forkserver._forkserver_pid, resource_tracker._resource_tracker._pid)
+    # private attributes (tests/bot/test_workers.py checks that they exist)
+    pids = (
+        getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None),
+        getattr(getattr(resource_tracker, "_resource_tracker", None), "_pid", None),
+    )
     return {pid for pid in pids if pid}
 
 

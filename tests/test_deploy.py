@@ -12,6 +12,10 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from bot.cli import main
+from bot.cli.app import EXIT_PROBLEM
+from bot.cli.crawl import EXIT_SOME_FAILED
+from bot.cli.db import EXIT_USAGE
+from bot.cli.run import EXIT_TOKEN_REFUSED
 from bot.config.durations import parse_duration
 from bot.config.schema import Settings
 from bot.service import STOP_GRACE
@@ -47,6 +51,23 @@ def test_the_unit_restarts_on_failure_as_a_dedicated_user():
     assert service["WorkingDirectory"].startswith("/")
     assert service["EnvironmentFile"] == "/etc/trendbot/trendbot.env"
     assert "StartLimitBurst" in unit()["Unit"]
+
+
+def test_what_a_restart_cannot_fix_is_not_restarted():
+    """A usage error (2) and a token Discord refused (4) fail the same way every time."""
+    prevented = {int(code) for code in unit()["Service"]["RestartPreventExitStatus"].split()}
+    assert prevented == {EXIT_USAGE, EXIT_TOKEN_REFUSED}
+    # a distinct code: not success, a problem (1, retried), nor crawl --once's 3
+    assert EXIT_TOKEN_REFUSED not in (0, EXIT_PROBLEM, EXIT_SOME_FAILED, EXIT_USAGE)
+
+
+def test_the_readme_lists_every_exit_status():
+    text = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    start = text.index("Exit status: 0 success")
+    paragraph = text[start : text.index("TRENDBOT_DEBUG", start)]
+    assert f"{EXIT_SOME_FAILED} `crawl --once`: some polled feeds failed" in paragraph
+    assert "shares its number with a configuration or database problem" in paragraph
+    assert f"{EXIT_TOKEN_REFUSED} `run`: Discord refused the token" in paragraph
 
 
 def test_it_stops_with_sigterm_and_waits_longer_than_trendbots_grace():

@@ -11,7 +11,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -98,35 +98,88 @@ def main(argv: list[str] | None = None) -> None:
 CONFIG_OPTIONS = ("--config", "-c")
 
 
-def config_first(argv: list[str]) -> list[str]:
+def config_first(argv: list[str], command: Any = None) -> list[str]:
     """``argv`` with every ``--config PATH`` (``-c PATH``, ``--config=PATH``, ``-cPATH``)
     moved in front of the command, where the root command reads it.
 
     People type ``trendbot crawl --once --config x.yaml``; click only lets an option
     follow the command that defines it, so without this the subcommand refuses it
-    with "No such option". Nothing after ``--`` is touched; a last ``--config``
-    without its value gives click's usual "requires an argument" usage error.
+    with "No such option". Only an option is moved, never the value of the option
+    before it (``claims --entity -cfoo`` looks for the entity ``-cfoo``): which
+    options take a value is read from ``command`` (default: trendbot's own, built
+    only when an argument looks like ``-c``). Nothing after ``--`` is touched; a
+    last ``--config`` without its value gives click's usual "requires an argument"
+    usage error.
     """
+    if not any(arg.startswith(("-c", "--config")) for arg in argv):
+        return list(argv)  # the usual case, without building the click command
+    if command is None:
+        import typer.main
+
+        command = typer.main.get_command(app)
+    root = command
     moved: list[str] = []
     rest: list[str] = []
+    values = 0  # how many of the next arguments are the values of the option before them
     index = 0
     while index < len(argv):
         arg = argv[index]
-        if arg == "--":
-            rest += argv[index:]
-            break
-        if arg in CONFIG_OPTIONS:
-            if index + 1 == len(argv):
-                return [arg]  # "Option '--config' requires an argument."
-            moved += argv[index : index + 2]
-            index += 2
-            continue
-        if arg.startswith("--config=") or (arg.startswith("-c") and len(arg) > 2):
-            moved.append(arg)
-        else:
-            rest.append(arg)
         index += 1
+        if values:
+            rest.append(arg)
+            values -= 1
+            continue
+        if arg == "--":
+            rest += argv[index - 1 :]
+            break
+        # a subcommand's own -c/--config (none has one today) is left to it
+        name = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2]
+        ours = command is root or _option_of(command, name) is None
+        if arg in CONFIG_OPTIONS and ours:
+            if index == len(argv):
+                return [arg]  # "Option '--config' requires an argument."
+            moved += argv[index - 1 : index + 1]
+            index += 1
+            continue
+        if ours and (arg.startswith("--config=") or (arg.startswith("-c") and len(arg) > 2)):
+            moved.append(arg)
+            continue
+        rest.append(arg)
+        if arg.startswith("-") and arg != "-":
+            values = _values_after(command, arg)
+        elif isinstance(getattr(command, "commands", None), dict):  # a group
+            command = command.commands.get(arg, command)  # a subcommand: its options now
     return moved + rest
+
+
+# Duck-typed: typer ships its own copy of click, whose classes are not click's.
+
+
+def _option_of(command: Any, name: str) -> Any:
+    """The option of a click command called ``name`` (``--limit``, ``-n``), or None."""
+    for param in command.params:
+        if param.param_type_name == "option" and name in (*param.opts, *param.secondary_opts):
+            return param
+    return None
+
+
+def _takes_value(option: Any) -> bool:
+    return option is not None and not option.is_flag and not option.count
+
+
+def _values_after(command: Any, arg: str) -> int:
+    """How many of the arguments after the option ``arg`` are its values (0: none, or
+    given in ``arg`` itself as in ``--limit=5``, ``-n5``)."""
+    if arg.startswith("--"):
+        option = _option_of(command, arg)
+        return option.nargs if "=" not in arg and _takes_value(option) else 0
+    for position, letter in enumerate(arg[1:], start=2):  # -abn 5: flags, then one with a value
+        option = _option_of(command, f"-{letter}")
+        if option is None:
+            return 0
+        if _takes_value(option):
+            return option.nargs if position == len(arg) else 0
+    return 0
 
 
 def _report(exc: Exception) -> None:

@@ -31,7 +31,6 @@ async def run_crawl(
     from bot.crawl import Crawler
     from bot.fetch import Fetcher
     from bot.store import open_database
-    from bot.store.db import raise_recorded_fault
     from bot.store.knowledge import known_links
     from bot.workers import Workers
 
@@ -45,10 +44,9 @@ async def run_crawl(
         try:
             async with Fetcher(settings.http) as fetcher:
                 crawler = Crawler(settings, engine, fetcher, workers)
+                # a database that fails mid-pass raises out of it (one line, exit 1)
                 if not show_progress:
-                    summary = await crawler.crawl(names)
-                    raise_recorded_fault(engine)  # a write that failed fails the command
-                    return summary
+                    return await crawler.crawl(names)
                 total = len(names) if names else sum(f.enabled for f in settings.feeds)
                 columns = (
                     TextColumn("crawling"),
@@ -63,9 +61,7 @@ async def run_crawl(
                     def done(report) -> None:
                         progress.update(task, advance=1, description=report.feed)
 
-                    summary = await crawler.crawl(names, on_feed_done=done)
-                raise_recorded_fault(engine)
-                return summary
+                    return await crawler.crawl(names, on_feed_done=done)
         finally:
             engine.dispose()
 

@@ -75,7 +75,7 @@ def feeds_list(
             health,
             times.at_ago(row.last_fetch_at if row else None),
             next_poll,
-            record["last_error"] or "",
+            times.text(record["last_error"]),
             record["url"],
         )
     out.print(table)

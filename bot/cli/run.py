@@ -11,6 +11,10 @@ import typer
 
 from bot.cli.app import app, fail, settings_of
 
+# Discord refused the token: only a new token helps, so the systemd unit does not
+# restart on it (RestartPreventExitStatus= in deploy/trendbot.service).
+EXIT_TOKEN_REFUSED = 4
+
 
 @app.command("run")
 def run(
@@ -58,9 +62,13 @@ def run(
         import discord
 
         if isinstance(exc, discord.LoginFailure):
-            fail(f"trendbot run: Discord refused the token in ${settings.discord.token_env}")
+            fail(
+                f"trendbot run: Discord refused the token in ${settings.discord.token_env}",
+                EXIT_TOKEN_REFUSED,
+            )
         if isinstance(exc, discord.DiscordException):  # e.g. intents the bot may not use
-            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            fail(f"trendbot run: Discord: {type(exc).__name__}: {reason}")
+            from bot.store.db import error_line
+
+            fail(f"trendbot run: Discord: {error_line(exc)}")
         raise
     raise typer.Exit(code)

@@ -127,6 +127,6 @@ def status_command(
             feed["health"],
             times.at_ago(feed["last_fetch"]),
             times.at_ago(feed["next_due"], "-"),
-            feed["last_error"] or "",
+            times.text(feed["last_error"]),
         )
     out.print(table)

@@ -39,4 +39,7 @@ def why(
     for row, name in rows:
         status = f" (HTTP {row.http_status})" if row.http_status else ""
         when = times.at(row.at)
-        out.print(f"  {when}  {name or '-'}: {row.decision}{status}: {row.detail}", markup=False)
+        out.print(
+            f"  {when}  {name or '-'}: {row.decision}{status}: {times.text(row.detail)}",
+            markup=False,
+        )

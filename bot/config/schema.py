@@ -257,8 +257,8 @@ class CrawlSettings(Section):
     @field_validator("job_timeout")
     @classmethod
     def _long_enough(cls, value: timedelta) -> timedelta:
-        if value < timedelta(seconds=1):
-            raise ValueError("a job needs at least 1s to parse a feed or a page; e.g. 60s")
+        if value < timedelta(seconds=10):
+            raise ValueError("a job needs at least 10s to parse a feed or a page; e.g. 60s")
         return value
 
 
@@ -498,7 +498,12 @@ class ScheduleSettings(Section):
     digest: str = Field(
         "0 9 * * *", description="cron expression for digests, e.g. '0 9 * * *' (daily 09:00)"
     )
-    timezone: str = Field("UTC", description="IANA time zone for the cron, e.g. Europe/Berlin")
+    timezone: str = Field(
+        "UTC",
+        description="IANA time zone, e.g. Europe/Berlin, of the digest cron and of every time "
+        "shown to people (messages, replies, terminal views, charts); JSON and the database "
+        "stay UTC",
+    )
     digest_charts: list[str] = Field(
         default_factory=lambda: ["ranking"],
         description="charts attached to each digest: 'ranking', or 'history:NAME' for a "

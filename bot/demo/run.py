@@ -90,6 +90,14 @@ def _repos(data: dict[str, Any], moment: str) -> list:
     return repos
 
 
+def digest_line(start: datetime, end: datetime, zone: str) -> str:
+    """The digest's period as the digest itself gives it: in ``zone``, read at its end."""
+    from bot.time_text import TimeText
+
+    times = TimeText.of(zone, end)
+    return f"Digest composed for {times.span(start, end)} ({times.zone_name})"
+
+
 def run_demo(out: TextIO, keep: Path | None = None) -> DemoResult:
     """Run the pipeline once on the sample data and print what a reader would see."""
     from sqlalchemy import func
@@ -145,10 +153,7 @@ def run_demo(out: TextIO, keep: Path | None = None) -> DemoResult:
             # the period ends at the next whole minute, so it covers what was just crawled
             end = (datetime.now(UTC) + timedelta(minutes=1)).replace(second=0, microsecond=0)
             digest = post_digest(settings, engine, end)
-            say(
-                f"4. Digest composed for {digest.start:%Y-%m-%d %H:%M} to "
-                f"{digest.end:%Y-%m-%d %H:%M} UTC"
-            )
+            say(f"4. {digest_line(digest.start, digest.end, settings.schedule.timezone)}")
             charts = [
                 ranking_picture(settings, engine, load_ranking(settings, engine)),
                 history_picture(settings, engine, "Qwen"),

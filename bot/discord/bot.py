@@ -29,7 +29,7 @@ from bot.config.watch import ConfigWatcher
 from bot.discord.permissions import NotAdmin
 from bot.discord.sink import DiscordSink
 from bot.sender import Sender
-from bot.store.db import DatabaseError
+from bot.store.db import DatabaseError, DatabaseUnavailable, error_line, is_database_error
 
 log = logging.getLogger("trendbot.discord")
 
@@ -217,12 +217,22 @@ class TrendBot(commands.Bot):
     async def _on_app_command_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
+        """One line to the member and one to the log, never SQL.
+
+        A command that meets the database away says so (the service has logged the
+        outage once, through the engine's fault watch); any other failure is logged
+        as one line, with the traceback only when it is not a database error.
+        """
+        command = interaction.command.qualified_name if interaction.command else "?"
+        original = getattr(error, "original", None) or error  # what the command raised
         if isinstance(error, NotAdmin):
             message = str(error)
+        elif isinstance(original, DatabaseUnavailable):
+            log.debug("command /%s not answered: %s", command, original)
+            message = "The database is unavailable, try again shortly."
         else:
-            log.error(
-                "command %s failed: %r", interaction.command and interaction.command.name, error
-            )
+            trace = None if is_database_error(original) else original
+            log.error("command /%s failed: %s", command, error_line(original), exc_info=trace)
             message = "Something went wrong on trendbot's side; it has been logged."
         if interaction.response.is_done():
             await interaction.followup.send(message, ephemeral=True)

@@ -27,6 +27,9 @@ from urllib.parse import quote
 
 from sqlalchemy.engine import URL, make_url
 
+from bot.store.db import display_url
+from bot.store.db import sqlite_path as database_file
+
 BUSY_TIMEOUT_S = 30.0  # wait out a writer's checkpoint instead of failing at once
 SYSTEM_SCHEMAS = {"$user", "pg_catalog", "pg_temp", "information_schema"}
 
@@ -44,17 +47,22 @@ class BackupResult:
 
 
 def sqlite_path(database: str | URL) -> Path | None:
-    """The file of a SQLite URL; None for any other database."""
+    """The file of a SQLite URL to back up; None for any other database.
+
+    The file is the one :func:`bot.store.db.sqlite_path` finds, which the service
+    and ``status`` open, so a ``file:`` URI (``sqlite:///file:PATH?mode=ro&uri=true``)
+    is backed up like a plain path; only a database in memory has no file to copy.
+    """
     url = make_url(database)
     if url.get_backend_name() != "sqlite":
         return None
-    name = url.database or ""
-    if name in ("", ":memory:") or name.startswith("file:"):
+    path = database_file(url)
+    if path is None or url.query.get("mode") == "memory":  # (db.sqlite_path misses ?mode=memory)
         raise BackupError(
-            f"{url.render_as_string(hide_password=True)} is not a database file that "
-            "can be copied; set database to sqlite:///PATH"
+            f"{display_url(url)} is a database in memory, not a file that can be copied; "
+            "set database to sqlite:///PATH"
         )
-    return Path(name)
+    return path
 
 
 def backup_sqlite(source: Path, target: Path, *, force: bool = False) -> BackupResult:

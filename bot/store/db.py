@@ -10,8 +10,10 @@ held past the busy timeout, a PostgreSQL server that is down or restarting) is a
 fault of the place, not of trendbot: every engine turns such driver errors into
 ``DatabaseUnavailable``, one line that names the problem and the database and
 never the SQL, and tells whoever listens (the service pauses its jobs and waits
-for the database to come back). Every other driver error is left as it is: code
-relies on ``IntegrityError`` for "already there".
+for the database to come back). A file that is damaged or is no SQLite database
+at all is a plain ``DatabaseError``: waiting would not mend it. Every other driver
+error is left as it is (code relies on ``IntegrityError`` for "already there"):
+``error_line`` is how any error is shown, one line and never the SQL.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import URL, Engine, ExceptionContext, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError, StatementError
 from sqlmodel import create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -52,7 +54,7 @@ class DatabaseUnavailable(DatabaseError):
     """The database is there but cannot serve now (read-only, full, locked, unreachable).
 
     Unlike a plain ``DatabaseError`` it may pass: the service waits for it instead
-    of stopping. ``kind`` is one of read_only, disk_full, locked, io_error, damaged,
+    of stopping. ``kind`` is one of read_only, disk_full, locked, io_error,
     unreachable, disconnected.
     """
 
@@ -111,10 +113,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 class FaultWatch:
     """The faults one engine met: the last one, and who wants to hear of each.
 
-    A caller may swallow an error (the crawler records a failed feed and goes on);
-    the watch still knows, so a one-shot command can fail and the service can
-    pause, whatever code path met the fault. Listeners are called in the thread
-    that met it.
+    Whatever code path meets a fault, and whatever it does with the error, the
+    watch knows, so the service pauses its jobs once for all of them. Listeners
+    are called in the thread that met it. A damaged file is an error, not a fault:
+    it is raised as one line, and nobody waits for it.
     """
 
     def __init__(self, url: URL) -> None:
@@ -127,7 +129,7 @@ class FaultWatch:
         with self._lock:
             self._listeners.append(listener)
 
-    def on_error(self, context: ExceptionContext) -> DatabaseUnavailable | None:
+    def on_error(self, context: ExceptionContext) -> DatabaseError | None:
         """SQLAlchemy's handle_error hook: replace a fault by a DatabaseUnavailable."""
         if context.is_pre_ping:  # the pool reconnects by itself; a real failure follows
             return None
@@ -137,8 +139,8 @@ class FaultWatch:
             disconnected=context.is_disconnect,
             connecting=context.connection is None,
         )
-        if fault is None:
-            return None
+        if not isinstance(fault, DatabaseUnavailable):
+            return fault  # None (left as it is), or a damaged file: one line, no waiting
         with self._lock:
             self.last = fault
             listeners = list(self._listeners)
@@ -161,29 +163,22 @@ def faults(engine: Engine) -> FaultWatch:
     return watch
 
 
-def raise_recorded_fault(engine: Engine) -> None:
-    """Raise the last fault this engine met, even one its caller swallowed.
-
-    A one-shot command calls it before printing a result, so a crawl whose every
-    write failed exits non-zero with the reason instead of printing a table.
-    """
-    fault = faults(engine).last
-    if fault is not None:
-        raise fault
-
-
 def classify(
     error: BaseException | None,
     database: str | URL,
     *,
     disconnected: bool = False,
     connecting: bool = False,
-) -> DatabaseUnavailable | None:
-    """The fault a driver error means, as one line naming the database; None if not one."""
+) -> DatabaseError | None:
+    """The fault a driver error means, as one line naming the database; None if not one.
+
+    A ``DatabaseUnavailable`` may pass; a file that is damaged or is not a SQLite
+    database is a plain ``DatabaseError``: it stays so until the admin acts.
+    """
     if error is None:
         return None
     where = describe(database)
-    reason = _first_line(error)
+    reason = first_line(error) or type(error).__name__
     if isinstance(error, sqlite3.Error):
         code = getattr(error, "sqlite_errorcode", None)
         primary = code & 0xFF if isinstance(code, int) else _sqlite_code_from(reason)
@@ -206,8 +201,8 @@ def classify(
         if primary == _SQLITE_IOERR:
             return DatabaseUnavailable(f"database {where}: disk I/O error ({reason})", "io_error")
         if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
-            return DatabaseUnavailable(
-                f"database {where} is damaged or is not a SQLite database ({reason})", "damaged"
+            return DatabaseError(
+                f"database {where} is damaged or is not a SQLite database ({reason})"
             )
         if primary in (_SQLITE_CANTOPEN, _SQLITE_PERM):
             return DatabaseUnavailable(f"cannot open database {where}: {reason}", "unreachable")
@@ -236,20 +231,42 @@ def classify(
     return None
 
 
-def _first_line(error: BaseException) -> str:
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message ("" when it has none), never SQL.
+
+    SQLAlchemy wraps the driver's error and adds the statement and its parameters
+    on the following lines of its message: the driver's own message is taken
+    instead, and cut at a ``[SQL:`` all the same. Pass the error itself, not a
+    wrapper (discord.py's ``CommandInvokeError`` repeats the whole message, SQL
+    and all: its ``original`` is the error).
+    """
+    if isinstance(error, StatementError) and error.orig is not None:
+        error = error.orig
     lines = str(error).strip().splitlines()
-    return lines[0].strip() if lines else type(error).__name__
+    line = lines[0] if lines else ""
+    return line.split("[SQL:", 1)[0].strip()
+
+
+def is_database_error(error: BaseException) -> bool:
+    """trendbot's own, SQLAlchemy's or a driver's (sqlite3, psycopg) database error."""
+    return isinstance(error, DatabaseError | SQLAlchemyError | sqlite3.Error) or _is_psycopg(error)
 
 
 def error_line(error: BaseException) -> str:
-    """A database error as one line: the driver's own first line, never the SQL.
+    """Any error as one line for a user, a stored reason or a log: never a traceback or SQL.
 
-    SQLAlchemy's message adds the statement and its parameters on the following
-    lines; those are for a developer with ``TRENDBOT_DEBUG=1``, not for the admin.
+    trendbot's own ``DatabaseError`` is its message; another database error is
+    ``database error: `` and the driver's first line (the statement and its
+    parameters are for a developer with ``TRENDBOT_DEBUG=1``, not for the admin);
+    anything else is its type and first line.
     """
+    text = first_line(error)
     if isinstance(error, DatabaseError):
-        return str(error)
-    return f"database error: {_first_line(getattr(error, 'orig', None) or error)}"
+        return text or type(error).__name__
+    if is_database_error(error):
+        return f"database error: {text or type(getattr(error, 'orig', None) or error).__name__}"
+    name = type(error).__name__
+    return f"{name}: {text}" if text else name
 
 
 def _sqlite_code_from(reason: str) -> int | None:
@@ -314,7 +331,7 @@ def check_connection(engine: Engine) -> None:
         with engine.connect():
             pass
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        reason = first_line(exc) or type(exc).__name__
         raise DatabaseError(f"cannot open database {display_url(engine.url)}: {reason}") from None
 
 
@@ -330,5 +347,5 @@ def check_writable(engine: Engine) -> None:
             connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
             connection.rollback()
     except SQLAlchemyError as exc:  # not a known fault: still one line, and no SQL
-        reason = _first_line(getattr(exc, "orig", None) or exc)
+        reason = first_line(exc) or type(exc).__name__
         raise DatabaseError(f"cannot write to database {describe(engine.url)}: {reason}") from None

@@ -36,6 +36,7 @@ from bot.store.models import (
     MentionKind,
     OutboxMessage,
 )
+from bot.time_text import stamp
 from extractors.feed import FeedItem
 from extractors.fingerprint import CANDIDATE_BITS, containment, distance
 
@@ -185,8 +186,7 @@ def note_rewrites(
             feed_id=feed_id,
             decision=Decision.DUPLICATE_ID,
             detail=(
-                f"seen again with date {item.published:%Y-%m-%d %H:%M} "
-                f"(was {before:%Y-%m-%d %H:%M})"
+                f"seen again with date {stamp(item.published)} (was {stamp(before)})"
                 if before
                 else "seen again with a date added"
             )

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.store.db import DatabaseError, display_url
+from bot.store.db import DatabaseError, display_url, first_line
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _LOCK_KEY = zlib.crc32(b"trendbot-migrations")
@@ -50,7 +50,7 @@ def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str | N
             command.upgrade(alembic_config(connection), revision)
             after = MigrationContext.configure(connection).get_current_revision()
     except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        reason = first_line(exc) or type(exc).__name__
         raise DatabaseError(
             f"cannot migrate database {display_url(engine.url)}: {reason}"
         ) from None

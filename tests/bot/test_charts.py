@@ -8,11 +8,13 @@ import pytest
 from matplotlib.dates import num2date
 from sqlmodel import Session
 
+from bot import pictures
 from bot.charts import History, gains, history_figure, human, png, ranking_figure
 from bot.config.load import parse_settings
 from bot.hub import Listing, ModelStats
 from bot.queries import history, load_ranking
 from bot.snapshot_job import take_snapshot
+from bot.time_text import TimeText
 
 T0 = datetime(2026, 6, 1, tzinfo=UTC)
 SETTINGS = parse_settings(
@@ -61,7 +63,8 @@ def test_the_history_chart_plots_the_stored_figures(engine):
     milestone_lines = [ln for ln in top.lines[1:] if list(ln.get_ydata()) == [700e6, 700e6]]
     assert milestone_lines  # the 700M line crossed in the period is drawn
     texts = " ".join(t.get_text() for t in figure.texts)
-    assert "Hugging Face, author Qwen, 2 repos" in texts and "data as of 2026-06-10" in texts
+    assert "Hugging Face, author Qwen, 2 repos" in texts
+    assert "data as of 10 Jun 00:00, now 11 Jun 00:00 (UTC)" in texts
     data = png(figure)
     assert data.startswith(b"\x89PNG") and len(data) < 1_000_000
 
@@ -93,6 +96,55 @@ def test_the_ranking_chart_plots_the_ranking(engine):
     labels = [t.get_text() for t in axes.texts]
     assert "(new)" in labels[0] or "(new)" in labels[1]  # Llama had no earlier figure
     assert any(label.startswith("660M  (+60M)") for label in labels)
+
+
+def caption(figure) -> str:
+    return " ".join(t.get_text() for t in figure.texts)
+
+
+def test_the_history_chart_gives_its_times_in_the_configured_zone(engine):
+    seed(engine)
+    with Session(engine) as session:
+        found = history(session, SETTINGS, "Qwen")
+    # the last snapshot, 10 Jun 00:00 UTC, is 10 Jun 05:30 in Kolkata (no DST there)
+    figure = history_figure(found, T0 + timedelta(days=10), "Asia/Kolkata")
+    text = caption(figure)
+    assert "data as of 10 Jun 05:30, now 11 Jun 05:30 (Asia/Kolkata)" in text
+    assert "UTC" not in text
+    # the date axis too: its ticks fall on Kolkata's midnights, not on UTC's
+    _, bottom = figure.axes
+    png(figure)  # drawn, so the ticks are placed
+    kolkata = TimeText.of("Asia/Kolkata", T0).zone
+    ticks = [num2date(tick, tz=kolkata) for tick in bottom.get_xticks()]
+    assert ticks and all((t.hour, t.minute) == (0, 0) for t in ticks)
+
+
+def test_the_ranking_chart_gives_its_data_time_in_the_configured_zone(engine):
+    seed(engine, days=2)  # the newest snapshot: 2 Jun 00:00 UTC, 05:30 in Kolkata
+    ranking = load_ranking(SETTINGS, engine)
+    text = caption(ranking_figure(ranking, None, "Asia/Kolkata", T0 + timedelta(days=10)))
+    assert "data as of 2 Jun 05:30 (Asia/Kolkata)" in text and "UTC" not in text
+
+
+def test_the_attached_charts_use_schedule_timezone(engine, monkeypatch):
+    seed(engine, days=2)
+    settings = SETTINGS.model_copy(
+        update={"schedule": SETTINGS.schedule.model_copy(update={"timezone": "Asia/Kolkata"})}
+    )
+    zones = []
+
+    def recording(figure):
+        def record(*args):
+            zones.append(args[2])
+            return figure(*args)
+
+        return record
+
+    monkeypatch.setattr(pictures, "history_figure", recording(history_figure))
+    monkeypatch.setattr(pictures, "ranking_figure", recording(ranking_figure))
+    pictures.ranking_picture(settings, engine, load_ranking(settings, engine))
+    assert pictures.history_picture(settings, engine, "Qwen", days=100_000) is not None
+    assert zones == ["Asia/Kolkata", "Asia/Kolkata"]
 
 
 def test_human_units():

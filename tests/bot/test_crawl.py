@@ -22,6 +22,7 @@ from bot.store.models import (
     Mention,
     OutboxMessage,
 )
+from bot.time_text import TimeText, stamp
 from bot.workers import Workers, extract_page_job, parse_feed_job, summary_job
 from tests.fakes import jobs
 from tests.fakes.feeds import Item, article_page, now_utc, rss, story_text
@@ -194,7 +195,13 @@ async def test_a_publisher_rewriting_pubdate_causes_no_repost(web, harness):
     assert len(h.all(Entry)) == 1
     assert h.all(OutboxMessage) == []
     [rewrite] = h.decisions(Decision.DUPLICATE_ID)
-    assert "seen again with date" in rewrite.detail
+    # an instant `why` can show in the configured zone (bot.time_text.stamp), not bare UTC
+    was, now = stamp(NOW - timedelta(hours=1)), stamp(NOW - timedelta(minutes=5))
+    assert rewrite.detail.startswith(f"seen again with date {now} (was {was}); same identity")
+    kolkata = TimeText.of("Asia/Kolkata", NOW)
+    shown = kolkata.text(rewrite.detail)
+    assert shown.startswith(f"seen again with date {kolkata.dated(NOW - timedelta(minutes=5))}")
+    assert "UTC" not in shown
 
 
 async def test_duplicate_and_missing_guids(web, harness):
@@ -586,7 +593,7 @@ async def test_a_hung_extraction_is_stopped_the_item_kept_and_the_crawl_goes_on(
     serve_pages(web, "qwen-milestone", "funding-round", "glm-release")
     web.add("/feed", Response(body=rss(items(web, "qwen-milestone", "funding-round"))))
     feeds = [{"name": "Daily", "url": web.url("/feed")}]
-    settings = make_settings(web, feeds, crawl={"job_timeout": "2s"})
+    settings = make_settings(web, feeds, crawl={"job_timeout": "10s"})
     limits = set()
     with Workers(1) as pool:
         original = pool.run
@@ -594,14 +601,14 @@ async def test_a_hung_extraction_is_stopped_the_item_kept_and_the_crawl_goes_on(
         async def hang_on_qwen(fn, *args, timeout=None):
             limits.add(timeout)
             if fn is extract_page_job and args[1].endswith("/qwen-milestone"):
-                return await original(jobs.hang, *args, timeout=timeout)
+                return await original(jobs.hang, *args, timeout=2)  # quicker than 10 s
             # every other job: a limit no loaded machine reaches (a fresh worker builds spaCy)
             return await original(fn, *args, timeout=120)
 
         pool.run = hang_on_qwen
         h = Harness(settings, engine, pool, Clock())
         summary = (await h.crawl()).as_json()
-        assert limits == {2.0}  # crawl.job_timeout, for every job
+        assert limits == {10.0}  # crawl.job_timeout, for every job
         assert summary["articles_stored"] == 2 and summary["errors"] == []
         articles = {a.title: a for a in h.all(Article)}
         hung = articles["Story qwen-milestone"]
@@ -609,7 +616,7 @@ async def test_a_hung_extraction_is_stopped_the_item_kept_and_the_crawl_goes_on(
         [timeout] = h.decisions(Decision.EXTRACTION_TIMEOUT)
         assert timeout.article_id == hung.id and timeout.http_status == 200
         assert timeout.detail == (
-            "extracting the article page took longer than 2s (crawl.job_timeout); "
+            "extracting the article page took longer than 10s (crawl.job_timeout); "
             "the worker was replaced; using the feed summary"
         )
         # the page waiting behind the hung one was extracted by the new worker
@@ -639,12 +646,12 @@ async def test_a_hung_feed_parse_fails_the_poll_and_a_hung_summary_is_stored_pla
             {"name": "Slow", "url": web.url("/slow-feed")},
             {"name": "Daily", "url": web.url("/feed")},
         ],
-        crawl={"job_timeout": "1s"},
+        crawl={"job_timeout": "10s"},
     )
     original = workers.run
 
     async def stalling(fn, *args, timeout=None):
-        assert timeout == 1.0
+        assert timeout == 10.0
         slow_feed = fn is parse_feed_job and args[1].endswith("/slow-feed")
         if slow_feed or fn is summary_job:  # a thread cannot be killed: it ends after 0.5 s
             return await original(jobs.stall, 0.5, timeout=0.05)
@@ -652,7 +659,7 @@ async def test_a_hung_feed_parse_fails_the_poll_and_a_hung_summary_is_stored_pla
 
     workers.run = stalling
     reports = {r.feed: r for r in (await h.crawl()).reports}
-    message = "parsing the feed took longer than 1s (crawl.job_timeout); the worker was replaced"
+    message = "parsing the feed took longer than 10s (crawl.job_timeout); the worker was replaced"
     assert (reports["Slow"].status, reports["Slow"].error) == ("failed", message)
     assert h.feed("Slow").last_error == message
     assert h.all(Entry, Entry.feed_id == h.feed("Slow").id) == []
@@ -660,19 +667,100 @@ async def test_a_hung_feed_parse_fails_the_poll_and_a_hung_summary_is_stored_pla
     assert (article.text, article.fingerprint) == ("Qwen passed 1B.", None)
     assert h.all(Claim) == []
     [timeout] = h.decisions(Decision.EXTRACTION_TIMEOUT)
-    assert timeout.detail.startswith("analysing the feed summary took longer than 1s")
+    assert timeout.detail.startswith("analysing the feed summary took longer than 10s")
     assert timeout.detail.endswith("; stored without its entities")
 
 
-def test_job_timeout_defaults_to_a_minute_and_needs_at_least_a_second():
+def test_job_timeout_defaults_to_a_minute_and_needs_at_least_ten_seconds():
+    """Less left a fresh worker on a loaded machine too little time for its first page."""
     from pydantic import ValidationError
 
     assert Settings.model_validate({}).crawl.job_timeout == timedelta(seconds=60)
     assert Settings.model_validate({"crawl": {"job_timeout": "5m"}}).crawl.job_timeout == (
         timedelta(minutes=5)
     )
-    with pytest.raises(ValidationError, match="a job needs at least 1s"):
-        Settings.model_validate({"crawl": {"job_timeout": "500ms"}})
+    assert Settings.model_validate({"crawl": {"job_timeout": "10s"}}).crawl.job_timeout == (
+        timedelta(seconds=10)
+    )
+    for short in ("500ms", "1s", "9s"):
+        with pytest.raises(ValidationError, match="a job needs at least 10s"):
+            Settings.model_validate({"crawl": {"job_timeout": short}})
+
+
+async def test_pages_beside_hung_ones_keep_their_full_text_however_many_pools_break(
+    web, engine, tmp_path
+):
+    """Each hung page killed breaks the whole pool under the pages beside it: one that
+    met a second break failed as an item, with BrokenProcessPool, until the next poll."""
+    slugs = ("qwen-milestone", "funding-round", "glm-release")
+    serve_pages(web, *slugs)
+    web.add("/feed", Response(body=rss(items(web, *slugs))))
+    settings = make_settings(web, [{"name": "Daily", "url": web.url("/feed")}])
+    started, go = tmp_path / "started", tmp_path / "go"
+    first_hung = asyncio.Event()
+
+    def runs() -> int:
+        return len(started.read_text().split()) if started.exists() else 0
+
+    async def wait_for(condition) -> None:
+        for _ in range(2400):  # 120 s: only a stuck test waits that long
+            if condition():
+                return
+            await asyncio.sleep(0.05)
+        go.touch()  # let the held page go, so the crawl ends and the test fails
+        raise AssertionError("the crawl got stuck")
+
+    with Workers(2) as pool:
+        original = pool.run
+
+        async def two_hangs_in_turn(fn, *args, timeout=None):
+            if fn is not extract_page_job:
+                return await original(fn, *args, timeout=120)
+            if args[1].endswith("/qwen-milestone"):  # hangs first, beside glm-release
+                await wait_for(lambda: runs() >= 1)
+                try:
+                    return await original(jobs.hang, timeout=1)
+                finally:
+                    first_hung.set()
+            if args[1].endswith("/funding-round"):  # then hangs while glm-release is retried
+                await first_hung.wait()
+                await wait_for(lambda: runs() >= 2)
+                try:
+                    return await original(jobs.hang, timeout=1)
+                finally:
+                    go.touch()
+            # glm-release: busy in its worker through both breaks, then extracted
+            return await original(jobs.held, str(started), str(go), fn, *args, timeout=120)
+
+        pool.run = two_hangs_in_turn
+        h = Harness(settings, engine, pool, Clock())
+        summary = (await h.crawl()).as_json()
+        assert pool.rebuilds == 2 and runs() == 3  # glm-release ran in three pools
+    assert summary["articles_stored"] == 3 and summary["errors"] == []
+    articles = {a.title: a for a in h.all(Article)}
+    assert articles["Story glm-release"].text_source == "full_text"
+    assert "128K tokens" in articles["Story glm-release"].text
+    hung = {"Story qwen-milestone", "Story funding-round"}
+    assert {a.title for a in articles.values() if a.text_source == "summary"} == hung
+    assert len(h.decisions(Decision.EXTRACTION_TIMEOUT)) == 2
+    assert not [d for d in h.decisions() if "BrokenProcessPool" in (d.detail or "")]
+
+
+async def test_a_feed_whose_parsing_kills_its_worker_fails_its_poll_with_one_line(web, engine):
+    web.add("/feed", Response(body=rss(items(web, "funding-round"))))
+    settings = make_settings(web, [{"name": "Daily", "url": web.url("/feed")}])
+    with Workers(1) as pool:
+        original = pool.run
+
+        async def dying(fn, *args, timeout=None):
+            return await original(jobs.die if fn is parse_feed_job else fn, *args, timeout=120)
+
+        pool.run = dying
+        h = Harness(settings, engine, pool, Clock())
+        [report] = (await h.crawl()).reports
+    message = "parsing the feed: its worker process died (2 times)"
+    assert (report.status, report.error) == ("failed", message)
+    assert h.feed("Daily").last_error == message
 
 
 async def test_pages_in_flight_are_bounded(web, harness, workers):
@@ -848,3 +936,133 @@ async def test_routes_to_the_same_channel_post_an_item_once(web, harness):
     )
     await h.crawl()
     assert [(m.route, m.channel_id) for m in h.all(OutboxMessage)] == [("news", 333)]
+
+
+# -- database errors during a pass ------------------------------------------------------
+
+NO_SQL = ("[SQL", "SELECT", "INSERT", "parameters:")
+
+
+async def test_a_database_error_that_is_no_outage_is_one_line_without_sql(
+    web, harness, monkeypatch, caplog, capsys
+):
+    import json
+    import logging
+
+    from sqlalchemy import text
+
+    from bot.cli.crawl import print_summary
+    from bot.store import ingest
+
+    serve_pages(web, "qwen-milestone", "funding-round")
+    web.add("/feed", Response(body=rss([])))
+    web.add("/other", Response(body=rss([])))
+    h = harness(
+        [{"name": "Daily", "url": web.url("/feed")}, {"name": "Other", "url": web.url("/other")}]
+    )
+    await h.crawl()  # baselines of two empty feeds
+    web.add("/feed", Response(body=rss(items(web, "qwen-milestone", "funding-round"))))
+    web.add("/other", Response(body=rss(items(web, "glm-release"))))
+    store, known = ingest.store_item, ingest.known_identities
+    other = h.feed("Other").id
+
+    def store_item(session, **job):  # a constraint the schema enforces: an IntegrityError
+        if job["item"].link.endswith("/funding-round"):
+            session.execute(text("INSERT INTO feeds (name) VALUES (:name)"), {"name": "x"})
+        return store(session, **job)
+
+    def known_identities(session, feed_id, identities):  # a table gone from the schema
+        if feed_id == other:
+            session.execute(text("SELECT * FROM no_such_table WHERE id = :id"), {"id": feed_id})
+        return known(session, feed_id, identities)
+
+    monkeypatch.setattr(ingest, "store_item", store_item)
+    monkeypatch.setattr(ingest, "known_identities", known_identities)
+    caplog.set_level(logging.DEBUG)
+    h.clock.advance(hours=1)
+    summary = await h.crawl()
+    print_summary(summary)  # the table `crawl --once` prints
+    reports = {r.feed: r for r in summary.reports}
+    assert (reports["Daily"].status, reports["Daily"].failed_items) == ("ok", 1)
+    assert reports["Other"].status == "failed"
+    assert reports["Other"].error.startswith("internal error: database error: ")
+    [item] = [d.detail for d in h.decisions(Decision.FETCH_ERROR) if "/funding-round" in d.link]
+    assert item.startswith("not stored: database error: ") and "null" in item.lower()
+    assert "no_such_table" in h.feed("Other").last_error
+    shown = [
+        json.dumps(summary.as_json()),
+        json.dumps(summary.rows()),
+        capsys.readouterr().out,
+        caplog.text,
+        *(d.detail for d in h.decisions()),
+        *(f.last_error or "" for f in h.all(Feed)),
+        *(e.message for e in h.all(FeedEvent)),
+    ]
+    for text_shown in shown:
+        for word in NO_SQL:
+            assert word not in text_shown, text_shown
+
+
+@pytest.fixture
+def short_busy_timeout(monkeypatch):
+    """Locks are waited out for 0.2 s, not 30: set before the engine is made."""
+    from bot.store import db
+
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 200)
+
+
+async def test_a_lock_taken_mid_crawl_ends_the_pass_and_fails_no_feed(
+    web, workers, tmp_path, short_busy_timeout
+):
+    import sqlite3
+
+    from bot.store import open_database
+    from bot.store.db import DatabaseUnavailable, faults
+
+    path = tmp_path / "bot.db"
+    engine = open_database(f"sqlite:///{path}")
+    holder = sqlite3.connect(path, isolation_level=None)
+    heard: list[DatabaseUnavailable] = []
+    faults(engine).listen(heard.append)
+    taken: list[bool] = []
+
+    def page_taking_the_lock(slug):
+        def handler(request):
+            if not taken:  # another process starts a long write, once
+                taken.append(True)
+                holder.execute("BEGIN EXCLUSIVE")
+            return Response(body=article_page(slug), headers={"Content-Type": "text/html"})
+
+        return handler
+
+    slugs = ("qwen-milestone", "funding-round", "glm-release")
+    web.add("/feed", Response(body=rss([])))
+    web.add("/slow", Response(body=rss([])))
+    feeds = [{"name": "Daily", "url": web.url("/feed")}, {"name": "Slow", "url": web.url("/slow")}]
+    h = Harness(make_settings(web, feeds), engine, workers, Clock())
+    try:
+        await h.crawl()  # baselines
+        before = h.feed("Slow").last_fetch_at
+        for slug in slugs:
+            web.add(f"/news/{slug}", page_taking_the_lock(slug))
+        web.add("/feed", Response(body=rss(items(web, *slugs))))
+        web.add("/slow", Response(body=rss(items(web, "slow-story")), delay=5))  # still coming
+        h.clock.advance(hours=1)
+        with pytest.raises(DatabaseUnavailable) as caught:
+            await h.crawl()
+        assert caught.value.kind == "locked"
+        # the first write that met the lock ended the pass: no write after it waited too
+        assert heard == [caught.value]
+        holder.execute("ROLLBACK")
+        for name in ("Daily", "Slow"):  # nothing recorded against the feeds
+            feed = h.feed(name)
+            assert (feed.health, feed.failure_count, feed.last_error) == ("ok", 0, None)
+        assert h.feed("Slow").last_fetch_at == before  # its poll was cancelled, not recorded
+        assert h.all(FeedEvent) == [] and h.decisions(Decision.FETCH_ERROR) == []
+        assert h.all(Entry) == []
+        await h.crawl(["Daily"])  # the lock is gone: everything is stored now
+        assert len(h.all(Entry)) == 3 and len(h.all(OutboxMessage)) == 3
+        assert h.all(FeedEvent) == []
+    finally:
+        holder.close()
+        engine.dispose()

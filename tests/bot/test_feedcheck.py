@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+from pathlib import Path
+
 import pytest
 
-from bot.feedcheck import check_source, http_url_problem
+from bot.config.schema import HttpSettings
+from bot.feedcheck import FeedCheck, check_source, http_url_problem
+from bot.fetch import Fetcher
 from tests.fakes.feeds import Item, rss
 
 
@@ -75,3 +82,58 @@ async def test_a_file_url_of_another_host_or_another_scheme_is_refused(tmp_path)
     assert ftp.error == (
         "ftp://example.com/feed: unsupported URL scheme 'ftp' (give an http(s) URL or a local file)"
     )
+
+
+@pytest.fixture
+def fifo(tmp_path):
+    """A FIFO with no writer: opening it for reading the usual way blocks for ever."""
+    path = tmp_path / "feed.fifo"
+    os.mkfifo(path)
+    yield path
+    # had a reader opened it blocking, a writer coming and going lets it go (at EOF)
+    with contextlib.suppress(OSError):
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+
+
+async def checked(source: str, **kwargs) -> FeedCheck:
+    return await asyncio.wait_for(check_source(source, None, local_files=True, **kwargs), 10)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero here")
+@pytest.mark.timeout(30)
+async def test_a_device_is_refused_without_reading_it():
+    check = await checked("/dev/zero")
+    assert not check.ok
+    assert check.error == "/dev/zero: is a device, not a regular file"
+
+
+@pytest.mark.timeout(30)
+async def test_a_fifo_is_refused_without_waiting_for_a_writer(fifo):
+    check = await checked(str(fifo))
+    assert check.error == f"{fifo}: is a FIFO, not a regular file"
+    by_url = await checked(fifo.as_uri())
+    assert by_url.error == f"{fifo.as_uri()}: is a FIFO, not a regular file"
+
+
+async def test_a_directory_is_refused_in_one_line(tmp_path):
+    check = await checked(str(tmp_path))
+    assert check.error == f"{tmp_path}: is a directory, not a regular file"
+
+
+async def test_a_file_over_the_response_limit_is_refused(tmp_path):
+    feed = tmp_path / "big.xml"
+    feed.write_bytes(rss([Item(f"Story {n}") for n in range(50)]))
+    size = feed.stat().st_size
+    exact = await checked(str(feed), max_bytes=size)
+    assert exact.ok, exact.error
+    over = await checked(str(feed), max_bytes=size - 1)
+    assert not over.ok
+    assert over.error == f"{feed}: file over {size - 1:,} bytes (http.max_response_bytes)"
+
+
+async def test_the_file_limit_is_the_fetchers(tmp_path):
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(rss([Item("One")]))
+    async with Fetcher(HttpSettings(max_response_bytes=100)) as fetcher:
+        check = await check_source(str(feed), fetcher, local_files=True)
+    assert check.error == f"{feed}: file over 100 bytes (http.max_response_bytes)"

@@ -10,6 +10,8 @@ import pytest
 
 from bot.config.schema import HttpSettings
 from bot.fetch import Fetcher, FetchError, parse_retry_after
+from bot.messages import draft_for
+from bot.time_text import TimeText
 from tests.fakes.web import Listener, Response, gzipped
 
 FEED = b"<?xml version='1.0'?><rss version='2.0'><channel><title>t</title></channel></rss>"
@@ -77,6 +79,23 @@ async def test_retry_after_seconds_defers_every_feed_on_the_host(web, fetcher):
     assert deferred.error == FetchError.DEFERRED
     assert deferred.retry_after == throttled.retry_after
     assert web.hits("/b") == []  # the host was not contacted again
+
+
+async def test_a_wait_in_an_error_is_stored_as_an_instant_read_in_the_zone(web):
+    """The message ends up in the feed's last_error and the admins' health message:
+    it keeps the instant in UTC, and the draft writes it in schedule.timezone."""
+    now = datetime(2026, 3, 2, 9, 0, 10, tzinfo=UTC)
+    web.add("/a", Response(503, headers={"Retry-After": "120"}))
+    async with Fetcher(http_settings(), clock=lambda: now) as client:
+        throttled = await client.fetch(web.url("/a"))
+        deferred = await client.fetch(web.url("/b"))
+    assert throttled.message == "HTTP 503 Service Unavailable; retry after 2026-03-02 09:02 UTC"
+    assert deferred.message == "127.0.0.1 asked to wait until 2026-03-02 09:02 UTC"
+    payload = {"feed": "Wire", "health_to": "failing", "message": f"Wire: {throttled.message}"}
+    draft = draft_for("health", payload, TimeText.of("Europe/Berlin", now))
+    assert (
+        draft.embeds[0].description == "Wire: HTTP 503 Service Unavailable; retry after 2 Mar 10:02"
+    )
 
 
 def test_retry_after_http_date_and_garbage():

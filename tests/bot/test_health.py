@@ -31,6 +31,22 @@ def test_backoff_doubles_never_polls_faster_than_the_interval_and_is_capped():
     assert delays[-1] >= timedelta(hours=24) * 0.85
 
 
+def test_backoff_of_a_feed_failing_for_months_stays_at_the_cap():
+    slow = CrawlSettings(retry_base="1d", max_backoff="7d", failed_after=3)
+    week = timedelta(days=7)
+    for failures in (1, 2, 31, 42, 10_000):  # a day doubled 30 times overflowed timedelta
+        delay = backoff(failures, timedelta(hours=1), slow, random.Random(failures))
+        assert delay <= week * 1.15
+        assert delay >= (timedelta(days=1) if failures == 1 else 2 * timedelta(days=1)) * 0.85
+    # where the old formula did not overflow, the same draw gives the same delay
+    for failures in range(1, 12):
+        old = min(
+            CRAWL.max_backoff, max(timedelta(minutes=10), CRAWL.retry_base * 2 ** (failures - 1))
+        )
+        expected = old * random.Random(failures).uniform(0.85, 1.15)
+        assert backoff(failures, timedelta(minutes=10), CRAWL, random.Random(failures)) == expected
+
+
 def test_backoff_has_jitter():
     values = {backoff(3, timedelta(minutes=1), CRAWL, random.Random(seed)) for seed in range(5)}
     assert len(values) == 5

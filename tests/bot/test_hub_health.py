@@ -8,6 +8,7 @@ import pytest
 
 from bot.health import HubRun, hub_cause, hub_health_event, outage_threshold
 from bot.messages import draft_for
+from bot.time_text import TimeText
 
 HUB = "http://127.0.0.1:9"
 REFUSED = "ConnectError: [Errno 111] Connection refused"
@@ -144,7 +145,7 @@ def test_the_threshold_is_two_intervals_and_a_little():
 def test_the_failing_message_names_the_cause_the_start_and_the_last_good_snapshot():
     event = hub_health_event(runs("ok x x x"), HOUR, set())
     assert event.text == (
-        "No complete Hugging Face Hub snapshot for 3 hours (3 failed in a row since "
+        "No complete Hugging Face Hub snapshot for 3 h (3 failed in a row since "
         "2026-03-02 11:00 UTC): connection refused to http://hub/api/models. Rankings, "
         "alerts and claim checks use the last complete snapshot, of 2026-03-02 10:00 UTC."
     )
@@ -157,8 +158,41 @@ def test_the_working_again_message_says_how_long_it_lasted():
     event = hub_health_event(runs("ok x x x ok"), HOUR, {"hub-down:2"})
     assert event.text == (
         "Hugging Face Hub snapshots work again: the snapshot of 2026-03-02 14:00 UTC is "
-        "complete, after 3 failed snapshots since 2026-03-02 11:00 UTC (3 hours)."
+        "complete, after 3 failed snapshots since 2026-03-02 11:00 UTC (3 h)."
     )
+
+
+BERLIN = TimeText.of("Europe/Berlin", T + 4 * HOUR)  # queued at 15:00 in Berlin
+
+
+def test_the_admin_message_gives_its_times_in_the_configured_zone_with_their_day():
+    """The payload keeps UTC instants; the draft writes them where the admins live."""
+    failing = hub_health_event(runs("ok x x x"), HOUR, set())
+    payload = {"state": "failing", "text": failing.text}
+    assert draft_for("hub_health", payload, BERLIN).embeds[0].description == (
+        "No complete Hugging Face Hub snapshot for 3 h (3 failed in a row since "
+        "2 Mar 12:00): connection refused to http://hub/api/models. Rankings, "
+        "alerts and claim checks use the last complete snapshot, of 2 Mar 11:00."
+    )
+    working = hub_health_event(runs("ok x x x ok"), HOUR, {"hub-down:2"})
+    payload = {"state": "working", "text": working.text}
+    text = draft_for("hub_health", payload, BERLIN).embeds[0].description
+    assert "the snapshot of 2 Mar 15:00 is complete" in text and "since 2 Mar 12:00 (3 h)" in text
+    assert "UTC" not in text
+
+
+def test_a_payload_stored_before_the_zone_reads_as_it_did_or_better():
+    old = (  # as health._when wrote it, and fetch errors with their seconds
+        "No complete Hugging Face Hub snapshot for 3 hours (3 failed in a row since "
+        "2026-03-02 11:00 UTC): HTTP 503; retry after 2026-03-02 11:05:30 UTC."
+    )
+    text = draft_for("hub_health", {"state": "failing", "text": old}, BERLIN).embeds[0]
+    assert text.description == (
+        "No complete Hugging Face Hub snapshot for 3 hours (3 failed in a row since "
+        "2 Mar 12:00): HTTP 503; retry after 2 Mar 12:05."
+    )
+    plain = draft_for("hub_health", {"state": "working", "text": "back at 2026-13-45 10:00 UTC"})
+    assert plain.embeds[0].description == "back at 2026-13-45 10:00 UTC"  # no instant: kept
 
 
 def test_the_admin_message_is_inert_and_says_which_way():

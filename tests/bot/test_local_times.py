@@ -64,7 +64,7 @@ async def test_a_news_post_gives_its_time_in_the_configured_zone_and_retries_the
     clock = [NOW]
     sender = Sender(settings, engine, sink, clock=lambda: clock[0])
     await sender.deliver()
-    assert sink.footers == ["Wire · 09:30"]  # 08:30 UTC, the day it was queued
+    assert sink.footers == ["Wire · 2 Mar 09:30"]  # 08:30 UTC, with its day
     # a retry tomorrow must render the very text posted today (it is looked for by it)
     row = draft_for("news", {"feed": "Wire", "published": "2026-03-02T08:30:00+00:00"})
     assert row.embeds[0].footer == "Wire · 2 Mar 08:30"  # no zone given: UTC, against now
@@ -73,7 +73,50 @@ async def test_a_news_post_gives_its_time_in_the_configured_zone_and_retries_the
         {"feed": "Wire", "published": "2026-03-02T08:30:00+00:00"},
         TimeText.of("Europe/Berlin", NOW),
     )
-    assert later.embeds[0].footer == "Wire · 09:30"
+    assert later.embeds[0].footer == "Wire · 2 Mar 09:30"
+
+
+class Outage(Recorder):
+    """Discord away for the first ``down`` sends."""
+
+    def __init__(self, down: int) -> None:
+        super().__init__()
+        self.down = down
+        self.tried: list[str] = []
+
+    async def send(self, channel_id, route, draft, nonce):
+        self.tried.append(draft.embeds[0].footer)
+        if len(self.tried) <= self.down:
+            from bot.sender import UNREACHABLE, SendError
+
+            raise SendError(f"{UNREACHABLE}: connection refused")
+        return await super().send(channel_id, route, draft, nonce)
+
+
+async def test_a_news_post_delivered_days_late_names_the_day_it_was_published(engine):
+    """Queued on 3 Dec, delivered on 5 Dec after an outage: Discord dates the message
+    5 Dec, so a bare "10:42" under it would name the wrong day."""
+    settings = parse_settings("discord: {channels: {news: 333}}\n")
+    queued = datetime(2025, 12, 3, 10, 50, tzinfo=UTC)
+    with Session(engine) as session:
+        enqueue(
+            session,
+            key="news:news:late",
+            kind="news",
+            route="news",
+            payload={"feed": "Wire", "title": "A", "published": "2025-12-03T10:42:00+00:00"},
+            at=queued,
+            discord=settings.discord,
+        )
+        session.commit()
+    sink = Outage(down=1)
+    clock = [queued]
+    sender = Sender(settings, engine, sink, clock=lambda: clock[0])
+    assert (await sender.deliver()).deferred == 1
+    clock[0] = datetime(2025, 12, 5, 9, tzinfo=UTC)  # Discord is back two days later
+    assert (await sender.deliver()).delivered == 1
+    assert sink.footers == ["Wire · 3 Dec 10:42"]
+    assert sink.tried == ["Wire · 3 Dec 10:42"] * 2  # the same text on every attempt
 
 
 def ranking(as_of: datetime, since: datetime | None = None) -> Ranking:
@@ -175,3 +218,32 @@ def test_a_reply_reads_the_zone_of_the_running_settings():
     assert local_times(bot).zone_name == "Asia/Kolkata"
     bot.settings = parse_settings("schedule: {timezone: Europe/Berlin}\n")
     assert local_times(bot).zone_name == "Europe/Berlin"
+
+
+def test_stored_instants_in_errors_and_decisions_are_shown_in_the_zone():
+    """Texts stored with a UTC stamp (a feed's last error, a decision's detail) are
+    rewritten in the reader's zone wherever they are shown."""
+    feed = Feed(name="Wire", url="https://wire.example/feed", config_url="x")
+    feed.last_error = "HTTP 429: asked to wait until 2026-03-01 09:00 UTC"
+    value = feeds_reply([feed], KOLKATA).embeds[0].fields[0].value
+    assert "asked to wait until 1 Mar 14:30" in value and "UTC" not in value
+
+    row = DecisionLog(
+        at=datetime(2025, 6, 1, 18, 45, tzinfo=UTC),
+        decision="duplicate_id",
+        detail="seen again with date 2025-06-01 18:00 UTC",
+    )
+    why = why_reply("https://wire.example/a", [(row, "Wire")], KOLKATA)
+    assert "seen again with date 1 Jun 2025 23:30" in why.embeds[0].description
+
+    state = Status(
+        last_crawl=NOW,
+        last_snapshot=NOW,
+        last_snapshot_complete=True,
+        snapshot_age=timedelta(0),
+        failing_feeds=[("Wire", "failing", "retry after 2026-03-01 09:00 UTC")],
+        outbox_pending=0,
+        outbox_failed=0,
+    )
+    text = " ".join(f.value for f in status_reply(state, KOLKATA).embeds[0].fields)
+    assert "retry after 1 Mar 14:30" in text

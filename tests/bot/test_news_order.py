@@ -11,12 +11,13 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from bot.config.schema import Settings
 from bot.crawl import Crawler
 from bot.fetch import Fetcher
-from bot.outbox import NEWS_HOLD, enqueue, in_posting_order, release_news
+from bot.outbox import NEWS_HOLD, enqueue, in_posting_order, posting_order, release_news
 from bot.sender import Sender
 from bot.store.models import Article, OutboxMessage
 from bot.workers import Workers, extract_page_job
@@ -207,3 +208,106 @@ def test_news_fills_its_places_oldest_first_and_other_messages_stay_put():
         row(7, "news", "not a date", minutes=30),
     ]
     assert [r.id for r in in_posting_order(rows)] == [1, 3, 6, 4, 5, 2, 7]
+
+
+def story(session, key: str, published: str | None, queued: datetime, kind: str = "news") -> None:
+    enqueue(
+        session,
+        key=key,
+        kind=kind,
+        route="news" if kind == "news" else "alerts",
+        payload={"feed": "Daily", "title": key, "published": published}
+        if kind == "news"
+        else {"kind": kind, "subject": "Qwen", "text": key},
+        at=queued,
+        discord=Settings.model_validate(
+            {"discord": {"channels": {"news": 333, "alerts": 222}}}
+        ).discord,
+    )
+
+
+BACKLOG = [  # queued in this order (as the pages came in); the stories happened in another
+    ("08:00", "2026-03-02T08:00:00+00:00", -60),
+    ("07:30 (09:30 at +02:00)", "2026-03-02T09:30:00+02:00", -60),
+    ("undated, queued 06:30", None, -150),
+    ("undated, queued 08:30", None, -30),
+    ("06:00", "2026-03-02T06:00:00+00:00", -60),
+    ("07:00", "2026-03-02T07:00:00.250000+00:00", -60),
+]
+OLDEST_FIRST = [
+    "06:00",
+    "undated, queued 06:30",
+    "07:00",
+    "07:30 (09:30 at +02:00)",
+    "08:00",
+    "undated, queued 08:30",
+]
+
+
+@pytest.mark.parametrize("batch", [1, 2, 100])
+async def test_a_backlog_comes_out_oldest_first_across_batches(engine, batch):
+    """After an outage the sender works through the backlog a batch at a time: each batch
+    is the oldest stories left, not the first rows queued."""
+    with Session(engine) as session:
+        for title, published, minutes in BACKLOG:
+            story(session, title, published, NOW + timedelta(minutes=minutes))
+        story(session, "alert queued last", None, NOW, kind="milestone")
+        session.commit()
+    sink = Recorder()
+    sender = Sender(Settings.model_validate({}), engine, sink, clock=lambda: NOW)
+    for _ in range(len(BACKLOG) + 1):
+        await sender.deliver(limit=batch)
+    assert sink.titles[0] == "Milestone: Qwen"  # not behind the news backlog
+    assert sink.titles[1:] == OLDEST_FIRST
+
+
+async def test_news_is_held_through_a_slow_poll(engine):
+    """A poll of hundreds of slow pages can take longer than 15 minutes: its news waits
+    for the poll, not for a clock, and only a poll never recorded lets the hold expire."""
+    with Session(engine) as session:
+        news(session, "early page", None, due=NOW + NEWS_HOLD)
+        session.commit()
+    settings = Settings.model_validate({"discord": {"channels": {"news": 333}}})
+    clock = [NOW + timedelta(minutes=40)]  # the poll is still running
+    sink = Recorder()
+    sender = Sender(settings, engine, sink, clock=lambda: clock[0])
+    assert (await sender.deliver()).delivered == 0
+    with Session(engine) as session:
+        assert release_news(session, "Daily", clock[0]) == 1  # the poll is recorded
+        session.commit()
+    assert (await sender.deliver()).delivered == 1 and sink.titles == ["early page"]
+    assert timedelta(hours=1) <= NEWS_HOLD
+
+
+def test_release_loads_only_that_feeds_news(engine):
+    """The feed is matched in SQL: the held news of other feeds is not read at all."""
+    with Session(engine) as session:
+        news(session, "mine", None, due=NOW + NEWS_HOLD)
+        for index in range(5):
+            news(session, f"other {index}", None, feed="Weekly", due=NOW + NEWS_HOLD)
+        session.commit()
+    loaded: list[str] = []
+
+    def on_load(row, _context) -> None:
+        loaded.append(row.dedupe_key)
+
+    event.listen(OutboxMessage, "load", on_load)
+    try:
+        with Session(engine) as session:
+            assert release_news(session, "Daily", NOW) == 1
+            session.commit()
+    finally:
+        event.remove(OutboxMessage, "load", on_load)
+    assert loaded == ["mine"]
+
+
+def test_the_query_orders_as_in_posting_order_does(engine):
+    """The SQL order and the Python one agree, offsets, undated and bad dates included."""
+    with Session(engine) as session:
+        for title, published, minutes in [*BACKLOG, ("bad date", "not a date", -20)]:
+            story(session, title, published, NOW + timedelta(minutes=minutes))
+        story(session, "alert", None, NOW, kind="milestone")
+        session.commit()
+        by_query = session.exec(select(OutboxMessage).order_by(*posting_order())).all()
+        assert [row.dedupe_key for row in by_query] == ["alert", *OLDEST_FIRST, "bad date"]
+        assert in_posting_order(by_query) == by_query

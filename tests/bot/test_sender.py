@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from bot.config.load import parse_settings
@@ -111,6 +112,31 @@ async def test_transient_failures_back_off_and_lose_nothing(engine):
     clock[0] += timedelta(seconds=120)
     assert (await sender.deliver()).delivered == 1
     assert len(sink.posted) == 1
+
+
+@pytest.mark.parametrize(
+    ("attempts", "delay"),
+    [
+        (0, timedelta(seconds=30)),
+        (1, timedelta(minutes=1)),
+        (42, timedelta(hours=1)),  # 30 s * 2**42 overflowed: retried every pass, a traceback each
+        (10_000, timedelta(hours=1)),
+    ],
+)
+async def test_the_backoff_is_capped_for_any_number_of_attempts(engine, attempts, delay):
+    sink = FakeSink()
+    sink.fail["alerts"] = SendError("Discord unreachable: connection refused")
+    add(engine, "a")
+    with Session(engine) as session:  # a long outage, retried now and then
+        row = session.exec(select(OutboxMessage)).one()
+        row.attempts = attempts
+        session.add(row)
+        session.commit()
+    report = await Sender(SETTINGS, engine, sink, clock=lambda: NOW).deliver()
+    assert (report.delivered, report.deferred) == (0, 1)
+    row = rows(engine)["a"]
+    assert row.status == "pending" and row.attempts == attempts + 1
+    assert row.next_attempt_at == NOW + delay
 
 
 async def test_a_broken_route_stops_alone_and_the_admins_are_told(engine):

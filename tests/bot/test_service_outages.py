@@ -15,6 +15,7 @@ import pytest
 from aiohttp import web as aioweb
 from sqlmodel import Session, select
 
+from bot.cli.run import EXIT_TOKEN_REFUSED
 from bot.config.load import load_settings, parse_settings
 from bot.outbox import enqueue
 from bot.sender import UNREACHABLE, Sender
@@ -116,6 +117,23 @@ def test_backoff_doubles_up_to_the_cap():
     waits = [backoff(attempt, first, cap).total_seconds() for attempt in range(1, 10)]
     assert waits == [1, 2, 4, 8, 16, 32, 64, 120, 120]
     assert backoff(10_000, first, cap) == cap  # no overflow for a months-long outage
+    # nor with a long first wait: a day doubled 30 times is past timedelta.max
+    assert backoff(10_000, timedelta(days=1), timedelta(days=7)) == timedelta(days=7)
+    assert backoff(0, first, cap) == first
+
+
+async def test_the_wait_in_the_log_is_written_as_config_durations_are(tmp_path, caplog):
+    engine = open_database(f"sqlite:///{tmp_path / 'bot.db'}")
+    gate = DatabaseGate(engine, first=timedelta(seconds=90), cap=timedelta(minutes=5))
+    gate.bind(asyncio.get_running_loop())
+    caplog.set_level(logging.INFO, logger="trendbot.service")
+    try:
+        gate.fault(db_fault(tmp_path))
+    finally:
+        gate.close()
+        engine.dispose()
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert line.endswith("(next check in 1m30s)")  # as config.yaml writes 90 s, not "90 s"
 
 
 async def test_discord_unreachable_at_start_then_back(web, tmp_path):
@@ -245,9 +263,30 @@ async def test_only_a_rejected_token_is_fatal(tmp_path):
         log.close()
         await fake.stop()
     output = log_path.read_text()
-    assert process.returncode == 1, output
+    assert process.returncode == EXIT_TOKEN_REFUSED == 4, output  # the unit does not restart it
     assert log_lines(output)[-1] == "trendbot run: Discord refused the token in $DISCORD_TOKEN"
     assert "cannot reach Discord" not in output  # refused is not unreachable: no retry
+
+
+async def test_the_gateway_rejecting_the_token_is_fatal_too(tmp_path):
+    """Close code 4004 ("authentication failed"): the token was revoked after the login."""
+    fake = await FakeDiscord(close_on_identify=4004).start()
+    config = write_config(tmp_path, None, fake.port)
+    log_path = tmp_path / "bot.log"
+    log = log_path.open("wb")
+    process = await start_bot(config, log)
+    try:
+        await asyncio.wait_for(process.wait(), 30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+        log.close()
+        await fake.stop()
+    output = log_path.read_text()
+    assert process.returncode == EXIT_TOKEN_REFUSED, output  # as for a 401 on login
+    assert ("GET", "users/@me") in fake.requests and fake.identified == 0  # refused at IDENTIFY
+    assert log_lines(output)[-1] == "trendbot run: Discord refused the token in $DISCORD_TOKEN"
+    assert "cannot reach Discord" not in output and "Attempting a reconnect" not in output
 
 
 async def test_postgresql_down_at_start_is_waited_for_not_fatal(tmp_path):
@@ -373,6 +412,218 @@ def db_fault(tmp_path):
     return DatabaseUnavailable(
         f"cannot write to database {tmp_path}: the disk is full", "disk_full"
     )
+
+
+# -- the database failing in the middle of a crawl ----------------------------------------
+
+
+def publish(web, stories: int, pages: dict | None = None) -> None:
+    """The loopback feed with ``stories`` items; ``pages`` replaces some article pages."""
+    feed_items = []
+    for index in range(stories):
+        path = f"/news/{index}"
+        page = Response(body=article_page(SLUGS[index]), headers={"Content-Type": "text/html"})
+        web.add(path, (pages or {}).get(index, page))
+        feed_items.append(
+            Item(f"Story {index}", link=web.url(path), guid=f"g{index}", published=now_utc())
+        )
+    web.add("/feed", Response(body=rss(feed_items)))
+
+
+SLUGS = ("glm-release", "funding-round")
+
+
+def rows(engine, model) -> list:
+    with Session(engine) as session:
+        return list(session.exec(select(model)).all())
+
+
+def make_due(engine) -> None:
+    from bot.store.models import Feed
+
+    with Session(engine) as session:
+        for feed in session.exec(select(Feed)).all():
+            feed.next_due_at = datetime.now(UTC) - timedelta(minutes=1)
+            session.add(feed)
+        session.commit()
+
+
+async def crawl_through_a_fault(
+    web, engine, begin, end, caplog, *, lasting: bool = True
+) -> list[logging.LogRecord]:
+    """The service crawls a baseline, then a new story while ``begin()`` has broken the
+    database, skips its turns until ``end()`` mends it (``lasting``: the probes fail
+    until then), and crawls again. Returns the errors the service logged, once it has
+    checked that nothing was lost or counted against the feed."""
+    from bot.fetch import Fetcher
+    from bot.store.models import DecisionLog, Entry, Feed, FeedEvent
+    from bot.workers import Workers
+
+    settings = parse_settings(
+        "http: {allow_private: true, timeout: {connect: 2s, read: 5s, total: 10s}}\n"
+        f"feeds:\n  - {{name: Loopback, url: '{web.url('/feed')}'}}\n"
+        "hub: {authors: []}\ndiscord: {channels: {news: 1, alerts: 2}}\n"
+    )
+    service = Service(settings, engine, None)
+    service.gate.first, service.gate.cap = timedelta(seconds=0.1), timedelta(seconds=0.4)
+    caplog.set_level(logging.INFO, logger="trendbot.service")
+    publish(web, 1)
+    with Workers(-1) as workers:
+        async with Fetcher(settings.http) as fetcher:
+            service.start()
+            try:
+                await service.crawl_due(workers, fetcher)  # the baseline: story 0
+                assert len(rows(engine, Entry)) == 1 and service.gate.is_open()
+                publish(web, 2)
+                make_due(engine)
+                await begin()
+                await service.crawl_due(workers, fetcher)  # story 1 meets the fault
+                assert not service.gate.is_open()
+                polls = len(web.hits("/feed"))
+                await service.crawl_due(workers, fetcher)  # paused: skips its turn
+                assert len(web.hits("/feed")) == polls
+                if lasting:
+                    await asyncio.sleep(0.6)  # probes fail meanwhile
+                    assert not service.gate.is_open()
+                await end()
+                await until(service.gate.is_open, 15, "the database to be back")
+                await service.crawl_due(workers, fetcher)
+            finally:
+                await service.wind_down()
+    assert sorted(entry.link for entry in rows(engine, Entry)) == [
+        web.url("/news/0"),
+        web.url("/news/1"),
+    ]
+    [news] = rows(engine, OutboxMessage)  # the new story is posted; the admins hear nothing
+    assert (news.kind, news.payload["title"]) == ("news", "Story 1")
+    [feed] = rows(engine, Feed)
+    assert (feed.health, feed.failure_count, feed.last_error) == ("ok", 0, None)
+    assert rows(engine, FeedEvent) == []
+    assert [d for d in rows(engine, DecisionLog) if d.decision == "fetch_error"] == []
+    records = [r for r in caplog.records if r.name == "trendbot.service"]
+    errors = [r for r in records if r.levelno >= logging.WARNING]
+    assert len(errors) == 1, [r.getMessage() for r in errors]  # reported once
+    assert errors[0].exc_info is None and "jobs paused" in errors[0].getMessage()
+    for word in ("[SQL", "SELECT", "INSERT", "UPDATE", "parameters"):
+        assert word not in caplog.text
+    messages = [r.getMessage() for r in records]
+    assert any("is back; jobs resumed" in m for m in messages)
+    # the baseline, then story 1 once it was back; the crawl the fault cut short logs nothing
+    assert messages.count("crawl feeds=1 new=1 stored=1 failed=0") == 2
+    return errors
+
+
+async def test_a_lock_taken_mid_crawl_pauses_the_service_and_fails_no_feed(
+    web, tmp_path, monkeypatch, caplog
+):
+    """Another process writes for longer than the busy timeout, and is done just after:
+    had the crawl gone on, its next writes would have passed and recorded failures."""
+    from bot.store import db
+
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    path = tmp_path / "bot.db"
+    engine = open_database(f"sqlite:///{path}")
+    holder = sqlite3.connect(path, isolation_level=None)
+    taken: list[bool] = []
+    loop = asyncio.get_running_loop()
+
+    def page_taking_the_lock(request):
+        if not taken:  # another process starts a long write while the page is fetched
+            taken.append(True)
+            holder.execute("BEGIN EXCLUSIVE")
+        return Response(body=article_page(SLUGS[1]), headers={"Content-Type": "text/html"})
+
+    def release_soon(fault) -> None:  # its write ends 50 ms after trendbot's gave up
+        if len(taken) == 1:  # called in trendbot's thread: the holder lives on the loop's
+            taken.append(False)
+            loop.call_soon_threadsafe(loop.call_later, 0.05, holder.execute, "ROLLBACK")
+
+    db.faults(engine).listen(release_soon)
+
+    async def begin() -> None:
+        publish(web, 2, pages={1: page_taking_the_lock})
+
+    async def end() -> None:
+        await until(lambda: not holder.in_transaction, 5, "the other write to end")
+
+    try:
+        [error] = await crawl_through_a_fault(web, engine, begin, end, caplog, lasting=False)
+    finally:
+        holder.close()
+        engine.dispose()
+    assert f"database {path} is locked by another process" in error.getMessage()
+
+
+async def test_a_database_turning_read_only_while_running_pauses_the_service(web, tmp_path, caplog):
+    """New connections open the file read-only, as SQLite does with a file it may no
+    longer write (``mode=ro``: root ignores file permissions), then read-write again."""
+    from sqlalchemy import event
+
+    path = tmp_path / "bot.db"
+    engine = open_database(f"sqlite:///{path}")
+    read_only: list[bool] = []
+
+    @event.listens_for(engine, "do_connect")
+    def connect(dialect, record, cargs, cparams):
+        if read_only:
+            return sqlite3.connect(f"file:{path}?mode=ro", uri=True, **cparams)
+        return None
+
+    async def begin() -> None:
+        read_only.append(True)
+        engine.dispose()  # the connections opened from now on are read-only
+
+    async def end() -> None:
+        read_only.clear()
+        engine.dispose()
+
+    try:
+        [error] = await crawl_through_a_fault(web, engine, begin, end, caplog)
+    finally:
+        engine.dispose()
+    assert f"cannot write to database {path}: it is read-only" in error.getMessage()
+
+
+@pytest.mark.postgres
+async def test_postgresql_terminating_the_connections_mid_crawl_pauses_the_service(
+    web, postgres_url, caplog
+):
+    """What a restart of PostgreSQL does to every connection of the service, at the worst
+    moment: while a crawl is writing a story."""
+    from sqlalchemy import create_engine, event, text
+    from sqlalchemy.engine import make_url
+
+    name = "trendbot-outage-test"
+    url = make_url(postgres_url).update_query_dict({"application_name": name})
+    engine = open_database(url.render_as_string(hide_password=False))
+    admin = create_engine(make_url(postgres_url).set(drivername="postgresql+psycopg"))
+    armed: list[bool] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def terminate(connection, cursor, statement, parameters, context, executemany):
+        if armed and statement.startswith("INSERT INTO entries"):
+            armed.clear()
+            with admin.begin() as other:
+                other.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity"
+                        " WHERE application_name = :name"
+                    ),
+                    {"name": name},
+                )
+
+    async def begin() -> None:
+        armed.append(True)
+
+    async def end() -> None:
+        pass  # the server is there again: the next connection is a new one
+
+    try:
+        [error] = await crawl_through_a_fault(web, engine, begin, end, caplog, lasting=False)
+    finally:
+        admin.dispose()
+        engine.dispose()
+    assert error.getMessage().startswith("lost the connection to database postgresql+psycopg")
 
 
 def test_rows_deferred_for_an_unreachable_discord_are_due_when_it_is_back(tmp_path):

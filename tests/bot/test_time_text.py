@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from bot.time_text import TimeText
+from bot.snapshots import age_text
+from bot.time_text import TimeText, distance, stamp
 
 
 def utc(*parts: int) -> datetime:
@@ -118,3 +119,60 @@ def test_iso_text_and_naive_values_are_read_as_utc():
     assert times.at("2025-12-03T10:42:00+00:00") == "11:42"
     assert times.at(datetime(2025, 12, 3, 10, 42)) == "11:42"
     assert times.at("") == "never"
+
+
+DATED = [
+    # a posted message always names the day, even "today": Discord dates it on delivery
+    ("UTC", utc(2025, 12, 3, 12), utc(2025, 12, 3, 10, 42), "3 Dec 10:42"),
+    ("Europe/Berlin", utc(2025, 12, 4, 8), utc(2025, 12, 3, 23, 30), "4 Dec 00:30"),
+    ("Europe/Berlin", utc(2025, 10, 26, 12), utc(2025, 10, 26, 0, 30), "26 Oct 02:30 CEST"),
+    ("UTC", utc(2026, 1, 1, 0, 5), utc(2025, 12, 31, 23, 50), "31 Dec 2025 23:50"),
+]
+
+
+@pytest.mark.parametrize(("zone", "now", "moment", "expected"), DATED)
+def test_a_dated_moment_always_gives_its_day(zone, now, moment, expected):
+    times = TimeText.of(zone, now)
+    assert times.dated(moment) == expected
+    assert times.dated(None) == "never"
+
+
+def test_stored_text_keeps_utc_instants_and_is_read_in_the_zone():
+    moment = datetime(2026, 3, 2, 10, 42, 30, tzinfo=timezone(timedelta(hours=2)))
+    assert stamp(moment) == "2026-03-02 08:42 UTC"  # converted, to the minute
+    assert stamp(datetime(2026, 3, 2, 8, 42)) == "2026-03-02 08:42 UTC"  # naive: UTC
+    berlin = TimeText.of("Europe/Berlin", utc(2026, 3, 2, 12))
+    stored = f"wire.example asked to wait until {stamp(moment)}; retry after {stamp(moment)}"
+    assert (
+        berlin.text(stored)
+        == "wire.example asked to wait until 2 Mar 09:42; retry after 2 Mar 09:42"
+    )
+    # what fetch errors stored before, with seconds, reads the same way
+    assert berlin.text("HTTP 429; retry after 2026-03-02 08:42:30 UTC") == (
+        "HTTP 429; retry after 2 Mar 09:42"
+    )
+    assert berlin.text("no instant in 2026-03-02 or 10:42 UTC") == (
+        "no instant in 2026-03-02 or 10:42 UTC"
+    )
+    assert berlin.text(None) == "" and berlin.text("") == ""
+
+
+@pytest.mark.parametrize(
+    ("span", "expected"),
+    [
+        (timedelta(seconds=30), "0 min"),
+        (timedelta(minutes=5), "5 min"),
+        (timedelta(hours=1), "1 h"),
+        (timedelta(hours=5), "5 h"),
+        (timedelta(hours=47, minutes=59), "47 h"),
+        (timedelta(days=7), "7 days"),
+        (-timedelta(hours=2), "2 h"),
+    ],
+)
+def test_a_length_of_time_reads_the_same_in_every_view(span, expected):
+    """Snapshot ages and Hub outages said "5 hours" where status said "(5 h ago)"."""
+    assert distance(span) == expected
+    assert age_text(span) == expected  # rankings, /status: the same words
+    now = utc(2025, 12, 4, 9)
+    if span >= timedelta(minutes=1):
+        assert TimeText.of("UTC", now).ago(now - span) == f"{expected} ago"

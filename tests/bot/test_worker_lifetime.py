@@ -20,13 +20,14 @@ import pytest
 from tests import processes
 from tests.bot.cli.helpers import environment
 from tests.conftest import ROOT
-from tests.fakes.feeds import Item, now_utc, rss
+from tests.fakes.feeds import Item, article_page, now_utc, rss
 from tests.fakes.web import Response
 
 pytestmark = pytest.mark.skipif(not processes.LINUX, reason="reads the process table in /proc")
 
 STARTUP = 120  # seconds a cold start may take on a loaded machine; the tests do not wait it out
 GONE_WITHIN = 20  # seconds the pool has to disappear after its owner's death (about 1 s is usual)
+STOP_WITHIN = 60  # seconds from SIGTERM to exit with a page hung (about 8 s; the hang is an hour)
 
 
 async def until(condition, within: float, what: str) -> None:
@@ -51,6 +52,146 @@ async def kill_9_and_check_the_pool_goes(process, pool: list[processes.Proc]) ->
     await process.wait()
     left = await asyncio.to_thread(processes.wait_gone, lambda: pool, GONE_WITHIN)
     assert not left, "still running after the owner's kill -9:\n" + "\n".join(map(str, left))
+
+
+def write_config(folder, web, *, crawl: str = "workers: 2") -> str:
+    path = folder / "config.yaml"
+    path.write_text(
+        "database: sqlite:///state/trendbot.db\n"
+        "http:\n  allow_private: true\n  timeout: {connect: 5s, read: 300s, total: 600s}\n"
+        f"crawl: {{{crawl}}}\n"
+        f"feeds:\n  - {{name: Daily, url: '{web.url('/feed')}'}}\n"
+        "hub: {authors: []}\n",
+        encoding="utf-8",
+    )
+    return str(path)
+
+
+def serve_one_story(web, *, page_hangs: bool) -> None:
+    """A feed of one story; its page hangs (the fetch waits for it), or answers."""
+    link = web.url("/news/slow")
+    web.add("/feed", Response(body=rss([Item("Slow", link=link, guid="s", published=now_utc())])))
+    if page_hangs:
+        web.add("/news/slow", Response(headers={"Content-Type": "text/html"}, hang=True))
+    else:
+        page = article_page("funding-round")
+        web.add("/news/slow", Response(body=page, headers={"Content-Type": "text/html"}))
+
+
+def no_discord() -> dict[str, str]:
+    """The environment of a `trendbot run` that posts to its terminal."""
+    env = environment()
+    env.pop("DISCORD_TOKEN", None)
+    return env
+
+
+# `trendbot` itself, except that every article page hangs the extractor: the crawl hands
+# the workers this job (a worker imports it by name) in place of extract_page_job.
+HUNG_EXTRACTOR = textwrap.dedent(
+    """
+    import functools, sys
+    import bot.crawl
+    from bot.cli import main
+    from tests.fakes.jobs import hang_noted
+
+    bot.crawl.extract_page_job = functools.partial(hang_noted, sys.argv[1])
+    main(sys.argv[2:])
+    """
+)
+
+
+async def start_with_a_hung_extractor(flag, log_path, *args: str):
+    with log_path.open("wb") as log:  # a file: the workers would hold a pipe open
+        return await asyncio.create_subprocess_exec(
+            *(sys.executable, "-c", HUNG_EXTRACTOR, str(flag), *args),
+            cwd=ROOT,
+            env=no_discord(),
+            stdout=log,
+            stderr=log,
+        )
+
+
+async def stop_and_check(process, signum: int, log_path) -> int:
+    """Send ``signum``; the exit status, once the process and its whole pool are gone."""
+    pool = pool_of(process.pid)
+    assert workers_in(pool), " | ".join(p.command for p in pool)
+    process.send_signal(signum)
+    try:
+        await asyncio.wait_for(process.wait(), STOP_WITHIN)
+    except TimeoutError:
+        raise AssertionError(
+            f"still running {STOP_WITHIN}s after signal {signum}:\n" + log_path.read_text()
+        ) from None
+    left = await asyncio.to_thread(processes.wait_gone, lambda: pool, GONE_WITHIN)
+    assert not left, "still running after the exit:\n" + "\n".join(map(str, left))
+    return process.returncode
+
+
+async def test_sigterm_of_trendbot_run_while_a_page_hangs_the_extractor_exits_at_once(
+    web, tmp_path
+):
+    """Closing the pool waited for the hung job, on the event loop: its time limit could
+    not fire, and `trendbot run` ignored SIGTERM until a SIGKILL."""
+    serve_one_story(web, page_hangs=False)
+    config = write_config(tmp_path, web, crawl="workers: 2, start_spread: 0s, job_timeout: 300s")
+    flag, log_path = tmp_path / "hung", tmp_path / "run.log"
+    process = await start_with_a_hung_extractor(flag, log_path, "--config", config, "run")
+    try:
+        await until(flag.exists, STARTUP, "the extractor to hang")
+        hung = int(flag.read_text())
+        assert hung in {p.pid for p in workers_in(pool_of(process.pid))}
+        assert await stop_and_check(process, signal.SIGTERM, log_path) == 0, log_path.read_text()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        processes.kill_all(pool_of(process.pid))
+
+
+async def test_ctrl_c_of_trendbot_crawl_while_a_page_hangs_the_extractor_exits_at_once(
+    web, tmp_path
+):
+    serve_one_story(web, page_hangs=False)
+    config = write_config(tmp_path, web, crawl="workers: 2, job_timeout: 300s")
+    flag, log_path = tmp_path / "hung", tmp_path / "crawl.log"
+    process = await start_with_a_hung_extractor(
+        flag, log_path, "--config", config, "crawl", "--once"
+    )
+    try:
+        await until(flag.exists, STARTUP, "the extractor to hang")
+        assert await stop_and_check(process, signal.SIGINT, log_path) == 130
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        processes.kill_all(pool_of(process.pid))
+
+
+async def test_kill_9_of_trendbot_run_takes_its_whole_pool_with_it(web, tmp_path):
+    serve_one_story(web, page_hangs=True)
+    config = write_config(tmp_path, web, crawl="workers: 2, start_spread: 0s")
+    with (tmp_path / "run.log").open("wb") as log:
+        process = await asyncio.create_subprocess_exec(
+            *(sys.executable, "-m", "bot", "--config", config, "run"),
+            cwd=ROOT,
+            env=no_discord(),
+            stdout=log,
+            stderr=log,
+        )
+    pool: list[processes.Proc] = []
+    try:
+        # a worker has parsed the feed, and the crawl now waits for the article page
+        await until(lambda: web.hits("/news/slow"), STARTUP, "the service to fetch the page")
+        pool = pool_of(process.pid)
+        commands = " | ".join(p.command for p in pool)
+        assert "multiprocessing.forkserver" in commands and "resource_tracker" in commands
+        assert len(workers_in(pool)) == 2, commands
+        await kill_9_and_check_the_pool_goes(process, pool)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        processes.kill_all(pool)
 
 
 async def test_kill_9_of_trendbot_crawl_takes_its_whole_pool_with_it(web, tmp_path):

@@ -69,6 +69,8 @@ class FakeDiscord:
     rate_limit_next: dict[int, float] = field(default_factory=dict)  # channel -> retry_after
     hang_next: set[int] = field(default_factory=set)  # channel: store, then never answer
     requests: list[tuple[str, str]] = field(default_factory=list)
+    # a close code to answer IDENTIFY with (4004: "authentication failed", a revoked token)
+    close_on_identify: int | None = None
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(910000000000000000)
@@ -190,6 +192,9 @@ class FakeDiscord:
             payload = json.loads(message.data)
             if payload.get("op") == 1:
                 await socket.send_str(json.dumps({"op": 11}))
+            elif payload.get("op") == 2 and self.close_on_identify is not None:
+                self._touch()
+                await socket.close(code=self.close_on_identify, message=b"Authentication failed.")
             elif payload.get("op") == 2:
                 self.identified += 1
                 await self._dispatch(

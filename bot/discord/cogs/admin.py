@@ -149,10 +149,9 @@ class Admin(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await asyncio.to_thread(post_digest, bot.settings, bot.engine)  # type: ignore[attr-defined]
         if outcome.posted:
-            text = (
-                f"Digest for {outcome.start:%Y-%m-%d %H:%M} to {outcome.end:%Y-%m-%d %H:%M} UTC "
-                "queued."
-            )
+            times = local_times(bot)
+            span = f"{times.span(outcome.start, outcome.end)} ({times.zone_name})"
+            text = f"Digest for {span} queued."
         else:
             text = "A digest for this period was already posted."
         await reply(interaction, Draft(content=text), ephemeral=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import sys
@@ -30,8 +31,13 @@ def environment() -> dict[str, str]:
     return env
 
 
-async def trendbot(*args: str, timeout: float = 120) -> Ran:
-    """Run `python -m bot ARGS` without blocking the event loop the fake servers live on."""
+async def trendbot(*args: str, timeout: float = 120, input: bytes | None = None) -> Ran:
+    """Run `python -m bot ARGS` without blocking the event loop the fake servers live on.
+
+    ``input`` is written to its stdin (then closed). On a timeout, or any other
+    exception (the test cancelled), the process is killed and reaped before it
+    propagates: a hung command must not outlive its test.
+    """
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -39,11 +45,23 @@ async def trendbot(*args: str, timeout: float = 120) -> Ran:
         *args,
         cwd=ROOT,
         env=environment(),
+        stdin=asyncio.subprocess.PIPE if input is not None else None,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
-    out, err = await asyncio.wait_for(process.communicate(), timeout)
+    try:
+        out, err = await asyncio.wait_for(process.communicate(input), timeout)
+    finally:
+        await reap(process)
     return Ran(process.returncode or 0, out.decode(), err.decode())
+
+
+async def reap(process: asyncio.subprocess.Process) -> None:
+    """Kill ``process`` unless it has ended, and wait for it: no orphan, no zombie."""
+    if process.returncode is None:
+        with contextlib.suppress(ProcessLookupError):  # it ended just now
+            process.kill()
+    await process.wait()
 
 
 def write_config(folder: Path, feeds_yaml: str, extra: str = "") -> Path:

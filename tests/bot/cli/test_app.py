@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 from bot.cli import main
@@ -241,3 +242,63 @@ def test_console_script_is_installed():
     result = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert result.stdout.startswith("trendbot ")
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        # the value of an option that takes one stays with it, even when it looks like -c
+        (["claims", "--entity", "-cfoo"], ["claims", "--entity", "-cfoo"]),
+        (
+            ["claims", "--entity", "-c", "-c", "x.yaml"],
+            ["-c", "x.yaml", "claims", "--entity", "-c"],
+        ),
+        (["claims", "--limit", "5", "-cx.yaml"], ["-cx.yaml", "claims", "--limit", "5"]),
+        (["rankings", "--chart", "--config"], ["rankings", "--chart", "--config"]),
+        (["crawl", "--feed", "-c", "--once"], ["crawl", "--feed", "-c", "--once"]),
+        # a flag takes no value: what follows it is an option again
+        (["claims", "--json", "-cx.yaml"], ["-cx.yaml", "claims", "--json"]),
+        (["crawl", "--once", "-c", "x.yaml"], ["-c", "x.yaml", "crawl", "--once"]),
+        # the value given in the option itself: the next argument is free
+        (["claims", "--entity=Qwen", "-cx.yaml"], ["-cx.yaml", "claims", "--entity=Qwen"]),
+        # a group's subcommand: its own options count
+        (
+            ["db", "backup", "--force", "-cx.yaml", "b.db"],
+            ["-cx.yaml", "db", "backup", "--force", "b.db"],
+        ),
+        (["feeds", "test", "-cfoo.xml"], ["-cfoo.xml", "feeds", "test"]),
+    ],
+)
+def test_config_first_leaves_the_value_of_the_option_before_it(argv, expected):
+    assert config_first(argv) == expected
+
+
+def test_config_first_reads_which_options_take_a_value_from_the_command():
+    @click.group()
+    @click.option("--config", "-c")
+    def root(config):
+        pass
+
+    @root.command()
+    @click.option("-n", "--name")
+    @click.option("-v", "verbose", is_flag=True)
+    @click.option("-c", "--colour")  # its own -c: not moved
+    def show(name, verbose, colour):
+        pass
+
+    assert config_first(["show", "-n", "-cx"], root) == ["show", "-n", "-cx"]
+    assert config_first(["show", "-vn", "-cx"], root) == ["show", "-vn", "-cx"]
+    assert config_first(["show", "-nfoo", "-cred"], root) == ["show", "-nfoo", "-cred"]
+    assert config_first(["-cx.yaml", "show", "-v", "-c", "red"], root) == [
+        "-cx.yaml", "show", "-v", "-c", "red",
+    ]  # fmt: skip
+
+
+def test_an_option_value_that_looks_like_c_reaches_the_command(write_config, capsys, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    path = str(write_config(MINIMAL_CONFIG))
+    code, _out, err = run(["-c", path, "db", "upgrade"], capsys)
+    assert code == 0, err
+    code, out, err = run(["claims", "--limit", "5", "--entity", "-cfoo", "-c", path], capsys)
+    assert code == 0, err  # not "Option '--entity' requires an argument"
+    assert out == "no claims about -cfoo\n"

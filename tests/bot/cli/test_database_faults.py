@@ -8,11 +8,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlmodel import Session, select
 
 from bot.cli import main
 from bot.store import open_database
 from tests.bot.cli.helpers import trendbot
-from tests.fakes.feeds import Item, now_utc, rss
+from tests.fakes.feeds import Item, article_page, now_utc, rss
 from tests.fakes.web import Response
 
 SQL_WORDS = ("INSERT", "UPDATE", "SELECT", "[SQL", "parameters:", "Traceback")
@@ -142,6 +143,86 @@ def test_a_database_error_that_is_no_outage_is_still_one_line_without_sql(
     code, _, err = run(["-c", str(config(tmp_path, f"sqlite:///{db}")), "status"], capsys)
     assert code == 1
     assert_one_line(err, "trendbot: database error: no such table: outbox")
+
+
+async def test_crawl_once_meeting_a_lock_mid_crawl_is_one_line_and_fails_no_feed(
+    web, tmp_path, capsys, monkeypatch
+):
+    """The fault comes during the crawl, not at the write check before it, and the lock
+    is gone a moment after the write gave up: the pass ends there all the same."""
+    import asyncio
+    import contextlib
+
+    from bot import workers
+    from bot.store import db as store_db
+    from bot.store.models import DecisionLog, Feed, FeedEvent
+
+    monkeypatch.setattr(store_db, "SQLITE_BUSY_TIMEOUT_MS", 300)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    # in this process, in a thread (the fake publisher lives on this loop): worker threads
+    pool = workers.Workers
+    monkeypatch.setattr(workers, "start_forkserver", lambda: None)
+    monkeypatch.setattr(workers, "Workers", lambda _processes, **kwargs: pool(-1, **kwargs))
+    db = migrated(tmp_path / "bot.db")
+    holder = sqlite3.connect(db, isolation_level=None)
+    loop = asyncio.get_running_loop()
+    taken: list[bool] = []
+
+    def page_taking_the_lock(request):
+        if not taken:  # another process starts a long write while the page is fetched
+            taken.append(True)
+            holder.execute("BEGIN EXCLUSIVE")
+        return Response(body=article_page("glm-release"), headers={"Content-Type": "text/html"})
+
+    def release() -> None:
+        with contextlib.suppress(sqlite3.ProgrammingError):  # closed already: released
+            if holder.in_transaction:
+                holder.execute("ROLLBACK")
+
+    classify = store_db.classify
+
+    def classify_then_release(*args, **kwargs):  # the other write ends just after
+        fault = classify(*args, **kwargs)
+        if fault is not None and len(taken) == 1:
+            taken.append(False)
+            loop.call_soon_threadsafe(loop.call_later, 0.05, release)
+        return fault
+
+    monkeypatch.setattr(store_db, "classify", classify_then_release)
+    web.add("/news/1", page_taking_the_lock)
+    story = Item("Story", link=web.url("/news/1"), guid="s1", published=now_utc())
+    web.add("/feed", Response(body=rss([story])))
+    feeds = f"[{{name: Daily, url: '{web.url('/feed')}'}}]"
+    argv = ["-c", str(config(tmp_path, f"sqlite:///{db}", feeds)), "crawl", "--once"]
+    try:
+        code, out, err = await asyncio.to_thread(run, argv, capsys)
+    finally:
+        release()
+        holder.close()
+    assert code == 1
+    assert_one_line(err, f"trendbot: database {db} is locked by another process")
+    assert out == ""  # no table of a feed that "failed"
+    engine = open_database(f"sqlite:///{db}")
+    try:
+        with Session(engine) as session:
+            [feed] = session.exec(select(Feed)).all()
+            assert (feed.health, feed.failure_count, feed.last_error) == ("ok", 0, None)
+            assert session.exec(select(FeedEvent)).all() == []
+            assert session.exec(select(DecisionLog)).all() == []  # nothing counted against it
+    finally:
+        engine.dispose()
+
+
+async def test_run_on_a_file_that_is_no_database_stops_in_one_line(tmp_path):
+    """Waiting would not mend it: `run` says so and exits 1, instead of waiting forever."""
+    db = tmp_path / "bot.db"
+    db.write_bytes(b"\x00\xff not SQLite at all \x13\x37" * 200)
+    ran = await trendbot("--config", str(config(tmp_path, f"sqlite:///{db}")), "run", timeout=60)
+    assert ran.code == 1, ran.err
+    assert_one_line(
+        ran.err, f"trendbot: database {db} is damaged or is not a SQLite database", "not a database"
+    )
+    assert "waiting for it" not in ran.err
 
 
 READING = (

@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from bot.cli import main
 from bot.store import HEAD_REVISION, open_database
-from bot.store.backup import pg_dump_command
+from bot.store.backup import BackupError, pg_dump_command, sqlite_path
 from bot.store.models import Feed
 
 
@@ -201,3 +201,27 @@ def test_the_printed_pg_dump_command_backs_up_trendbots_schema(
     schema = postgres_url.rsplit("search_path%3D", 1)[-1]
     assert f"TABLE {schema} feeds" in listing and f"TABLE DATA {schema} feeds" in listing
     assert "TABLE public " not in listing
+
+
+def test_a_file_uri_database_is_backed_up_like_its_path(sqlite_config, tmp_path, capsys):
+    """The file `status` and the service open from a ``file:`` URI is the one backed up."""
+    _config, database = sqlite_config
+    config = tmp_path / "uri.yaml"
+    url = f"sqlite:///file:{database}?mode=ro&uri=true"
+    config.write_text(f"database: '{url}'\n", encoding="utf-8")
+    code, _out, err = run(["--config", str(config), "status"], capsys)
+    assert "not a database file" not in err and "%3A" not in err
+    target = tmp_path / "copy.db"
+    code, out, err = run(["--config", str(config), "db", "backup", str(target)], capsys)
+    assert code == 0, err
+    assert out.startswith(f"backed up {database} (revision {HEAD_REVISION}) to {target}")
+    assert read(target, "SELECT name FROM feeds ORDER BY name") == [("Blog",), ("Wire",)]
+
+
+def test_backup_finds_the_file_the_service_opens():
+    assert sqlite_path("sqlite:///file:/srv/bot.db?mode=ro&uri=true") == Path("/srv/bot.db")
+    assert sqlite_path("sqlite:////srv/bot.db") == Path("/srv/bot.db")
+    assert sqlite_path("postgresql://u@h/db") is None
+    for memory in ("sqlite://", "sqlite:///:memory:", "sqlite:///file:x?mode=memory&uri=true"):
+        with pytest.raises(BackupError, match="is a database in memory, not a file"):
+            sqlite_path(memory)

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
-import sys
-
-from tests.bot.cli.helpers import environment, trendbot
-from tests.conftest import ROOT
+from tests.bot.cli.helpers import trendbot
 from tests.fakes.feeds import article_page
 
 STORY = (
@@ -73,26 +68,18 @@ async def test_text_and_html_files_as_json_lines(tmp_path):
 
 
 async def test_stdin_and_a_missing_file(tmp_path):
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
+    ran = await trendbot(
         "--config",
         str(tmp_path / "none.yaml"),
         "extract",
         "--jsonl",
         "-",
         str(tmp_path / "missing.txt"),
-        cwd=ROOT,
-        env=environment(),
-        stdin=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+        input=STORY.encode(),
     )
-    out, err = await asyncio.wait_for(process.communicate(STORY.encode()), 120)
-    assert process.returncode == 1
-    assert "cannot read" in err.decode() and "Traceback" not in err.decode()
-    lines = [json.loads(line) for line in out.decode().splitlines()]
+    assert ran.code == 1
+    assert "cannot read" in ran.err and "Traceback" not in ran.err
+    lines = ran.json_lines()
     assert lines[0]["path"] == "-" and lines[0]["claims"]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 
 import pytest
@@ -98,3 +100,30 @@ async def test_the_feedparser_corpus_in_one_process(shared_dir):
         assert item["link"] is None or not DANGEROUS.search(item["link"])
     for failure in (r for r in results if not r["ok"]):
         assert failure["error"] and "\n" not in failure["error"]
+
+
+@pytest.mark.timeout(120)
+async def test_feeds_test_refuses_devices_fifos_folders_and_files_over_the_limit(tmp_path):
+    """Each is one line and the command ends: /dev/zero is not read, a FIFO not waited on."""
+    fifo = tmp_path / "feed.fifo"
+    os.mkfifo(fifo)
+    big = tmp_path / "big.xml"
+    big.write_bytes(rss([Item(f"Story {n}") for n in range(60)]))  # over 2 kB
+    config = tmp_path / "config.yaml"
+    config.write_text("http:\n  max_response_bytes: 1000\nfeeds: []\n", encoding="utf-8")
+    sources = [str(fifo), str(tmp_path), str(big)]
+    if os.path.exists("/dev/zero"):
+        sources.append("/dev/zero")
+    try:
+        ran = await trendbot("--config", str(config), "feeds", "test", *sources, timeout=60)
+    finally:
+        with contextlib.suppress(OSError):  # an old reader blocked on it lets go
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    assert ran.code == 1
+    lines = ran.out.splitlines()
+    assert f"{fifo}: is a FIFO, not a regular file" in lines[0]
+    assert f"{tmp_path}: is a directory, not a regular file" in lines[1]
+    assert f"{big}: file over 1,000 bytes (http.max_response_bytes)" in lines[2]
+    if len(sources) == 4:
+        assert "/dev/zero: is a device, not a regular file" in lines[3]
+    assert len(lines) == len(sources)

@@ -93,3 +93,9 @@ def test_schema_node_walks_lists_and_dicts():
     _, description = schema_node(("feeds", 0, "backfill"))
     assert description and "newly added feed" in description
     assert schema_node(("nonsense",)) == (None, None)
+
+
+def test_the_time_zone_is_described_as_governing_every_time_shown():
+    _, description = schema_node(("schedule", "timezone"))
+    assert description and "cron" in description
+    assert "every time shown to people" in description and "stay UTC" in description

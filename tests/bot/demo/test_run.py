@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import time
+from datetime import UTC, datetime
 
+from bot.demo.run import digest_line
 from tests.bot.cli.helpers import trendbot
 
 
@@ -40,6 +43,13 @@ async def test_the_demo_shows_the_whole_pipeline():
     assert out.count("--- #news") == 6
     assert "--- #digest" in out and "## Hub ranking: all-time downloads" in out
     assert "(0 left)" in out
+    # the digest's period as people read it, in the demo's zone (UTC), not as ISO text
+    [period] = [line for line in out.splitlines() if line.startswith("4. Digest composed")]
+    assert re.fullmatch(
+        r"4\. Digest composed for \d{1,2} [A-Z][a-z]{2}( \d{4})? \d\d:\d\d to "
+        r"(\d{1,2} [A-Z][a-z]{2}( \d{4})? )?\d\d:\d\d \(UTC\)",
+        period,
+    ), period
     # the charts, as files, and the ranking chart attached to the digest
     charts = [line.split(": ", 1)[1] for line in out.splitlines() if "Chart written" in line]
     assert [c.rsplit("/", 1)[1] for c in charts] == [
@@ -51,3 +61,13 @@ async def test_the_demo_shows_the_whole_pipeline():
             assert picture.read(4) == b"\x89PNG"
     assert "[attached: ranking-family-alltime.png" in out
     assert "Traceback" not in ran.err
+
+
+def test_the_demo_gives_the_digest_period_in_the_configured_zone():
+    start, end = datetime(2026, 3, 1, 8, tzinfo=UTC), datetime(2026, 3, 2, 8, tzinfo=UTC)
+    assert digest_line(start, end, "Europe/Berlin") == (
+        "Digest composed for 1 Mar 09:00 to 2 Mar 09:00 (Europe/Berlin)"
+    )
+    assert digest_line(start, end.replace(hour=11, day=1), "UTC") == (
+        "Digest composed for 1 Mar 08:00 to 11:00 (UTC)"
+    )

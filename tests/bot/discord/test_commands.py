@@ -16,7 +16,8 @@ from bot.discord.permissions import NotAdmin
 from bot.hub import Listing, ModelStats
 from bot.outbox import enqueue
 from bot.snapshot_job import take_snapshot
-from bot.store.models import Article, Entry, Feed, Mention, OutboxMessage
+from bot.store.models import Article, DigestRun, Entry, Feed, Mention, OutboxMessage
+from bot.time_text import TimeText
 from tests.factories import qwen_total_claim, verdict
 
 NOW = datetime.now(UTC)
@@ -213,6 +214,20 @@ async def test_digest_now_for_an_admin_and_delivery_to_the_alerts_channel(world)
     with Session(bot.engine) as session:
         digest = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "digest")).one()
     assert digest.status == "pending"
+
+
+async def test_digest_now_names_its_period_in_the_configured_zone(world):
+    _env, bot, channel, alerts, _member, admin = world
+    kolkata = config_text(f"{{alerts: {alerts.id}}}", channel.guild.id) + (
+        "schedule: {timezone: Asia/Kolkata}\n"
+    )
+    bot.apply_settings(parse_settings(kolkata))
+    result = await admin.slash(channel, "digest now")
+    with Session(bot.engine) as session:
+        run = session.exec(select(DigestRun)).one()
+    span = TimeText.of("Asia/Kolkata").span(run.period_start, run.period_end)
+    assert result.response.content == f"Digest for {span} (Asia/Kolkata) queued."
+    assert "UTC" not in result.response.content
 
 
 @pytest.fixture

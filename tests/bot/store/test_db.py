@@ -24,7 +24,6 @@ from bot.store.db import (
     error_line,
     faults,
     normalised_url,
-    raise_recorded_fault,
 )
 from bot.store.models import Feed
 
@@ -115,8 +114,6 @@ def test_a_read_only_file_is_one_line_that_names_it(tmp_path):
         assert_one_clean_line(message)
         assert str(path) in message and "read-only" in message
         assert faults(engine).last is caught.value  # known even where a caller swallows it
-        with pytest.raises(DatabaseUnavailable):
-            raise_recorded_fault(engine)
     finally:
         engine.dispose()
         path.chmod(0o644)
@@ -202,6 +199,45 @@ def test_errors_of_the_statement_itself_are_left_alone(tmp_path):
         assert "SELECT" in str(caught.value)  # what error_line keeps out of sight
     finally:
         engine.dispose()
+
+
+def test_a_file_that_is_no_database_is_a_fatal_one_line_error(tmp_path):
+    path = tmp_path / "bot.db"
+    path.write_bytes(b"\x00\xff not SQLite at all \x13\x37" * 200)
+    heard: list[DatabaseUnavailable] = []
+    engine = create_db_engine(f"sqlite:///{path}")
+    faults(engine).listen(heard.append)
+    try:
+        with pytest.raises(DatabaseError) as caught:
+            open_database(f"sqlite:///{path}", write=True)
+        # nothing to wait for: the service does not pause for it, `run` stops
+        assert not isinstance(caught.value, DatabaseUnavailable)
+        assert str(caught.value) == (
+            f"database {path} is damaged or is not a SQLite database (file is not a database)"
+        )
+        with pytest.raises(DatabaseError) as again, engine.connect():
+            pass
+        assert not isinstance(again.value, DatabaseUnavailable)
+        assert heard == [] and faults(engine).last is None  # no listener told of a "fault"
+    finally:
+        engine.dispose()
+
+
+def test_error_line_is_one_line_without_sql_for_any_error(tmp_path):
+    engine = create_db_engine(f"sqlite:///{migrated(tmp_path / 'bot.db')}")
+    try:
+        with pytest.raises(IntegrityError) as caught, engine.begin() as connection:
+            connection.execute(text("INSERT INTO feeds (name) VALUES (:name)"), {"name": "x"})
+        assert "[SQL: INSERT INTO feeds" in str(caught.value)
+        assert "[parameters:" in str(caught.value)
+        assert error_line(caught.value) == "database error: NOT NULL constraint failed: feeds.url"
+    finally:
+        engine.dispose()
+    assert error_line(RuntimeError("worker crashed\nmore detail")) == "RuntimeError: worker crashed"
+    assert error_line(TimeoutError()) == "TimeoutError"
+    fault = DatabaseUnavailable("database x is locked by another process", "locked")
+    assert error_line(fault) == "database x is locked by another process"
+    assert error_line(ValueError("bad [SQL: SELECT 1]")) == "ValueError: bad"
 
 
 def test_postgresql_down_is_a_fault_the_service_may_wait_out():
