@@ -27,7 +27,6 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from sqlalchemy.engine import make_url
 
 from bot.config.schema import (
     DEFER_CROSS_CHECKS,
@@ -270,6 +269,9 @@ def apply_environment(settings: Settings, environ: Mapping[str, str], config_dir
 
 def absolute_sqlite_url(database: str, base: Path) -> str:
     """Resolve the file of a relative ``sqlite:///path`` URL against ``base``."""
+    # Imported here so that bot.config (which pure modules import) does not load SQLAlchemy.
+    from sqlalchemy.engine import make_url
+
     url = make_url(database)
     if url.get_backend_name() != "sqlite":
         return database

@@ -13,9 +13,6 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
-
 from bot.config.schema import Problem
 
 SECRET_KEYS = frozenset(
@@ -114,6 +111,10 @@ def find_secrets(tree: Mapping) -> list[Problem]:
                     break
     database = tree.get("database")
     if isinstance(database, str) and ("database",) not in flagged:
+        # Imported here so that bot.config (which pure modules import) does not load SQLAlchemy.
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
         try:
             has_password = make_url(database.strip()).password is not None
         except ArgumentError:
