@@ -31,13 +31,13 @@ from sqlmodel import Session
 
 from bot.config.durations import format_duration
 from bot.config.schema import FeedSettings, Settings
+from bot.core.vocabulary import Decision
 from bot.decisions import decide
 from bot.fetch import PAGE_ACCEPT, Fetcher, FetchError, FetchResult
 from bot.health import PollResult, max_age, next_health
 from bot.store import ingest
 from bot.store.db import DatabaseUnavailable, error_line
 from bot.store.ingest import FeedState, PageOutcome
-from bot.store.models import Decision
 from bot.workers import (
     JobTimeout,
     PageText,

@@ -10,10 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.store.models import Decision
+from bot.core.vocabulary import POSTED as POSTED
+from bot.core.vocabulary import Decision
 from extractors.feed import FeedItem
-
-POSTED = frozenset({Decision.NEW, Decision.BACKFILL})
 
 
 @dataclass(frozen=True)

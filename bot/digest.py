@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.core.vocabulary import VerdictStatus
 from bot.messages import COLOURS, Draft, Embed, Field, clip, inert, safe_url
 from bot.rankings import Ranking
 from bot.snapshots import words
-from bot.store.models import VerdictStatus
 from bot.time_text import TimeText
 
 TOP_STORIES = 8

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 from bot.backoff import capped_doubling, jitter
 from bot.config.schema import CrawlSettings
-from bot.store.models import FeedHealth
+from bot.core.vocabulary import FeedHealth
 from bot.time_text import distance, stamp
 
 # A server's Cache-Control may slow polling down, but not beyond this.

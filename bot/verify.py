@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.config.schema import FamilySettings
+from bot.core.vocabulary import VerdictStatus
 from bot.snapshots import (
     Snapshot,
     covers,
@@ -34,7 +35,6 @@ from bot.snapshots import (
     model_scope,
     words,
 )
-from bot.store.models import VerdictStatus
 from extractors.extraction import Period
 from extractors.vocabulary import METADATA_METRICS, Link, Metric
 

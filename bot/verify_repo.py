@@ -27,8 +27,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from bot.core.vocabulary import VerdictStatus
 from bot.repo_facts import CONFIG_KEYS, ConfigFigure, EvalScore, RepoFacts
-from bot.store.models import VerdictStatus
 from bot.verify import ClaimFacts, VerdictDraft, claim_clause
 from extractors.vocabulary import METADATA_METRICS, Link, Metric, Qualifier
 

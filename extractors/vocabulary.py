@@ -1,4 +1,5 @@
-"""The words a claim is made of: its metric, unit, qualifier and how its subject is linked.
+"""The words a claim is made of: its metric, unit, qualifier and how its subject is linked
+(and what a mention names).
 
 One typed vocabulary shared by the extractor, the store, the verifier and the
 digest, so that a metric is spelled once: a module that compares against the
@@ -152,3 +153,14 @@ class Link(StrEnum):
     UNRESOLVED = "unresolved"  # spells one checkpoint that no known repo matches (yet)
     CLOSED = "closed"  # an API-only model: nothing on the Hub
     NONE = "none"  # no Hub presence known
+
+
+class MentionKind(StrEnum):
+    """What a mention names: a model (or family) or an organisation.
+
+    :class:`extractors.extraction.Mention` still carries it as the bare string
+    (``"model"``/``"org"``), which compares equal to these members.
+    """
+
+    MODEL = "model"
+    ORG = "org"

@@ -47,22 +47,6 @@ ROOT = Path(__file__).resolve().parent.parent
 # loads; an R6 entry names the comment; an R7 entry is one edge of the cycle.
 RATCHET: frozenset[tuple[str, str]] = frozenset(
     {
-        # Core vocabulary: Decision, FeedHealth and VerdictStatus move to bot/core/.
-        ("bot/decisions.py", "bot.store.models"),
-        ("bot/decisions.py", "sqlalchemy"),  # loaded through bot.store
-        ("bot/decisions.py", "sqlmodel"),  # loaded through bot.store.models
-        ("bot/health.py", "bot.store.models"),
-        ("bot/health.py", "sqlalchemy"),
-        ("bot/health.py", "sqlmodel"),
-        ("bot/verify.py", "bot.store.models"),
-        ("bot/verify.py", "sqlalchemy"),
-        ("bot/verify.py", "sqlmodel"),
-        ("bot/verify_repo.py", "bot.store.models"),
-        ("bot/verify_repo.py", "sqlalchemy"),
-        ("bot/verify_repo.py", "sqlmodel"),
-        ("bot/digest.py", "bot.store.models"),
-        ("bot/digest.py", "sqlalchemy"),
-        ("bot/digest.py", "sqlmodel"),
         # Replies over plain records: the read models' records (ModelCard, NewsItem,
         # Status) and the rows replies read (Feed, DecisionLog) become core records.
         ("bot/replies.py", "bot.queries"),
@@ -80,12 +64,6 @@ RATCHET: frozenset[tuple[str, str]] = frozenset(
         ("bot/store/ingest.py", "bot.health"),
         ("bot/store/ingest.py", "bot.outbox"),
         ("bot/store/ingest.py", "bot.time_text"),
-        # One composition root: cogs typed against the concrete TrendBot.
-        ("bot/discord/cogs/admin.py", "type: ignore[attr-defined]"),
-        ("bot/discord/cogs/claims.py", "type: ignore[attr-defined]"),
-        ("bot/discord/cogs/news.py", "type: ignore[attr-defined]"),
-        ("bot/discord/cogs/rankings.py", "type: ignore[attr-defined]"),
-        ("bot/discord/permissions.py", "type: ignore[attr-defined]"),
     }
 )
 

@@ -17,12 +17,14 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 import discord
 import yarl
 from discord import app_commands
 from discord.ext import commands, tasks
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from bot.config.schema import Settings
 from bot.config.watch import ConfigWatcher
@@ -43,6 +45,9 @@ SEND_EVERY = 2.0  # seconds between outbox passes
 WATCH_EVERY = 5.0  # seconds between checks of config.yaml
 MAX_RATELIMIT_WAIT = 30.0  # seconds discord.py may wait out a 429 itself
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
 
 def point_at(settings: Settings) -> None:
     """Use the configured REST base and gateway (process-wide in discord.py)."""
@@ -51,6 +56,13 @@ def point_at(settings: Settings) -> None:
 
 
 class TrendBot(commands.Bot):
+    # What the cogs reach for, typed here so they need no ``type: ignore``: each cog
+    # holds ``self.bot: TrendBot`` (imported under ``TYPE_CHECKING``, as RoboDanny does).
+    settings: Settings  # the running configuration; replaced whole on a reload
+    engine: Engine
+    config_path: Path | None  # None: no config.yaml to edit or watch
+    sender: Sender
+
     def __init__(
         self,
         settings: Settings,
@@ -154,6 +166,23 @@ class TrendBot(commands.Bot):
         self.deliver_outbox.cancel()
         self.watch_config.cancel()
         await super().close()
+
+    async def read(
+        self, fn: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """``fn(session, *args, **kwargs)`` in a thread, with a session of its own.
+
+        The one way a command runs a read model (:mod:`bot.queries`): the database
+        never blocks the event loop, and a session is never shared between threads
+        (it is opened and closed in the thread that uses it). What ``fn`` raises
+        reaches the command, and so the error handler, unchanged.
+        """
+
+        def run() -> T:
+            with Session(self.engine) as session:
+                return fn(session, *args, **kwargs)
+
+        return await asyncio.to_thread(run)
 
     @tasks.loop(seconds=SEND_EVERY)
     async def deliver_outbox(self) -> None:

@@ -17,11 +17,16 @@ is the server's, and it would make every member an admin.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 
 from bot.config.schema import DiscordSettings
 from bot.messages import inert
+
+if TYPE_CHECKING:  # bot.discord.bot imports this module
+    from bot.discord.bot import TrendBot
 
 ADMIN_DEFAULT = discord.Permissions(manage_guild=True)
 
@@ -64,8 +69,8 @@ class NotAdmin(app_commands.CheckFailure):
 
 
 def admin_only():
-    def predicate(interaction: discord.Interaction) -> bool:
-        settings = interaction.client.settings.discord  # type: ignore[attr-defined]
+    def predicate(interaction: discord.Interaction[TrendBot]) -> bool:
+        settings = interaction.client.settings.discord
         # admins of *this* server only: the bot may sit in others, where anyone can be one
         if settings.guild_id is None:
             raise NotAdmin("Admin commands are off until discord.guild_id is set in config.yaml.")

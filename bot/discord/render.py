@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.messages import Draft
 from bot.time_text import TimeText
+
+if TYPE_CHECKING:  # bot.discord.bot imports this module (through the sink)
+    from bot.discord.bot import TrendBot
 
 
 def embeds_of(draft: Draft) -> list[discord.Embed]:
@@ -30,7 +33,7 @@ def embeds_of(draft: Draft) -> list[discord.Embed]:
     return embeds
 
 
-def local_times(bot: Any) -> TimeText:
+def local_times(bot: TrendBot) -> TimeText:
     """How a reply writes its times: in the running ``schedule.timezone``, read at each
     reply (so a config reload applies at once), against the moment it is sent."""
     return TimeText.of(bot.settings.schedule.timezone)

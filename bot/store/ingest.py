@@ -21,19 +21,17 @@ from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
 from bot.config.schema import FeedSettings, NewsFilter, Settings
+from bot.core.vocabulary import POSTED, Decision, FeedHealth
 from bot.health import HealthUpdate
 from bot.outbox import NEWS_HOLD, enqueue, release_news
 from bot.store.models import (
     Article,
     Claim,
-    Decision,
     DecisionLog,
     Entry,
     Feed,
     FeedEvent,
-    FeedHealth,
     Mention,
-    MentionKind,
     OutboxMessage,
 )
 from bot.time_text import stamp
@@ -43,6 +41,7 @@ from extractors.fingerprint import CANDIDATE_BITS, containment, distance
 if TYPE_CHECKING:
     from extractors.extraction import Extraction
 from extractors.links import normalise_link
+from extractors.vocabulary import MentionKind
 
 
 @dataclass(frozen=True)
@@ -315,7 +314,7 @@ def _store_item(session: Session, job: _Job) -> tuple[bool, bool]:
         first_seen_at=now,
     )
     common = {"feed_id": feed_id, "link": item.link, "identity": item.identity, "at": now}
-    wants_post = decision in (Decision.NEW, Decision.BACKFILL)
+    wants_post = decision in POSTED
     if existing is not None:
         entry.article_id = existing.id
         session.add(entry)

@@ -4,21 +4,26 @@ Anything that must survive a crash is written here before it is acted on: feed
 state before the next poll, seen entries before anything is posted, snapshots
 before alerts are computed, and messages in the outbox before they are sent.
 
-Status-like columns are short strings (validated in Python by the StrEnums
-below) rather than database enums, so adding a value never needs a migration
-that rewrites a type on PostgreSQL.
+Status-like columns are short strings (validated in Python by the StrEnums of
+:mod:`bot.core.vocabulary` and :mod:`extractors.vocabulary`, re-exported here)
+rather than database enums, so adding a value never needs a migration that
+rewrites a type on PostgreSQL.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Column, Index, MetaData, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from bot.core.vocabulary import Decision as Decision
+from bot.core.vocabulary import FeedHealth as FeedHealth
+from bot.core.vocabulary import OutboxStatus as OutboxStatus
+from bot.core.vocabulary import VerdictStatus as VerdictStatus
 from bot.store.types import BigId, UTCDateTime, utcnow
+from extractors.vocabulary import MentionKind as MentionKind
 
 # Stable constraint names, identical on SQLite and PostgreSQL, so migrations can refer to them.
 NAMING_CONVENTION = {
@@ -30,42 +35,6 @@ NAMING_CONVENTION = {
 }
 metadata: MetaData = SQLModel.metadata
 metadata.naming_convention = NAMING_CONVENTION
-
-
-class FeedHealth(StrEnum):
-    OK = "ok"
-    FAILING = "failing"  # errors, still retried with backoff
-    FAILED = "failed"  # polling stopped (gone, or given up); needs an admin
-
-
-class Decision(StrEnum):
-    NEW = "new"
-    DUPLICATE_ID = "duplicate_id"
-    DUPLICATE_STORY = "duplicate_story"
-    TOO_OLD = "too_old"
-    BASELINE = "baseline"
-    BACKFILL = "backfill"
-    FETCH_ERROR = "fetch_error"
-    EXTRACTION_FALLBACK = "extraction_fallback"
-    EXTRACTION_TIMEOUT = "extraction_timeout"  # a worker job ran past crawl.job_timeout
-
-
-class MentionKind(StrEnum):
-    MODEL = "model"
-    ORG = "org"
-
-
-class VerdictStatus(StrEnum):
-    SUPPORTED = "supported"
-    CONTRADICTED = "contradicted"
-    UNVERIFIABLE = "unverifiable"
-    NOT_CHECKABLE = "not_checkable"
-
-
-class OutboxStatus(StrEnum):
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    FAILED = "failed"  # the route refused it (403/404); kept for admins, not retried
 
 
 def _time(**kwargs: Any) -> Any:

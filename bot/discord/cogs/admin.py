@@ -9,11 +9,11 @@ can change that default, refused at run time by :func:`admin_only` as well.
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
-from sqlmodel import Session
 
 from bot.discord.cogs.replying import reply
 from bot.discord.permissions import ADMIN_DEFAULT, admin_only
@@ -21,6 +21,9 @@ from bot.discord.render import local_times
 from bot.messages import Draft, inert
 from bot.queries import feeds_overview, status
 from bot.replies import feeds_reply, status_reply
+
+if TYPE_CHECKING:
+    from bot.discord.bot import TrendBot
 
 
 class Admin(commands.Cog):
@@ -38,29 +41,17 @@ class Admin(commands.Cog):
         guild_only=True,
     )
 
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
-
-    @property
-    def engine(self):
-        return self.bot.engine  # type: ignore[attr-defined]
+    def __init__(self, bot: TrendBot) -> None:
+        self.bot: TrendBot = bot
 
     @feeds.command(name="list", description="Every feed with its health, last fetch and last error")
     async def feeds_list(self, interaction: discord.Interaction) -> None:
-        def load():
-            with Session(self.engine) as session:
-                return feeds_overview(session)
-
-        feeds = await asyncio.to_thread(load)
+        feeds = await self.bot.read(feeds_overview)
         await reply(interaction, feeds_reply(feeds, local_times(self.bot)))
 
     @app_commands.command(name="status", description="Last crawl, last Hub snapshot, failing feeds")
     async def status(self, interaction: discord.Interaction) -> None:
-        def load():
-            with Session(self.engine) as session:
-                return status(session)
-
-        state = await asyncio.to_thread(load)
+        state = await self.bot.read(status)
         await reply(interaction, status_reply(state, local_times(self.bot)))
 
     @feeds_admin.command(name="add", description="Test a feed, then add it to config.yaml")
@@ -80,18 +71,19 @@ class Admin(commands.Cog):
             text = f"Not added: {problem}, e.g. https://example.com/feed.xml"
             await reply(interaction, Draft(content=text), ephemeral=True)
             return
-        if bot.config_path is None:  # type: ignore[attr-defined]
+        config_path = bot.config_path
+        if config_path is None:
             await reply(interaction, Draft(content="No config file to edit."), ephemeral=True)
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        async with Fetcher(bot.settings.http) as fetcher:  # type: ignore[attr-defined]
+        async with Fetcher(bot.settings.http) as fetcher:
             check = await check_source(url, fetcher)
         if not check.ok:
             text = f"Not added: {inert(url)} is not a usable feed: {inert(check.error)}"
             await reply(interaction, Draft(content=text), ephemeral=True)
             return
         try:
-            settings = await asyncio.to_thread(add_feed, bot.config_path, name, url)  # type: ignore[attr-defined]
+            settings = await asyncio.to_thread(add_feed, config_path, name, url)
         except EditRefused as exc:
             await reply(interaction, Draft(content=f"Not added: {inert(str(exc))}"), ephemeral=True)
             return
@@ -101,7 +93,7 @@ class Admin(commands.Cog):
             )
             await reply(interaction, Draft(content=inert(text)), ephemeral=True)
             return
-        bot.apply_settings(settings)  # type: ignore[attr-defined]
+        bot.apply_settings(settings)
         text = f"Added {inert(name)} ({check.version}, {check.entries} items); config.yaml saved."
         await reply(interaction, Draft(content=text), ephemeral=True)
 
@@ -113,7 +105,7 @@ class Admin(commands.Cog):
 
         bot = self.bot
         try:
-            settings = await asyncio.to_thread(remove_feed, bot.config_path, name)  # type: ignore[attr-defined]
+            settings = await asyncio.to_thread(remove_feed, bot.config_path, name)
         except (EditRefused, FileNotFoundError, TypeError) as exc:
             await reply(
                 interaction, Draft(content=f"Not removed: {inert(str(exc))}"), ephemeral=True
@@ -123,20 +115,20 @@ class Admin(commands.Cog):
             text = "Not removed:\n" + "\n".join(problems_text(exc))
             await reply(interaction, Draft(content=inert(text)), ephemeral=True)
             return
-        bot.apply_settings(settings)  # type: ignore[attr-defined]
+        bot.apply_settings(settings)
         text = f"Removed {inert(name)}; its stored articles stay. config.yaml saved."
         await reply(interaction, Draft(content=text), ephemeral=True)
 
     @feeds_admin.command(name="reload", description="Re-read config.yaml now")
     @admin_only()
     async def feeds_reload(self, interaction: discord.Interaction) -> None:
-        problems = await self.bot.reload_config()  # type: ignore[attr-defined]
+        problems = await self.bot.reload_config()
         if problems:
             text = "config.yaml is invalid; the running configuration is kept:\n" + "\n".join(
                 problems
             )
         else:
-            count = len(self.bot.settings.feeds)  # type: ignore[attr-defined]
+            count = len(self.bot.settings.feeds)
             text = f"Configuration reloaded: {count} feeds."
         await reply(interaction, Draft(content=inert(text)), ephemeral=True)
 
@@ -147,7 +139,7 @@ class Admin(commands.Cog):
 
         bot = self.bot
         await interaction.response.defer(ephemeral=True, thinking=True)
-        outcome = await asyncio.to_thread(post_digest, bot.settings, bot.engine)  # type: ignore[attr-defined]
+        outcome = await asyncio.to_thread(post_digest, bot.settings, bot.engine)
         if outcome.posted:
             times = local_times(bot)
             span = f"{times.span(outcome.start, outcome.end)} ({times.zone_name})"
@@ -157,5 +149,5 @@ class Admin(commands.Cog):
         await reply(interaction, Draft(content=text), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: TrendBot) -> None:
     await bot.add_cog(Admin(bot))

@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import asyncio
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
-from sqlmodel import Session
 
 from bot.discord.cogs.replying import reply
 from bot.discord.render import local_times
 from bot.queries import decisions_for, recent_news
 from bot.replies import news_reply, why_reply
 
+if TYPE_CHECKING:
+    from bot.discord.bot import TrendBot
+
 
 class News(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
-
-    def _session(self) -> Session:
-        return Session(self.bot.engine)  # type: ignore[attr-defined]
+    def __init__(self, bot: TrendBot) -> None:
+        self.bot: TrendBot = bot
 
     @app_commands.command(
         name="news", description="Recent stories, optionally about a model or lab"
@@ -32,23 +31,15 @@ class News(commands.Cog):
         entity: str | None = None,
         days: app_commands.Range[int, 1, 30] = 7,
     ) -> None:
-        def load():
-            with self._session() as session:
-                return recent_news(session, entity, days)
-
-        items = await asyncio.to_thread(load)
+        items = await self.bot.read(recent_news, entity, days)
         await reply(interaction, news_reply(items, entity, days, local_times(self.bot)))
 
     @app_commands.command(name="why", description="What happened to an article link, and why")
     @app_commands.describe(url="the article link")
     async def why(self, interaction: discord.Interaction, url: str) -> None:
-        def load():
-            with self._session() as session:
-                return decisions_for(session, url)
-
-        rows = await asyncio.to_thread(load)
+        rows = await self.bot.read(decisions_for, url)
         await reply(interaction, why_reply(url, rows, local_times(self.bot)), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: TrendBot) -> None:
     await bot.add_cog(News(bot))

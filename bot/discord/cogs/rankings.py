@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
-from sqlmodel import Session
 
 from bot.discord.cogs.replying import reply
 from bot.discord.render import local_times
@@ -17,6 +17,9 @@ from bot.messages import Attachment, Draft
 from bot.pictures import history_picture, ranking_picture
 from bot.queries import load_ranking, model_card, tracked_repo_ids
 from bot.replies import model_reply, ranking_reply
+
+if TYPE_CHECKING:
+    from bot.discord.bot import TrendBot
 
 BY = [app_commands.Choice(name=v, value=v) for v in ("family", "author", "model")]
 METRIC = [
@@ -32,8 +35,8 @@ METRIC = [
 
 
 class Rankings(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
-        self.bot = bot
+    def __init__(self, bot: TrendBot) -> None:
+        self.bot: TrendBot = bot
 
     @app_commands.command(name="rankings", description="Hub rankings by family, author or model")
     @app_commands.describe(
@@ -49,7 +52,7 @@ class Rankings(commands.Cog):
         chart: bool = False,
     ) -> None:
         bot = self.bot
-        settings, engine = bot.settings, bot.engine  # type: ignore[attr-defined]
+        settings, engine = bot.settings, bot.engine
         if chart:  # rendering takes longer than Discord's three seconds may allow
             await interaction.response.defer(thinking=True)
         week = timedelta(days=7)
@@ -63,20 +66,12 @@ class Rankings(commands.Cog):
     @app_commands.command(name="model", description="A tracked model's figures and recent news")
     @app_commands.describe(repo_id="the Hub repo id, e.g. Qwen/Qwen3-8B")
     async def model(self, interaction: discord.Interaction, repo_id: str) -> None:
-        def load():
-            with Session(self.bot.engine) as session:  # type: ignore[attr-defined]
-                return model_card(session, repo_id)
-
         await interaction.response.defer(thinking=True)
-        card = await asyncio.to_thread(load)
+        card = await self.bot.read(model_card, repo_id)
         draft = model_reply(card, local_times(self.bot))
         if card.model is not None:
             picture = await asyncio.to_thread(
-                history_picture,
-                self.bot.settings,  # type: ignore[attr-defined]
-                self.bot.engine,  # type: ignore[attr-defined]
-                repo_id,
-                30,
+                history_picture, self.bot.settings, self.bot.engine, repo_id, 30
             )
             if picture is not None:
                 draft = _with_picture(draft, picture)
@@ -86,11 +81,8 @@ class Rankings(commands.Cog):
     async def _repo_ids(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        def load():
-            with Session(self.bot.engine) as session:  # type: ignore[attr-defined]
-                return tracked_repo_ids(session, current)
-
-        return [app_commands.Choice(name=r, value=r) for r in await asyncio.to_thread(load)]
+        ids = await self.bot.read(tracked_repo_ids, current)
+        return [app_commands.Choice(name=r, value=r) for r in ids]
 
 
 def _with_picture(draft: Draft, picture: Attachment) -> Draft:
@@ -101,5 +93,5 @@ def _with_picture(draft: Draft, picture: Attachment) -> Draft:
     return replace(draft, embeds=embeds, files=(picture,))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: TrendBot) -> None:
     await bot.add_cog(Rankings(bot))
