@@ -104,9 +104,13 @@ class Admin(commands.Cog):
         from bot.config.edit import ConfigError, EditRefused, problems_text, remove_feed
 
         bot = self.bot
+        config_path = bot.config_path
+        if config_path is None:  # a bot started without a config file has none to edit
+            await reply(interaction, Draft(content="No config file to edit."), ephemeral=True)
+            return
         try:
-            settings = await asyncio.to_thread(remove_feed, bot.config_path, name)
-        except (EditRefused, FileNotFoundError, TypeError) as exc:
+            settings = await asyncio.to_thread(remove_feed, config_path, name)
+        except (EditRefused, FileNotFoundError) as exc:
             await reply(
                 interaction, Draft(content=f"Not removed: {inert(str(exc))}"), ephemeral=True
             )

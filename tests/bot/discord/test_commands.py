@@ -484,3 +484,11 @@ async def test_rankings_and_model_attach_their_charts(world):
     assert [a["filename"] for a in attachments] == ["ranking-family-alltime.png"]
     model = await member.slash(channel, "model", repo_id="Qwen/Qwen3-8B")
     assert model.response.embeds[0].image.url == "attachment://history-Qwen-Qwen3-8B.png"
+
+
+async def test_feeds_admin_remove_without_a_config_file_says_so(world):
+    """A bot started without a config file has nothing to edit: one line, no traceback."""
+    _env, bot, channel, *_rest, admin = world
+    assert bot.config_path is None
+    result = await admin.slash(channel, "feeds-admin remove", name="Lab")
+    assert result.response.content == "No config file to edit."
