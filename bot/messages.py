@@ -2,6 +2,9 @@
 
 One composition feeds every sink (Discord, the terminal, the tests): a draft is
 built here from outbox payloads, rankings or digests, and a sink only renders it.
+The draft records (:class:`Draft`, :class:`Embed`, :class:`Field`,
+:class:`Attachment`) live in :mod:`bot.core.drafts` and are re-exported here; a
+payload is read as its typed record from :mod:`bot.core.outbox`.
 Two promises are kept here rather than in the sinks:
 
 - third-party text (feed titles, summaries, names) is inert: Discord markdown is
@@ -18,9 +21,23 @@ from __future__ import annotations
 
 import base64
 import re
-from dataclasses import dataclass, replace
-from urllib.parse import urlsplit
+from dataclasses import replace
 
+from bot.core.drafts import Attachment as Attachment
+from bot.core.drafts import Draft as Draft
+from bot.core.drafts import Embed as Embed
+from bot.core.drafts import Field as Field
+from bot.core.drafts import safe_url as safe_url
+from bot.core.outbox import (
+    AdminPayload,
+    AlertPayload,
+    DigestPayload,
+    HealthPayload,
+    HubHealthPayload,
+    NewsPayload,
+    OtherPayload,
+    parse_payload,
+)
 from bot.time_text import TimeText
 
 CONTENT = 2000
@@ -68,77 +85,6 @@ def clip(text: str | None, limit: int) -> str:
     if cut.endswith("\\") and not cut.endswith("\\\\"):
         cut = cut[:-1]
     return cut.rstrip() + ELLIPSIS
-
-
-def safe_url(url: str | None) -> str | None:
-    """Only absolute http(s) links are linked; anything else is dropped."""
-    if not url:
-        return None
-    if any(ch.isspace() or ord(ch) < 32 for ch in url) or len(url) > 2000:
-        return None  # Discord refuses the whole message over a malformed link
-    parts = urlsplit(url)
-    return url if parts.scheme in ("http", "https") and parts.netloc else None
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    value: str
-    inline: bool = False
-
-
-@dataclass(frozen=True)
-class Embed:
-    title: str = ""
-    description: str = ""
-    url: str | None = None
-    fields: tuple[Field, ...] = ()
-    footer: str = ""
-    colour: int | None = None
-    image: str | None = None  # the file name of an attached picture
-
-    def size(self) -> int:
-        return (
-            len(self.title)
-            + len(self.description)
-            + len(self.footer)
-            + sum(len(f.name) + len(f.value) for f in self.fields)
-        )
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """A file sent with a message (a chart): kept as bytes so the outbox can hold it."""
-
-    name: str
-    data: bytes
-
-    def __repr__(self) -> str:
-        return f"Attachment({self.name!r}, {len(self.data):,} bytes)"
-
-
-@dataclass(frozen=True)
-class Draft:
-    """One message: text, embeds and attached files."""
-
-    content: str = ""
-    embeds: tuple[Embed, ...] = ()
-    files: tuple[Attachment, ...] = ()
-
-    def text(self) -> str:
-        """The draft as plain text, for the terminal sink and for logs."""
-        lines = [self.content] if self.content else []
-        for embed in self.embeds:
-            if embed.title:
-                lines.append(f"## {embed.title}" + (f"  <{embed.url}>" if embed.url else ""))
-            if embed.description:
-                lines.append(embed.description)
-            for item in embed.fields:
-                lines.append(f"**{item.name}**\n{item.value}")
-            if embed.footer:
-                lines.append(f"-- {embed.footer}")
-        lines += [f"[attached: {item.name}, {len(item.data) // 1024} KB]" for item in self.files]
-        return "\n".join(lines)
 
 
 def _fit_embed(embed: Embed) -> list[Embed]:
@@ -232,14 +178,17 @@ ALERT_TITLES = {
 }
 
 
-def alert_draft(payload: dict) -> Draft:
-    kind = payload.get("kind", "alert")
-    title = f"{ALERT_TITLES.get(kind, kind.title())}: {inert(payload.get('subject'))}"
+def alert_draft(payload: AlertPayload | dict) -> Draft:
+    """An alert; its title and colour follow the payload's own kind, not the row's."""
+    if not isinstance(payload, AlertPayload):
+        payload = AlertPayload.from_json(payload)
+    kind = payload.alert_kind
+    title = f"{ALERT_TITLES.get(kind, kind.title())}: {inert(payload.subject)}"
     return Draft(
         embeds=(
             Embed(
                 title=title,
-                description=inert(payload.get("text")),
+                description=inert(payload.text),
                 colour=COLOURS.get(kind),
                 footer="Hugging Face Hub statistics, from trendbot's snapshots",
             ),
@@ -247,7 +196,7 @@ def alert_draft(payload: dict) -> Draft:
     )
 
 
-def news_draft(payload: dict, times: TimeText | None = None) -> Draft:
+def news_draft(payload: NewsPayload | dict, times: TimeText | None = None) -> Draft:
     """A news post; its published time is read in ``times``' zone, always with its day.
 
     Discord dates the message when it is delivered, which after an outage is days
@@ -255,17 +204,19 @@ def news_draft(payload: dict, times: TimeText | None = None) -> Draft:
     judged against ``times.now`` (the sender passes the row's creation time), so a
     retry renders the same text.
     """
-    title = inert(payload.get("title")) or "(untitled)"
-    summary = inert(payload.get("summary"))
-    footer = payload.get("feed") or ""
-    if payload.get("published"):
-        published = (times or TimeText.of()).dated(payload["published"])
+    if not isinstance(payload, NewsPayload):
+        payload = NewsPayload.from_json(payload)
+    title = inert(payload.title) or "(untitled)"
+    summary = inert(payload.summary)
+    footer = payload.feed or ""
+    if payload.published:
+        published = (times or TimeText.of()).dated(payload.published)
         footer = f"{footer} · {published}" if footer else published
     return Draft(
         embeds=(
             Embed(
                 title=title,
-                url=safe_url(payload.get("link")),
+                url=safe_url(payload.link),
                 description=clip(summary, 600),
                 footer=footer,
                 colour=COLOURS["news"],
@@ -274,35 +225,39 @@ def news_draft(payload: dict, times: TimeText | None = None) -> Draft:
     )
 
 
-def health_draft(payload: dict, times: TimeText | None = None) -> Draft:
+def health_draft(payload: HealthPayload | dict, times: TimeText | None = None) -> Draft:
     """A feed's change of health; the instants in its message (a host's "retry after")
     are written in ``times``' zone."""
-    message = (times or TimeText.of()).text(payload.get("message"))
+    if not isinstance(payload, HealthPayload):
+        payload = HealthPayload.from_json(payload)
+    message = (times or TimeText.of()).text(payload.message)
     return Draft(
         embeds=(
             Embed(
-                title=f"Feed {inert(payload.get('feed'))}: {payload.get('health_to', '?')}",
+                title=f"Feed {inert(payload.feed)}: {payload.health_to}",
                 description=inert(message),
-                footer=f"was {payload.get('health_from', '?')}",
+                footer=f"was {payload.health_from}",
                 colour=COLOURS["health"],
             ),
         )
     )
 
 
-def hub_health_draft(payload: dict, times: TimeText | None = None) -> Draft:
+def hub_health_draft(payload: HubHealthPayload | dict, times: TimeText | None = None) -> Draft:
     """The Hub failing for a while, or working again: for the admins, with the cause.
 
     The cause holds the Hub's own error message, so it is made inert like any
     third-party text. The text holds its instants as UTC stamps, written here in
     ``times``' zone (a payload stored before that holds them the same way).
     """
-    working = payload.get("state") == "working"
-    text = (times or TimeText.of()).text(payload.get("text"))
+    if not isinstance(payload, HubHealthPayload):
+        payload = HubHealthPayload.from_json(payload)
+    text = (times or TimeText.of()).text(payload.text)
+    state = "working again" if payload.working else "snapshots failing"
     return Draft(
         embeds=(
             Embed(
-                title="Hugging Face Hub: " + ("working again" if working else "snapshots failing"),
+                title=f"Hugging Face Hub: {state}",
                 description=inert(text),
                 footer="trendbot's Hub snapshots",
                 colour=COLOURS["health"],
@@ -312,41 +267,45 @@ def hub_health_draft(payload: dict, times: TimeText | None = None) -> Draft:
 
 
 def draft_for(kind: str, payload: dict, times: TimeText | None = None) -> Draft:
-    """The draft of an outbox row, by its kind, with its times written by ``times``."""
-    if kind == "news":
-        return news_draft(payload, times)
-    if kind in ALERT_TITLES:
-        return alert_draft(payload)
-    if kind == "health":
-        return health_draft(payload, times)
-    if kind == "hub_health":
-        return hub_health_draft(payload, times)
-    if kind == "digest":
-        return digest_payload_draft(payload)
-    return Draft(content=inert(payload.get("text") or str(payload)))
+    """The draft of an outbox row, by its kind, with its times written by ``times``.
+
+    The payload is read as its typed record (:func:`bot.core.outbox.parse_payload`).
+    An admin notice, and a payload of a kind this code does not know, is shown as
+    its text or, without one, as the whole payload.
+    """
+    record = parse_payload(kind, payload)
+    if isinstance(record, NewsPayload):
+        return news_draft(record, times)
+    if isinstance(record, AlertPayload):
+        return alert_draft(record)
+    if isinstance(record, HealthPayload):
+        return health_draft(record, times)
+    if isinstance(record, HubHealthPayload):
+        return hub_health_draft(record, times)
+    if isinstance(record, DigestPayload):
+        return digest_payload_draft(record)
+    assert isinstance(record, AdminPayload | OtherPayload)
+    return Draft(content=inert(record.text or str(record.to_json())))
 
 
-def digest_payload_draft(payload: dict) -> Draft:
+def digest_payload_draft(payload: DigestPayload | dict) -> Draft:
     """A digest stored in the outbox as its embeds (already composed and made inert)."""
+    if not isinstance(payload, DigestPayload):
+        payload = DigestPayload.from_json(payload)
     embeds = tuple(
         Embed(
-            title=e.get("title", ""),
-            description=e.get("description", ""),
-            url=safe_url(e.get("url")),
-            fields=tuple(
-                Field(f["name"], f["value"], f.get("inline", False)) for f in e.get("fields", [])
-            ),
-            footer=e.get("footer", ""),
-            colour=e.get("colour"),
-            image=e.get("image"),
+            title=e.title,
+            description=e.description,
+            url=safe_url(e.url),
+            fields=tuple(Field(f.name, f.value, f.inline) for f in e.fields),
+            footer=e.footer,
+            colour=e.colour,
+            image=e.image,
         )
-        for e in payload.get("embeds", [])
+        for e in payload.embeds
     )
-    files = tuple(
-        Attachment(item["name"], base64.b64decode(item["data"]))
-        for item in payload.get("files", [])
-    )
-    return Draft(content=payload.get("content", ""), embeds=embeds, files=files)
+    files = tuple(Attachment(item.name, base64.b64decode(item.data)) for item in payload.files)
+    return Draft(content=payload.content, embeds=embeds, files=files)
 
 
 def draft_payload(draft: Draft) -> dict:
