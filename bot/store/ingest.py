@@ -7,23 +7,22 @@ decision-log rows and its outbox message are committed together or not at all.
 
 from __future__ import annotations
 
-import hashlib
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
-from bot.config.schema import FeedSettings, NewsFilter, Settings
+from bot.config.schema import FeedSettings, Settings
 from bot.core.vocabulary import POSTED, Decision, FeedHealth
+from bot.dedupe import content_hash, same_story, trusted_canonical
 from bot.health import HealthUpdate
 from bot.outbox import NEWS_HOLD, enqueue, release_news
+from bot.routing import news_routes
 from bot.store.models import (
     Article,
     Claim,
@@ -36,7 +35,6 @@ from bot.store.models import (
 )
 from bot.time_text import stamp
 from extractors.feed import FeedItem
-from extractors.fingerprint import CANDIDATE_BITS, containment, distance
 
 if TYPE_CHECKING:
     from extractors.extraction import Extraction
@@ -218,36 +216,40 @@ class PageOutcome:
     notes: tuple[tuple[Decision, str, int | None], ...] = ()  # fallback / fetch-error records
 
 
-def _same_story(
-    session: Session,
-    canonical: str | None,
-    text: str | None,
-    fingerprint: int | None,
-    since: datetime,
-    threshold: float,
-) -> tuple[Article | None, str]:
-    if canonical:
-        found = session.exec(select(Article).where(Article.canonical_url == canonical)).first()
-        if found:
-            return found, f"same article (canonical URL) as article #{found.id}"
-    if fingerprint is None or not text:
-        return None, ""
-    query = select(Article.id, Article.fingerprint).where(
-        col(Article.fingerprint).is_not(None), Article.fetched_at >= since
-    )
-    candidates = sorted(
-        (distance(fingerprint, other), article_id)
-        for article_id, other in session.exec(query)
-        if distance(fingerprint, other) <= CANDIDATE_BITS
-    )
-    for _bits, article_id in candidates[:5]:
-        other = session.get(Article, article_id)
-        if other is None or not other.text:
-            continue
-        shared = containment(text, other.text)
-        if shared >= threshold:
-            return other, f"near-identical text to article #{article_id} ({shared:.0%} shared)"
-    return None, ""
+@dataclass
+class _Stories:
+    """The articles a new one is compared with (:class:`bot.dedupe.StoryLookup`).
+
+    It keeps the rows it loaded, so the story :func:`bot.dedupe.same_story` names
+    is the row it was read from.
+    """
+
+    session: Session
+    since: datetime  # the start of the de-duplication window, for near-identical texts
+    rows: dict[int, Article] = field(default_factory=dict)
+
+    def by_canonical(self, canonical: str) -> int | None:
+        found = self.session.exec(select(Article).where(Article.canonical_url == canonical)).first()
+        if found is None:
+            return None
+        assert found.id is not None
+        self.rows[found.id] = found
+        return found.id
+
+    def near(self, fingerprint: int) -> Iterator[tuple[int, int]]:
+        query = select(Article.id, Article.fingerprint).where(
+            col(Article.fingerprint).is_not(None), Article.fetched_at >= self.since
+        )
+        for article_id, other in self.session.exec(query):
+            assert article_id is not None and other is not None
+            yield article_id, other
+
+    def text(self, article_id: int) -> str | None:
+        other = self.session.get(Article, article_id)
+        if other is None:
+            return None
+        self.rows[article_id] = other
+        return other.text
 
 
 def store_item(
@@ -299,10 +301,10 @@ class _Job:
 def _store_item(session: Session, job: _Job) -> tuple[bool, bool]:
     settings, feed, feed_id, item = job.settings, job.feed, job.feed_id, job.item
     decision, detail, page, now = job.decision, job.detail, job.page, job.now
-    canonical = normalise_link(_trusted_canonical(page.canonical_url, item.link))
-    since = now - settings.crawl.dedupe_window
-    existing, why = _same_story(
-        session, canonical, page.text, page.fingerprint, since, settings.crawl.near_duplicate
+    canonical = normalise_link(trusted_canonical(page.canonical_url, item.link))
+    stories = _Stories(session, since=now - settings.crawl.dedupe_window)
+    same = same_story(
+        canonical, page.text, page.fingerprint, settings.crawl.near_duplicate, stories
     )
     entry = Entry(
         feed_id=feed_id,
@@ -315,7 +317,8 @@ def _store_item(session: Session, job: _Job) -> tuple[bool, bool]:
     )
     common = {"feed_id": feed_id, "link": item.link, "identity": item.identity, "at": now}
     wants_post = decision in POSTED
-    if existing is not None:
+    if same is not None:
+        existing = stories.rows[same.article_id]
         entry.article_id = existing.id
         session.add(entry)
         session.flush()
@@ -326,7 +329,7 @@ def _store_item(session: Session, job: _Job) -> tuple[bool, bool]:
         log(
             session,
             decision=Decision.DUPLICATE_STORY,
-            detail=f"{why}; stored as another source, {outcome}",
+            detail=f"{same.reason}; stored as another source, {outcome}",
             entry_id=entry.id,
             article_id=existing.id,
             **common,
@@ -348,7 +351,7 @@ def _store_item(session: Session, job: _Job) -> tuple[bool, bool]:
         language=page.language,
         published_at=item.published or page.published,
         fetched_at=now,
-        content_hash=_content_hash(page.text),
+        content_hash=content_hash(page.text),
         fingerprint=page.fingerprint,
     )
     session.add(article)
@@ -368,14 +371,6 @@ def _store_item(session: Session, job: _Job) -> tuple[bool, bool]:
     return True, wants_post
 
 
-def _trusted_canonical(canonical: str | None, link: str | None) -> str | None:
-    """The page's canonical URL, unless it is a site's front page (a common misconfiguration
-    that would make every article of the site one story)."""
-    if canonical and urlsplit(canonical).path.strip("/"):
-        return canonical
-    return link
-
-
 def _news_posted(session: Session, article_id: int) -> bool:
     query = select(OutboxMessage.id).where(
         OutboxMessage.kind == "news", col(OutboxMessage.dedupe_key).like(f"news:%:{article_id}")
@@ -392,15 +387,11 @@ def _enqueue_news(
     page: PageOutcome,
     now: datetime,
 ) -> None:
-    """The item to its feed's route, and to every route whose filter it matches, once per
-    channel (two routes to one channel post it there once)."""
+    """The item to every route :func:`bot.routing.news_routes` chooses for it."""
     discord = settings.discord
-    routes = [discord.route_name(feed.channel if feed.channel is not None else "news")]
-    routes += [
-        discord.route_name(news_filter.route)
-        for news_filter in discord.filters
-        if matches_filter(news_filter, item, page)
-    ]
+    routes = news_routes(
+        discord, feed, title=item.title, summary=item.summary, extraction=page.extraction
+    )
     payload = {
         "article_id": article.id,
         "feed": feed.name,
@@ -409,13 +400,7 @@ def _enqueue_news(
         "summary": (item.summary or page.text or "")[:500],
         "published": article.published_at.isoformat() if article.published_at else None,
     }
-    channels: set[int] = set()
-    for route in dict.fromkeys(routes):
-        channel = discord.channel_for(route)
-        if channel is not None and channel in channels:
-            continue
-        if channel is not None:
-            channels.add(channel)
+    for route in routes:
         enqueue(
             session,
             key=f"news:{route}:{article.id}",
@@ -426,23 +411,6 @@ def _enqueue_news(
             discord=discord,
             due=now + NEWS_HOLD,  # released with the whole poll, then posted oldest first
         )
-
-
-def matches_filter(news_filter: NewsFilter, item: FeedItem, page: PageOutcome) -> bool:
-    """Whether an item names one of the filter's entities or words (case-insensitive)."""
-    text = f"{item.title or ''} {item.summary or ''}"
-    for word in news_filter.keywords:
-        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE):
-            return True
-    if not news_filter.entities or page.extraction is None:
-        return False
-    names: set[str] = set()
-    for found in (*page.extraction.models, *page.extraction.orgs):
-        for value in (found.text, found.canonical, found.hub_id):
-            if value:
-                names.add(str(value).casefold())
-                names.add(str(value).split("/", 1)[0].casefold())
-    return any(entity.casefold() in names for entity in news_filter.entities)
 
 
 def store_extraction(session: Session, article_id: int, found: Extraction, now: datetime) -> None:
@@ -487,12 +455,6 @@ def store_extraction(session: Session, article_id: int, found: Extraction, now: 
         session.execute(insert(Mention), mentions)
     if claims:
         session.execute(insert(Claim), claims)
-
-
-def _content_hash(text: str | None) -> str | None:
-    if not text:
-        return None
-    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
 
 
 def record_poll(
