@@ -18,8 +18,8 @@ from sqlmodel import Session, col, func, select
 
 from bot.config.schema import Settings
 from bot.digest import compose
-from bot.messages import Draft, draft_payload
-from bot.outbox import enqueue
+from bot.messages import Draft, digest_payload
+from bot.outbox import enqueue_payload
 from bot.pictures import digest_pictures
 from bot.queries import digest_data
 from bot.store.models import DigestRun
@@ -93,12 +93,11 @@ def post_digest(
         except IntegrityError:
             session.rollback()
             return DigestOutcome(False, start, end, key)
-        added = enqueue(
+        added = enqueue_payload(
             session,
             key=key,
-            kind="digest",
+            record=digest_payload(draft),
             route=route,
-            payload=draft_payload(draft),
             at=min(end, datetime.now(UTC)),  # due now, even for a period ending ahead
             discord=settings.discord,
         )

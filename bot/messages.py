@@ -31,6 +31,9 @@ from bot.core.drafts import safe_url as safe_url
 from bot.core.outbox import (
     AdminPayload,
     AlertPayload,
+    DigestEmbed,
+    DigestField,
+    DigestFile,
     DigestPayload,
     HealthPayload,
     HubHealthPayload,
@@ -308,26 +311,32 @@ def digest_payload_draft(payload: DigestPayload | dict) -> Draft:
     return Draft(content=payload.content, embeds=embeds, files=files)
 
 
+def digest_payload(draft: Draft) -> DigestPayload:
+    """A composed digest as the outbox stores it: its draft, pictures in base64 (JSON
+    holds no bytes); :func:`digest_payload_draft` reads it back."""
+    return DigestPayload(
+        content=draft.content,
+        embeds=tuple(
+            DigestEmbed(
+                title=e.title,
+                description=e.description,
+                url=e.url,
+                fields=tuple(
+                    DigestField(name=f.name, value=f.value, inline=f.inline) for f in e.fields
+                ),
+                footer=e.footer,
+                colour=e.colour,
+                image=e.image,
+            )
+            for e in draft.embeds
+        ),
+        files=tuple(
+            DigestFile(name=item.name, data=base64.b64encode(item.data).decode("ascii"))
+            for item in draft.files
+        ),
+    )
+
+
 def draft_payload(draft: Draft) -> dict:
     """The inverse of :func:`digest_payload_draft`: a draft as JSON for the outbox."""
-    return {
-        "content": draft.content,
-        "embeds": [
-            {
-                "title": e.title,
-                "description": e.description,
-                "url": e.url,
-                "fields": [
-                    {"name": f.name, "value": f.value, "inline": f.inline} for f in e.fields
-                ],
-                "footer": e.footer,
-                "colour": e.colour,
-                "image": e.image,
-            }
-            for e in draft.embeds
-        ],
-        "files": [
-            {"name": item.name, "data": base64.b64encode(item.data).decode("ascii")}
-            for item in draft.files
-        ],
-    }
+    return digest_payload(draft).to_json()

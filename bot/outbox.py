@@ -3,6 +3,9 @@
 Every message is written here before anything is sent: a crash can then neither
 lose it nor send it twice, and a second attempt to announce the same event (a
 rerun, a restart, two overlapping jobs) finds the key taken and does nothing.
+A writer builds its payload as a typed record (:mod:`bot.core.outbox`) and hands it
+to :func:`enqueue_payload`, which stores it as JSON under the record's kind;
+:func:`enqueue` takes the dictionary itself.
 
 News is posted oldest first. A feed lists its newest item first and the crawler
 stores a poll's items as their pages arrive, so the order of the rows says
@@ -30,6 +33,16 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
 from bot.config.schema import DiscordSettings
+from bot.core.outbox import (
+    ALERT_KINDS,
+    AdminPayload,
+    AlertPayload,
+    DigestPayload,
+    HealthPayload,
+    HubHealthPayload,
+    NewsPayload,
+    OutboxKind,
+)
 from bot.store.models import Feed, FeedEvent, OutboxMessage, OutboxStatus
 
 # A poll's news is held until the poll is recorded (release_news, whatever the poll's
@@ -39,6 +52,12 @@ from bot.store.models import Feed, FeedEvent, OutboxMessage, OutboxStatus
 # well over 15 minutes): expiring mid-poll would post that poll's news newest first.
 # An hour also bounds how late a crashed poll's news is.
 NEWS_HOLD = timedelta(hours=1)
+
+# The payloads a writer builds: every record of bot.core.outbox but OtherPayload,
+# which only holds what a reader found under a kind it does not know.
+TypedPayload = (
+    NewsPayload | AlertPayload | HealthPayload | HubHealthPayload | AdminPayload | DigestPayload
+)
 
 
 def enqueue(
@@ -78,6 +97,44 @@ def enqueue(
     except IntegrityError:
         return False
     return True
+
+
+def payload_kind(record: TypedPayload) -> OutboxKind:
+    """The kind of the outbox row that holds ``record``.
+
+    Each record has its kind, but an alert names its own (one record serves the
+    four alert kinds): a record built in code names one of :data:`ALERT_KINDS`,
+    and anything else (the default ``"alert"``) is refused with ValueError.
+    """
+    if isinstance(record, AlertPayload):
+        if record.alert_kind not in ALERT_KINDS:
+            raise ValueError(f"not an alert kind: {record.alert_kind!r}")
+        return OutboxKind(record.alert_kind)
+    return record.kind
+
+
+def enqueue_payload(
+    session: Session,
+    *,
+    key: str,
+    record: TypedPayload,
+    route: str,
+    at: datetime,
+    discord: DiscordSettings,
+    due: datetime | None = None,
+) -> bool:
+    """:func:`enqueue` of a typed payload: the row's kind is the record's
+    (:func:`payload_kind`), its payload ``record.to_json()``; True when it was added."""
+    return enqueue(
+        session,
+        key=key,
+        kind=payload_kind(record).value,
+        route=route,
+        payload=record.to_json(),
+        at=at,
+        discord=discord,
+        due=due,
+    )
 
 
 def release_news(session: Session, feed: str, now: datetime) -> int:

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, func, or_, select
 from bot.alerts import thresholds_between
 from bot.charts import History
 from bot.config.schema import Settings
+from bot.core.outbox import AlertPayload, OutboxKind
 from bot.digest import CheckedClaim, DigestData, Story
 from bot.rankings import By, Metric, Ranking, rank
 from bot.store import hub as hub_store
@@ -35,7 +36,8 @@ from bot.store.models import (
 )
 from extractors.knowledge import claim_terms
 
-ALERT_KINDS = ("milestone", "overtake", "new_model", "surge")
+# the alert kinds in the order the digest's query has always listed them
+ALERT_KINDS = (OutboxKind.MILESTONE, OutboxKind.OVERTAKE, OutboxKind.NEW_MODEL, OutboxKind.SURGE)
 
 
 def load_ranking(
@@ -173,6 +175,7 @@ def checked_claims(
 
 
 def alerts_between(session: Session, start: datetime, end: datetime) -> list[str]:
+    """The texts of the alerts queued in [start, end), oldest first ("" for one without)."""
     rows = session.exec(
         select(OutboxMessage)
         .where(
@@ -182,7 +185,7 @@ def alerts_between(session: Session, start: datetime, end: datetime) -> list[str
         )
         .order_by(col(OutboxMessage.created_at))
     ).all()
-    return [row.payload.get("text", "") for row in rows]
+    return [AlertPayload.from_json(row.payload).text or "" for row in rows]
 
 
 def digest_data(settings: Settings, engine: Engine, start: datetime, end: datetime) -> DigestData:

@@ -26,10 +26,11 @@ from sqlmodel import Session, col, select
 
 from bot.alerts import Alert, detect
 from bot.config.schema import Settings
-from bot.health import HUB_HEALTH_KIND, HubHealthEvent, hub_cause, hub_health_event
+from bot.core.outbox import AlertPayload, HubHealthPayload
+from bot.health import HubHealthEvent, hub_cause, hub_health_event
 from bot.hub import Listing, fetch_repo_facts, list_tracked, search_repos
 from bot.names import pick_repo, search_query
-from bot.outbox import enqueue
+from bot.outbox import enqueue_payload
 from bot.snapshots import Snapshot
 from bot.store import hub as store
 from bot.store import metadata
@@ -152,18 +153,16 @@ def report_health(
     )
     if event is None:
         return None
-    added = enqueue(
+    record = HubHealthPayload(
+        state=event.state,
+        text=event.text,
+        extra={"since": event.since.isoformat(), "failures": event.failures, "run_id": run.id},
+    )
+    added = enqueue_payload(
         session,
         key=event.key,
-        kind=HUB_HEALTH_KIND,
+        record=record,
         route="alerts",
-        payload={
-            "state": event.state,
-            "text": event.text,
-            "since": event.since.isoformat(),
-            "failures": event.failures,
-            "run_id": run.id,
-        },
         at=run.started_at,
         discord=settings.discord,
     )
@@ -256,24 +255,28 @@ def raise_alerts(session: Session, settings: Settings, current: Snapshot) -> lis
     alerts = detect(previous, current, history, hub.effective_families(), hub, last)
     raised = []
     for alert in alerts:
-        added = enqueue(
+        added = enqueue_payload(
             session,
             key=alert.key,
-            kind=alert.kind,
+            record=alert_payload(alert, current.run_id),
             route="alerts",
-            payload={
-                "kind": alert.kind,
-                "subject": alert.subject,
-                "text": alert.text,
-                "data": alert.data,
-                "run_id": current.run_id,
-            },
             at=current.taken_at,
             discord=settings.discord,
         )
         if added:
             raised.append(alert)
     return raised
+
+
+def alert_payload(alert: Alert, run_id: int | None) -> AlertPayload:
+    """An alert as the outbox stores it: its kind names the row's, and the figures it
+    was decided on (``data``) and the run that raised it travel untyped."""
+    return AlertPayload(
+        alert_kind=alert.kind,
+        subject=alert.subject,
+        text=alert.text,
+        extra={"data": alert.data, "run_id": run_id},
+    )
 
 
 def claim_facts(claim: Claim, article: Article | None) -> ClaimFacts:

@@ -17,7 +17,8 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from bot.health import HUB_HEALTH_KIND, HubRun
+from bot.core.outbox import OutboxKind
+from bot.health import HubRun
 from bot.hub import Listing
 from bot.snapshots import Figures, Snapshot
 from bot.store.models import HubModel, HubSnapshot, HubSnapshotRun, OutboxMessage
@@ -175,7 +176,7 @@ def health_runs(session: Session, run: HubSnapshotRun) -> list[HubRun]:
 def hub_health_keys(session: Session) -> set[str]:
     """The outbox keys of every Hub-health message already queued (a few per outage)."""
     rows = session.exec(
-        select(OutboxMessage.dedupe_key).where(col(OutboxMessage.kind) == HUB_HEALTH_KIND)
+        select(OutboxMessage.dedupe_key).where(col(OutboxMessage.kind) == OutboxKind.HUB_HEALTH)
     ).all()
     return set(rows)
 
@@ -248,7 +249,7 @@ def last_alerted(session: Session, since: datetime) -> dict[str, datetime]:
     """When each cooldown subject (``surge:Qwen``, ``overtake:d30:A:B``) was last announced."""
     rows = session.exec(
         select(OutboxMessage.dedupe_key, OutboxMessage.created_at).where(
-            col(OutboxMessage.kind).in_(["surge", "overtake"]),
+            col(OutboxMessage.kind).in_([OutboxKind.SURGE, OutboxKind.OVERTAKE]),
             col(OutboxMessage.created_at) >= since,
         )
     ).all()

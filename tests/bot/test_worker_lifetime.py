@@ -182,10 +182,13 @@ async def test_kill_9_of_trendbot_run_takes_its_whole_pool_with_it(web, tmp_path
     try:
         # a worker has parsed the feed, and the crawl now waits for the article page
         await until(lambda: web.hits("/news/slow"), STARTUP, "the service to fetch the page")
+        # the executor forks its workers on demand, and a loaded machine may still be
+        # starting them: whatever of the pool is there now must go with its owner (the
+        # forkserver and the tracker always are, and outlived a kill -9 before the fix)
         pool = pool_of(process.pid)
         commands = " | ".join(p.command for p in pool)
         assert "multiprocessing.forkserver" in commands and "resource_tracker" in commands
-        assert len(workers_in(pool)) == 2, commands
+        assert len(workers_in(pool)) <= 2, commands
         await kill_9_and_check_the_pool_goes(process, pool)
     finally:
         if process.returncode is None:
@@ -223,10 +226,13 @@ async def test_kill_9_of_trendbot_crawl_takes_its_whole_pool_with_it(web, tmp_pa
     try:
         # a worker has parsed the feed, and the crawl now waits for the article page
         await until(lambda: web.hits("/news/slow"), STARTUP, "the crawl to fetch the page")
+        # the executor forks its workers on demand, and a loaded machine may still be
+        # starting them: whatever of the pool is there now must go with its owner (the
+        # forkserver and the tracker always are, and outlived a kill -9 before the fix)
         pool = pool_of(process.pid)
         commands = " | ".join(p.command for p in pool)
         assert "multiprocessing.forkserver" in commands and "resource_tracker" in commands
-        assert len(workers_in(pool)) == 2, commands
+        assert len(workers_in(pool)) <= 2, commands
         await kill_9_and_check_the_pool_goes(process, pool)
     finally:
         if process.returncode is None:
