@@ -134,7 +134,6 @@ _TIMEOUT_WORDS = {
     "WriteTimeout": "request to {url} timed out while sending",
     "PoolTimeout": "no free connection to {url} in time",
 }
-HUB_HEALTH_KIND = "hub_health"  # the outbox kind of Hub failing / working-again messages
 _ERROR_LINE = re.compile(r"^(author|repo) (\S+): (.*)$")
 STOPPING = "trendbot is stopping"
 

@@ -14,16 +14,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.config.durations import format_duration
 from bot.config.schema import FamilySettings
 from bot.snapshots import (
     Figures,
     Snapshot,
-    age_text,
     members,
     model_growth,
     model_scope,
     scope_text,
 )
+from bot.time_text import distance
 
 
 class By(StrEnum):
@@ -73,7 +74,7 @@ class Ranking:
     def label(self) -> str:
         text = METRIC_LABELS[self.metric]
         if self.metric is Metric.GROWTH and self.period is not None:
-            text += f" over {age_text(self.period)}"
+            text += f" over {distance(self.period)}"
         return text
 
 
@@ -134,16 +135,16 @@ def rank(
     stale = None
     age = now - current.taken_at
     if age > 2 * interval:
-        stale = f"data is {age_text(age)} old (a snapshot is due every {age_text(interval)})"
+        stale = f"data is {distance(age)} old (a snapshot is due every {format_duration(interval)})"
     growth: dict[str, int] | None = None
     if metric is Metric.GROWTH:
         if baseline is None:
-            want = age_text(period) if period else "the period"
+            want = distance(period) if period else "the period"
             notes.append(f"no snapshot old enough to measure growth over {want}")
             return Ranking(by, metric, [], current.taken_at, period, None, stale, notes)
         growth = model_growth(current, baseline, notes)
         if period is not None and current.taken_at - baseline.taken_at < period * 0.9:
-            span = age_text(current.taken_at - baseline.taken_at)
+            span = distance(current.taken_at - baseline.taken_at)
             notes.append(f"history covers only {span}")
     scored = []
     for name, (found, scope) in _groups(current, by, families).items():

@@ -14,9 +14,9 @@ from bot.digest import VERDICT_MARKS
 from bot.messages import COLOURS, Draft, Embed, Field, clip, inert, safe_url
 from bot.queries import ModelCard, NewsItem, Status
 from bot.rankings import Ranking
-from bot.snapshots import age_text, words
+from bot.snapshots import words
 from bot.store.models import DecisionLog, Feed
-from bot.time_text import TimeText
+from bot.time_text import TimeText, distance
 
 
 def public_url(url: str) -> str:
@@ -131,7 +131,7 @@ def status_reply(status: Status, times: TimeText | None = None) -> Draft:
         snapshot = f"{times.at(status.last_snapshot)} ({state})"
         if status.last_snapshot_error:  # the Hub's own words in it: inert
             snapshot += f"\ncause: {clip(inert(status.last_snapshot_error), 600)}"
-    age = age_text(status.snapshot_age) if status.snapshot_age is not None else "no complete one"
+    age = distance(status.snapshot_age) if status.snapshot_age is not None else "no complete one"
     failing = "\n".join(
         f"{inert(name)}: {health}" + (f" ({inert(times.text(error))})" if error else "")
         for name, health, error in status.failing_feeds

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import humanize
 
 from bot.config.schema import FamilySettings
-from bot.time_text import distance
 
 
 @dataclass(frozen=True)
@@ -193,9 +192,3 @@ def words(value: float) -> str:
     if abs(value) < 1_000_000:
         return f"{value:,.0f}"
     return humanize.intword(int(value), "%.1f").replace(".0 ", " ")
-
-
-def age_text(age: timedelta) -> str:
-    """timedelta(hours=5) -> '5 h': a snapshot's age as every view writes lengths of time
-    (:func:`bot.time_text.distance`; kept under this name for its callers)."""
-    return distance(age)

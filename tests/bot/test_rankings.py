@@ -109,7 +109,7 @@ def test_growth_without_enough_history_says_so():
 
 def test_old_data_is_marked_stale_with_its_age():
     result = rank(CURRENT, families=FAMILIES, now=NOW + timedelta(hours=5), interval=HOUR)
-    assert result.stale == "data is 5 h old (a snapshot is due every 1 h)"
+    assert result.stale == "data is 5 h old (a snapshot is due every 1h)"
     assert rank(None, families=FAMILIES, now=NOW, interval=HOUR).notes == [
         "no complete Hub snapshot yet"
     ]
