@@ -57,7 +57,7 @@ def sqlite_path(database: str | URL) -> Path | None:
     if url.get_backend_name() != "sqlite":
         return None
     path = database_file(url)
-    if path is None or url.query.get("mode") == "memory":  # (db.sqlite_path misses ?mode=memory)
+    if path is None:
         raise BackupError(
             f"{display_url(url)} is a database in memory, not a file that can be copied; "
             "set database to sqlite:///PATH"

@@ -88,7 +88,7 @@ def sqlite_path(database: str | URL) -> Path | None:
     path = url.database or ""
     if path.startswith("file:"):
         path = path[len("file:") :].split("?", 1)[0]
-    if not path or path == ":memory:" or "mode=memory" in str(url.query):
+    if not path or path == ":memory:" or url.query.get("mode") == "memory":
         return None
     return Path(path)
 

@@ -312,3 +312,22 @@ def test_an_empty_postgresql_schema_is_not_filled_by_a_reading_command(postgres_
         assert tables == 0
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("sqlite:///data/trendbot.db", "data/trendbot.db"),
+        ("sqlite:///file:data/trendbot.db?mode=ro&uri=true", "data/trendbot.db"),
+        ("sqlite:///file:x?mode=memory&uri=true", None),  # a URI database in memory
+        ("sqlite:///:memory:", None),
+        ("sqlite://", None),
+        ("postgresql://u@h/db", None),
+    ],
+)
+def test_the_file_of_a_sqlite_url(url, path):
+    from pathlib import Path
+
+    from bot.store.db import sqlite_path
+
+    assert sqlite_path(url) == (Path(path) if path else None)
