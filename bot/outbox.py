@@ -12,16 +12,15 @@ stores a poll's items as their pages arrive, so the order of the rows says
 nothing about the order of the stories. The news of a poll is therefore held
 until the poll is recorded, then released at once (:func:`release_news`), and
 the sender selects due news in published order (:func:`posting_order`, in SQL,
-so that a backlog sent in many batches comes out oldest first across them, and
-:func:`in_posting_order` within a batch): a channel reads the stories as they
+so that a backlog sent in many batches comes out oldest first across them): a
+channel reads the stories as they
 happened, never the newest first or in the order the pages loaded. A poll that
 never finishes (a crash, a stop) leaves its news held for :data:`NEWS_HOLD` at most.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import DateTime, String, case, cast, func
@@ -159,7 +158,7 @@ def release_news(session: Session, feed: str, now: datetime) -> int:
 
 
 class _story_time(FunctionElement[str]):
-    """A news row's story time as :func:`_published` reads it, in SQL: ``published``
+    """A news row's story time in SQL: ``published``
     from the payload (in UTC whatever its offset), else when the row was queued."""
 
     type = String()
@@ -194,41 +193,14 @@ def posting_order() -> tuple[ColumnElement[Any], ...]:
     """The ORDER BY that selects due rows in posting order, for any number of batches.
 
     Other messages first, in queue order (an alert or a digest does not wait behind
-    a backlog of news), then news oldest story first as :func:`in_posting_order`
-    sorts it (an undated story as of its queueing; equal times in queue order).
+    a backlog of news), then news oldest story first (an undated story, or one whose
+    date is no time, as of its queueing; equal times in queue order).
     Ordering in the query, not only in each batch, is what keeps a backlog after an
     outage oldest first: a batch of the first rows queued would hold newer stories
     than the next one.
     """
     is_news = col(OutboxMessage.kind) == "news"
     return case((is_news, 1), else_=0), case((is_news, _story_time())), col(OutboxMessage.id)
-
-
-def in_posting_order(rows: Sequence[OutboxMessage]) -> list[OutboxMessage]:
-    """Due rows in the order to post them: news by published time, oldest first.
-
-    Other messages keep their places; the news rows fill the places news held,
-    oldest story first (an undated story counts as published when it was queued,
-    and equal times keep the queue's order).
-    """
-    news = sorted(
-        (row for row in rows if row.kind == "news"),
-        key=lambda row: (_published(row), row.id or 0),
-    )
-    stories = iter(news)
-    return [next(stories) if row.kind == "news" else row for row in rows]
-
-
-def _published(row: OutboxMessage) -> datetime:
-    value = row.payload.get("published")
-    moment = None
-    if isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            moment = None
-    moment = moment or row.created_at
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def enqueue_feed_events(session: Session, discord: DiscordSettings, now: datetime) -> int:

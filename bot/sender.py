@@ -34,7 +34,7 @@ from sqlmodel import Session, col, select
 from bot.backoff import capped_doubling
 from bot.config.schema import Settings
 from bot.messages import Draft, draft_for, fit
-from bot.outbox import enqueue, enqueue_feed_events, in_posting_order, posting_order
+from bot.outbox import enqueue, enqueue_feed_events, posting_order
 from bot.store.models import OutboxMessage, OutboxStatus
 from bot.time_text import TimeText
 
@@ -132,8 +132,7 @@ class Sender:
             if self.broken:  # a stopped route's backlog must not crowd out the others
                 query = query.where(col(OutboxMessage.route).not_in(list(self.broken)))
             # news oldest first across batches too, not only within this one
-            due = session.exec(query.order_by(*posting_order()).limit(limit)).all()
-            return in_posting_order(due)
+            return list(session.exec(query.order_by(*posting_order()).limit(limit)).all())
 
     def _update(self, row_id: int, **values: object) -> None:
         with Session(self.engine) as session:

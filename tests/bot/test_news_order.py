@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from bot.config.schema import Settings
 from bot.crawl import Crawler
 from bot.fetch import Fetcher
-from bot.outbox import NEWS_HOLD, enqueue, in_posting_order, posting_order, release_news
+from bot.outbox import NEWS_HOLD, enqueue, posting_order, release_news
 from bot.sender import Sender
 from bot.store.models import Article, OutboxMessage
 from bot.workers import Workers, extract_page_job
@@ -186,30 +186,6 @@ async def test_news_of_a_poll_that_never_finished_goes_out_after_the_hold(engine
     assert (await sender.deliver()).delivered == 1 and sink.titles == ["orphan"]
 
 
-def row(id_: int, kind: str, published: str | None = None, minutes: int = 0) -> OutboxMessage:
-    return OutboxMessage(
-        id=id_,
-        dedupe_key=str(id_),
-        kind=kind,
-        route="news" if kind == "news" else "alerts",
-        payload={"published": published} if kind == "news" else {},
-        created_at=NOW + timedelta(minutes=minutes),
-    )
-
-
-def test_news_fills_its_places_oldest_first_and_other_messages_stay_put():
-    rows = [
-        row(1, "milestone"),
-        row(2, "news", "2026-03-02T08:00:00+00:00"),
-        row(3, "news", "2026-03-02T06:00:00+00:00"),
-        row(4, "digest"),
-        row(5, "news", None, minutes=-150),  # undated: as of its queueing, 06:30
-        row(6, "news", "2026-03-02T06:00:00+00:00"),  # the same time as 3: queue order
-        row(7, "news", "not a date", minutes=30),
-    ]
-    assert [r.id for r in in_posting_order(rows)] == [1, 3, 6, 4, 5, 2, 7]
-
-
 def story(session, key: str, published: str | None, queued: datetime, kind: str = "news") -> None:
     enqueue(
         session,
@@ -301,8 +277,8 @@ def test_release_loads_only_that_feeds_news(engine):
     assert loaded == ["mine"]
 
 
-def test_the_query_orders_as_in_posting_order_does(engine):
-    """The SQL order and the Python one agree, offsets, undated and bad dates included."""
+def test_the_query_puts_other_messages_first_then_news_oldest_first(engine):
+    """Offsets, undated stories and bad dates included."""
     with Session(engine) as session:
         for title, published, minutes in [*BACKLOG, ("bad date", "not a date", -20)]:
             story(session, title, published, NOW + timedelta(minutes=minutes))
@@ -310,4 +286,3 @@ def test_the_query_orders_as_in_posting_order_does(engine):
         session.commit()
         by_query = session.exec(select(OutboxMessage).order_by(*posting_order())).all()
         assert [row.dedupe_key for row in by_query] == ["alert", *OLDEST_FIRST, "bad date"]
-        assert in_posting_order(by_query) == by_query
