@@ -22,11 +22,12 @@ from bot.time_text import TimeText
 TOP_STORIES = 8
 TOP_NAMES = 10
 TOP_CLAIMS = 8
-VERDICT_MARKS = {
-    "supported": "✅ supported",
-    "contradicted": "❌ contradicted",
-    "unverifiable": "❔ unverifiable",
-    "not_checkable": "➖ not checkable",
+CHECKED_CLAIMS = 200  # at most this many claims of a period are counted and grouped
+VERDICT_MARKS: dict[str, str] = {  # a StrEnum key is found by its stored string too
+    VerdictStatus.SUPPORTED: "✅ supported",
+    VerdictStatus.CONTRADICTED: "❌ contradicted",
+    VerdictStatus.UNVERIFIABLE: "❔ unverifiable",
+    VerdictStatus.NOT_CHECKABLE: "➖ not checkable",
 }
 
 
@@ -41,9 +42,11 @@ class Story:
 
 @dataclass(frozen=True)
 class CheckedClaim:
+    """A claim of the period with its verdict and its article, as the digest shows it."""
+
     text: str
     subject: str | None
-    status: str
+    status: VerdictStatus
     reason: str
     article_title: str | None = None
     link: str | None = None
@@ -71,6 +74,19 @@ class ClaimGroup:
     @property
     def judged(self) -> int:
         return sum(c.judged for c in self.claims)
+
+
+def checked_claims(
+    claims: Sequence[CheckedClaim], limit: int = CHECKED_CLAIMS
+) -> list[CheckedClaim]:
+    """The claims a digest reports as checked: those the Hub could speak to.
+
+    A not-checkable claim (a price, a head count) names no Hub figure, so it is
+    left out of both the count and the claims section; the rest keep the order
+    they were found in (``claims`` comes oldest first), the first ``limit`` of them,
+    so a busy period cannot make the digest unbounded.
+    """
+    return [c for c in claims if c.status != VerdictStatus.NOT_CHECKABLE][:limit]
 
 
 def claim_groups(claims: Sequence[CheckedClaim]) -> list[ClaimGroup]:
@@ -126,6 +142,7 @@ class DigestData:
     stories: Sequence[Story] = ()
     names_now: Mapping[str, int] = field(default_factory=dict)
     names_before: Mapping[str, int] = field(default_factory=dict)
+    # every claim of the period with its verdict, oldest first; compose picks the checked ones
     claims: Sequence[CheckedClaim] = ()
     ranking: Ranking | None = None
     ranks_before: Mapping[str, int] = field(default_factory=dict)
@@ -179,8 +196,9 @@ def compose(data: DigestData) -> Draft:
     period = f"{times.span(data.start, data.end)} ({times.zone_name})"
     embeds: list[Embed] = []
     stories = top_stories(data.stories)
+    checked = checked_claims(data.claims)
     header = (
-        f"{len(data.stories)} stories, {len(data.claims)} claims checked, {len(data.alerts)} alerts"
+        f"{len(data.stories)} stories, {len(checked)} claims checked, {len(data.alerts)} alerts"
     )
     embeds.append(
         Embed(
@@ -215,7 +233,7 @@ def compose(data: DigestData) -> Draft:
                 footer="articles mentioning each, against the previous period",
             )
         )
-    groups = claim_groups(data.claims)
+    groups = claim_groups(checked)
     if groups:
         shown = groups[:TOP_CLAIMS]
         judged = sum(g.judged for g in groups)

@@ -1,14 +1,16 @@
 """Read models: what the commands, slash commands and digests show, read from the database.
 
 Each function returns plain records for the pure composers (:mod:`bot.digest`,
-:mod:`bot.rankings`, :mod:`bot.messages`); the CLI and the Discord cogs call the
-same functions, so `/rankings` and `trendbot rankings` cannot disagree.
+:mod:`bot.rankings`, :mod:`bot.messages`, :mod:`bot.replies`), built from the rows
+here, at the storage edge (the replies' records are in :mod:`bot.core.views`); the
+CLI and the Discord cogs call the same functions, so `/rankings` and `trendbot
+rankings` cannot disagree. What to show of what is loaded (which claims a digest
+counts as checked, and in which order) is the composers' policy, not the query's.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -18,6 +20,8 @@ from bot.alerts import thresholds_between
 from bot.charts import History
 from bot.config.schema import Settings
 from bot.core.outbox import AlertPayload, OutboxKind
+from bot.core.views import DecisionView, FeedView, ModelCard, ModelFigures, NewsItem, Status
+from bot.core.vocabulary import VerdictStatus
 from bot.digest import CheckedClaim, DigestData, Story
 from bot.rankings import By, Metric, Ranking, rank
 from bot.store import hub as hub_store
@@ -137,28 +141,22 @@ def mention_counts(session: Session, start: datetime, end: datetime) -> dict[str
     return dict(counts)
 
 
-def checked_claims(
-    session: Session, start: datetime, end: datetime, limit: int = 200
-) -> list[CheckedClaim]:
-    """Claims of the period that the Hub could speak to, with their verdicts (the digest
-    orders and groups them: :func:`bot.digest.claim_groups`)."""
+def claims_between(session: Session, start: datetime, end: datetime) -> list[CheckedClaim]:
+    """Every claim with a verdict of the articles fetched in [start, end), in the order
+    they were found (the digest picks, orders and groups them: :func:`bot.digest.checked_claims`,
+    :func:`bot.digest.claim_groups`)."""
     rows = session.exec(
         select(Claim, Verdict, Article)
         .join(Verdict, col(Verdict.claim_id) == col(Claim.id))
         .join(Article, col(Article.id) == col(Claim.article_id))
-        .where(
-            col(Article.fetched_at) >= start,
-            col(Article.fetched_at) < end,
-            col(Verdict.status) != "not_checkable",
-        )
+        .where(col(Article.fetched_at) >= start, col(Article.fetched_at) < end)
         .order_by(col(Claim.id))
-        .limit(limit)
     ).all()
     return [
         CheckedClaim(
             text=claim.text,
             subject=claim.subject,
-            status=verdict.status,
+            status=VerdictStatus(verdict.status),
             reason=verdict.reason,
             article_title=article.title,
             link=article.canonical_url,
@@ -195,7 +193,7 @@ def digest_data(settings: Settings, engine: Engine, start: datetime, end: dateti
         stories = stories_between(session, start, end)
         names_now = mention_counts(session, start, end)
         names_before = mention_counts(session, previous_start, start)
-        claims = checked_claims(session, start, end)
+        claims = claims_between(session, start, end)
         alerts = alerts_between(session, start, end)
     ranking = load_ranking(settings, engine, at=end)
     before = load_ranking(settings, engine, at=start, limit=1000)
@@ -210,14 +208,6 @@ def digest_data(settings: Settings, engine: Engine, start: datetime, end: dateti
         ranks_before={row.name: row.rank for row in before.rows},
         alerts=alerts,
     )
-
-
-@dataclass(frozen=True)
-class NewsItem:
-    title: str
-    link: str | None
-    published: datetime | None
-    sources: tuple[str, ...]
 
 
 def recent_news(
@@ -249,21 +239,19 @@ def recent_news(
     ]
 
 
-def feeds_overview(session: Session) -> list[Feed]:
-    return list(session.exec(select(Feed).order_by(col(Feed.name))).all())
-
-
-@dataclass(frozen=True)
-class Status:
-    last_crawl: datetime | None
-    last_snapshot: datetime | None
-    last_snapshot_complete: bool | None
-    snapshot_age: timedelta | None
-    failing_feeds: list[tuple[str, str, str | None]]  # name, health, last error
-    outbox_pending: int
-    outbox_failed: int
-    # why the last snapshot is incomplete (one line, as said when it ran); None when complete
-    last_snapshot_error: str | None = None
+def feeds_overview(session: Session) -> list[FeedView]:
+    """Every feed in the database, by name, as /feeds list and ``trendbot status`` show it."""
+    return [
+        FeedView(
+            name=feed.name,
+            url=feed.url,
+            health=feed.health,
+            last_fetch_at=feed.last_fetch_at,
+            last_error=feed.last_error,
+            next_due_at=feed.next_due_at,
+        )
+        for feed in session.exec(select(Feed).order_by(col(Feed.name))).all()
+    ]
 
 
 def status(session: Session, now: datetime | None = None) -> Status:
@@ -294,15 +282,6 @@ def status(session: Session, now: datetime | None = None) -> Status:
     )
 
 
-@dataclass(frozen=True)
-class ModelCard:
-    repo_id: str
-    model: HubModel | None
-    growth_7d: int | None
-    news: list[NewsItem]
-    claims: list[dict] = field(default_factory=list)  # the news's figures judged against it
-
-
 def model_card(session: Session, repo_id: str, now: datetime | None = None) -> ModelCard:
     """A model's latest figures, its 7-day gain and the recent news naming it."""
     now = now or datetime.now(UTC)
@@ -327,7 +306,15 @@ def model_card(session: Session, repo_id: str, now: datetime | None = None) -> M
             .limit(5)
         ).all()
     ]
-    return ModelCard(repo_id, model, growth, recent_news(session, name, 30, 5, now), claims)
+    figures = None
+    if model is not None:
+        figures = ModelFigures(
+            downloads_all_time=model.downloads_all_time,
+            downloads_30d=model.downloads_30d,
+            likes=model.likes,
+            last_seen_at=model.last_seen_at,
+        )
+    return ModelCard(repo_id, figures, growth, recent_news(session, name, 30, 5, now), claims)
 
 
 def tracked_repo_ids(session: Session, prefix: str = "", limit: int = 25) -> list[str]:
@@ -339,8 +326,9 @@ def tracked_repo_ids(session: Session, prefix: str = "", limit: int = 25) -> lis
     return list(session.exec(query).all())
 
 
-def decisions_for(session: Session, url: str) -> list[tuple[DecisionLog, str | None]]:
-    """Decision-log rows for a link, as written in any feed or as the article's canonical URL."""
+def decisions_for(session: Session, url: str) -> list[tuple[DecisionView, str | None]]:
+    """The decision log of a link, as written in any feed or as the article's canonical
+    URL: each entry with the name of its feed (None when the feed is gone), oldest first."""
     from extractors.links import normalise_link
 
     link = normalise_link(url)
@@ -361,7 +349,15 @@ def decisions_for(session: Session, url: str) -> list[tuple[DecisionLog, str | N
     )
     names = {feed.id: feed.name for feed in session.exec(select(Feed))}
     rows = sorted(session.exec(query), key=lambda row: (row.at, row.id or 0))
-    return [(row, names.get(row.feed_id)) for row in rows]
+    return [
+        (
+            DecisionView(
+                at=row.at, decision=row.decision, detail=row.detail, http_status=row.http_status
+            ),
+            names.get(row.feed_id),
+        )
+        for row in rows
+    ]
 
 
 def claim_rows(

@@ -1,7 +1,8 @@
 """Replies to commands as drafts: rankings, news, claims, feeds, status, a model, a link's story.
 
-Pure functions from read-model records (:mod:`bot.queries`) to
-:class:`~bot.messages.Draft`; the slash commands send them, the tests read them.
+Pure functions from the read models' records (:mod:`bot.core.views`, built by
+:mod:`bot.queries`) to :class:`~bot.messages.Draft`; the slash commands send them,
+the tests read them. No ORM row reaches here, so composing a reply loads no storage.
 Every figure carries its scope and time, and third-party text is made inert.
 """
 
@@ -10,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from bot.core.views import DecisionView, FeedView, ModelCard, NewsItem, Status
 from bot.digest import VERDICT_MARKS
 from bot.messages import COLOURS, Draft, Embed, Field, clip, inert, safe_url
-from bot.queries import ModelCard, NewsItem, Status
 from bot.rankings import Ranking
 from bot.snapshots import words
-from bot.store.models import DecisionLog, Feed
 from bot.time_text import TimeText, distance
 
 
@@ -110,7 +110,7 @@ def claims_reply(items: Sequence[dict], entity: str | None) -> Draft:
     return Draft(embeds=(Embed(title=f"Claims{about}", fields=tuple(fields)),))
 
 
-def feeds_reply(feeds: Sequence[Feed], times: TimeText | None = None) -> Draft:
+def feeds_reply(feeds: Sequence[FeedView], times: TimeText | None = None) -> Draft:
     times = _times(times)
     if not feeds:
         return Draft(content="No feeds yet: add one to config.yaml or with /feeds-admin add.")
@@ -198,7 +198,7 @@ def model_reply(card: ModelCard, times: TimeText | None = None) -> Draft:
 
 
 def why_reply(
-    url: str, rows: Sequence[tuple[DecisionLog, str | None]], times: TimeText | None = None
+    url: str, rows: Sequence[tuple[DecisionView, str | None]], times: TimeText | None = None
 ) -> Draft:
     times = _times(times)
     if not rows:

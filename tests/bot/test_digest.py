@@ -7,10 +7,13 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from bot.config.load import parse_settings
+from bot.core.hub import Listing, ModelStats
+from bot.core.vocabulary import VerdictStatus
 from bot.digest import (
     CheckedClaim,
     DigestData,
     Story,
+    checked_claims,
     claim_groups,
     claim_line,
     compose,
@@ -18,7 +21,6 @@ from bot.digest import (
     top_stories,
 )
 from bot.digest_job import post_digest
-from bot.hub import Listing, ModelStats
 from bot.messages import fit
 from bot.snapshot_job import take_snapshot
 from bot.store.models import Article, Entry, Feed, Mention, OutboxMessage
@@ -226,6 +228,19 @@ def test_claims_are_grouped_by_story_judged_first():
     assert [g.title for g in groups] == ["story 2", "story 3", "story 1"]
     assert [c.text for c in groups[0].claims] == ["d", "b", "c"]
     assert [len(g.claims) for g in groups] == [3, 1, 1]
+
+
+def test_the_digest_counts_only_claims_the_hub_could_speak_to_in_the_order_found():
+    claims = [
+        _checked(1, "a", VerdictStatus.SUPPORTED),
+        _checked(1, "$15 per million tokens", VerdictStatus.NOT_CHECKABLE),
+        _checked(2, "b", VerdictStatus.UNVERIFIABLE),
+        _checked(2, "c", VerdictStatus.CONTRADICTED),
+    ]
+    assert [c.text for c in checked_claims(claims)] == ["a", "b", "c"]
+    assert [c.text for c in checked_claims(claims, limit=2)] == ["a", "b"]
+    header = compose(DigestData(START, END, claims=claims)).embeds[0].description
+    assert header.endswith("0 stories, 3 claims checked, 0 alerts")
 
 
 def test_a_claim_line_names_the_hub_record_and_figure_or_why_not():

@@ -8,12 +8,11 @@ from types import SimpleNamespace
 from sqlmodel import Session
 
 from bot.config.load import parse_settings
+from bot.core.views import DecisionView, FeedView, ModelCard, ModelFigures, NewsItem, Status
 from bot.digest import DigestData, compose
 from bot.digest_job import post_digest
 from bot.discord.render import local_times
 from bot.messages import draft_for
-from bot.outbox import enqueue
-from bot.queries import NewsItem, Status
 from bot.rankings import By, Metric, Ranking, Row
 from bot.replies import (
     feeds_reply,
@@ -24,8 +23,8 @@ from bot.replies import (
     why_reply,
 )
 from bot.sender import Sender
-from bot.store.models import DecisionLog, Feed
 from bot.time_text import TimeText
+from tests.outbox_rows import enqueue
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)  # 10:00 in Berlin, 14:30 in Kolkata
 KOLKATA = TimeText.of("Asia/Kolkata", NOW)
@@ -176,8 +175,12 @@ def test_replies_give_short_local_times():
     )
     assert news.embeds[0].fields[0].value == "Wire · 13:30"
 
-    feed = Feed(name="Wire", url="https://wire.example/feed", config_url="x")
-    feed.last_fetch_at = datetime(2025, 12, 31, 20, tzinfo=UTC)  # already 2026 in Kolkata
+    feed = FeedView(
+        name="Wire",
+        url="https://wire.example/feed",
+        health="ok",
+        last_fetch_at=datetime(2025, 12, 31, 20, tzinfo=UTC),  # already 2026 in Kolkata
+    )
     assert "last fetch 1 Jan 01:30" in feeds_reply([feed], KOLKATA).embeds[0].fields[0].value
 
     state = Status(
@@ -193,7 +196,7 @@ def test_replies_give_short_local_times():
     assert fields["Last crawl"] == "14:27"
     assert fields["Last Hub snapshot"].startswith("13:30 (complete)")
 
-    row = DecisionLog(
+    row = DecisionView(
         at=datetime(2025, 6, 1, 18, 45, tzinfo=UTC), decision="new", detail="new item"
     )
     why = why_reply("https://wire.example/a", [(row, "Wire")], KOLKATA)
@@ -201,13 +204,13 @@ def test_replies_give_short_local_times():
 
 
 def test_the_model_card_is_as_of_a_local_time():
-    model = SimpleNamespace(
+    model = ModelFigures(
         downloads_all_time=702_000_000,
         downloads_30d=9_000_000,
         likes=900,
         last_seen_at=NOW - timedelta(minutes=30),
     )
-    card = SimpleNamespace(repo_id="Qwen/Qwen3-8B", model=model, growth_7d=None, news=[], claims=[])
+    card = ModelCard(repo_id="Qwen/Qwen3-8B", model=model, growth_7d=None, news=[], claims=[])
     footer = model_reply(card, KOLKATA).embeds[0].footer
     assert footer == "Hugging Face, repo Qwen/Qwen3-8B; as of 14:00"
 
@@ -223,12 +226,16 @@ def test_a_reply_reads_the_zone_of_the_running_settings():
 def test_stored_instants_in_errors_and_decisions_are_shown_in_the_zone():
     """Texts stored with a UTC stamp (a feed's last error, a decision's detail) are
     rewritten in the reader's zone wherever they are shown."""
-    feed = Feed(name="Wire", url="https://wire.example/feed", config_url="x")
-    feed.last_error = "HTTP 429: asked to wait until 2026-03-01 09:00 UTC"
+    feed = FeedView(
+        name="Wire",
+        url="https://wire.example/feed",
+        health="ok",
+        last_error="HTTP 429: asked to wait until 2026-03-01 09:00 UTC",
+    )
     value = feeds_reply([feed], KOLKATA).embeds[0].fields[0].value
     assert "asked to wait until 1 Mar 14:30" in value and "UTC" not in value
 
-    row = DecisionLog(
+    row = DecisionView(
         at=datetime(2025, 6, 1, 18, 45, tzinfo=UTC),
         decision="duplicate_id",
         detail="seen again with date 2025-06-01 18:00 UTC",
