@@ -10,19 +10,19 @@ until an admin acts). Every change of health is an event for the admins.
 The Hub does not stop silently either: an incomplete snapshot is summed up in
 one line that names the cause (:func:`hub_cause`), and a run of failed snapshots
 lasting more than two snapshot intervals is told to the admins once, and its end
-once (:func:`hub_health_event`). Both are pure, over plain strings and records.
+once (:func:`hub_health_event`). Both are pure, over plain records.
 """
 
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.backoff import capped_doubling, jitter
 from bot.config.schema import CrawlSettings
+from bot.core.hub import STOPPING, HubError, HubErrorKind, Scope
 from bot.core.vocabulary import FeedHealth
 from bot.time_text import distance, stamp
 
@@ -114,52 +114,42 @@ def next_health(
 
 # -- the Hub ----------------------------------------------------------------------------
 
-# What a transport error's text says, as words an admin reads (the client's own
-# wording, "ConnectError: [Errno 111] Connection refused", names no address).
-_TRANSPORT_WORDS = (
-    ("connection refused", "connection refused to {url}"),
-    ("name or service not known", "host name not found for {url}"),
-    ("nodename nor servname", "host name not found for {url}"),
-    ("temporary failure in name resolution", "host name not found for {url}"),
-    ("no address associated", "host name not found for {url}"),
-    ("getaddrinfo failed", "host name not found for {url}"),
-    ("network is unreachable", "network unreachable for {url}"),
-    ("no route to host", "no route to host for {url}"),
-    ("connection reset", "connection reset by {url}"),
-    ("certificate verify failed", "TLS certificate not trusted for {url}"),
-)
-_TIMEOUT_WORDS = {
-    "ConnectTimeout": "connection to {url} timed out",
-    "ReadTimeout": "no answer in time from {url} (read timeout)",
-    "WriteTimeout": "request to {url} timed out while sending",
-    "PoolTimeout": "no free connection to {url} in time",
+# Each kind of failure as words an admin reads, with the URL that failed (the
+# client's own wording, "ConnectError: [Errno 111] Connection refused", names no
+# address). A kind not here is said as its detail, "at" the URL.
+_CAUSE_WORDS = {
+    HubErrorKind.REFUSED: "connection refused to {url}",
+    HubErrorKind.HOST_NOT_FOUND: "host name not found for {url}",
+    HubErrorKind.NETWORK_UNREACHABLE: "network unreachable for {url}",
+    HubErrorKind.NO_ROUTE: "no route to host for {url}",
+    HubErrorKind.RESET: "connection reset by {url}",
+    HubErrorKind.TLS_UNTRUSTED: "TLS certificate not trusted for {url}",
+    HubErrorKind.CONNECT_TIMEOUT: "connection to {url} timed out",
+    HubErrorKind.READ_TIMEOUT: "no answer in time from {url} (read timeout)",
+    HubErrorKind.WRITE_TIMEOUT: "request to {url} timed out while sending",
+    HubErrorKind.POOL_TIMEOUT: "no free connection to {url} in time",
 }
-_ERROR_LINE = re.compile(r"^(author|repo) (\S+): (.*)$")
-STOPPING = "trendbot is stopping"
 
 
-def _cause_words(detail: str, url: str) -> str:
-    """One error detail, as :func:`bot.hub.describe_error` wrote it, in words with its URL."""
-    name = detail.partition(": ")[0]
-    if name in _TIMEOUT_WORDS:
-        return _TIMEOUT_WORDS[name].format(url=url)
-    lowered = detail.lower()
-    for needle, words in _TRANSPORT_WORDS:
-        if needle in lowered:
-            return words.format(url=url)
-    if name.startswith("HTTP "):
-        return f"{detail} from {url}"
-    return f"{detail} at {url}"
+def _cause_words(error: HubError, url: str) -> str:
+    """One failure in words, with the URL it happened at."""
+    if error.kind in _CAUSE_WORDS:
+        return _CAUSE_WORDS[error.kind].format(url=url)
+    if error.kind == HubErrorKind.HTTP_STATUS:
+        return f"{error.detail} from {url}"
+    return f"{error.detail} at {url}"
 
 
-def hub_cause(errors: Sequence[str], authors: int, endpoint: str) -> str | None:
+def hub_cause(errors: Sequence[HubError], authors: int, endpoint: str) -> str | None:
     """One line saying why a listing is incomplete, or None when it is complete.
 
-    The listing records one line per author or repo (``author Qwen: ConnectError:
+    The listing records one failure per author or repo (``author Qwen: ConnectError:
     [Errno 111] Connection refused``), and after a transport error the remaining
     authors are only "skipped"; an admin needs the first real cause, where it
     happened, and how much of the snapshot it cost:
     ``connection refused to http://127.0.0.1:9/api/models (3 of 3 authors failed)``.
+    The records were classified where they were caught (:func:`bot.hub.classify`),
+    so nothing here reads an error's message.
     """
     if not errors:
         return None
@@ -167,22 +157,17 @@ def hub_cause(errors: Sequence[str], authors: int, endpoint: str) -> str | None:
     failed_authors: set[str] = set()
     failed_repos: set[str] = set()
     cause: str | None = None
-    for line in errors:
-        match = _ERROR_LINE.match(line)
-        if match is None:
-            cause = cause or line
+    for error in errors:
+        (failed_authors if error.scope == Scope.AUTHOR else failed_repos).add(error.name)
+        if cause is not None or error.kind == HubErrorKind.SKIPPED:
             continue
-        what, name, detail = match.groups()
-        (failed_authors if what == "author" else failed_repos).add(name)
-        if cause is not None:
-            continue
-        if STOPPING in detail:
+        if error.kind == HubErrorKind.STOPPED:
             cause = f"{STOPPING}, the listing was cut short"
-        elif not detail.startswith("skipped,"):
-            url = f"{base}/api/models" + (f"/{name}" if what == "repo" else "")
-            cause = _cause_words(detail, url)
+        else:
+            url = f"{base}/api/models" + (f"/{error.name}" if error.scope == Scope.REPO else "")
+            cause = _cause_words(error, url)
     if cause is None:  # only skips: say what they say
-        cause = errors[0].split(": ", 1)[-1]
+        cause = errors[0].detail
     counts = []
     if failed_authors:
         counts.append(f"{len(failed_authors)} of {authors} authors")

@@ -3,8 +3,12 @@
 The edge between trendbot and the Hub. It asks for exactly the figures trendbot
 keeps (``expand`` is a whitelist, so nothing else is transferred), one request per
 page and never one per model, and it turns every failure into a recorded reason
-on the listing instead of an exception: a listing with any error is incomplete,
-and an incomplete listing is stored for the record but feeds no ranking or alert.
+on the listing instead of an exception: a :class:`~bot.core.hub.HubError`,
+classified here by the exception's type, HTTP status and errno (:func:`classify`).
+A listing with any error is incomplete, and an incomplete listing is stored for
+the record but feeds no ranking or alert. The records it builds
+(:class:`~bot.core.hub.Listing`, :class:`~bot.core.hub.ModelStats`) live in the
+core, so storage reads them without loading this client.
 
 Retries are the client's own: ``huggingface_hub`` retries 408, 429 and 5xx
 responses and timeouts up to five times, sleeping as the ``RateLimit`` header
@@ -24,7 +28,10 @@ never on the event loop.
 from __future__ import annotations
 
 import contextvars
+import errno
 import os
+import socket
+import ssl
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -33,6 +40,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot import __version__
+from bot.core.hub import HubError, HubErrorKind, Listing, ModelStats, Scope
 from bot.repo_facts import METADATA_EXPAND, RepoFacts
 
 if TYPE_CHECKING:
@@ -59,39 +67,6 @@ EXPAND = [
 _requests: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar(
     "hub_requests", default=None
 )
-
-
-@dataclass(frozen=True)
-class ModelStats:
-    """One model's figures as the Hub gave them at one moment."""
-
-    repo_id: str
-    author: str
-    downloads_30d: int
-    downloads_all_time: int | None
-    likes: int
-    trending_score: float | None
-    created_at: datetime | None = None
-    last_modified: datetime | None = None
-    pipeline_tag: str | None = None
-    library_name: str | None = None
-
-
-@dataclass
-class Listing:
-    """What one pass over the tracked authors (and extra repos) returned."""
-
-    authors: list[str]
-    started_at: datetime
-    finished_at: datetime | None = None
-    models: list[ModelStats] = field(default_factory=list)
-    requests: int = 0
-    errors: list[str] = field(default_factory=list)
-    missing_repos: list[str] = field(default_factory=list)
-
-    @property
-    def complete(self) -> bool:
-        return not self.errors
 
 
 @dataclass
@@ -219,6 +194,75 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0][:200]}" if text else type(exc).__name__
 
 
+# errno values that name the cause, on every platform (Python maps Windows' WSA codes)
+_ERRNO_KINDS = {
+    errno.ECONNREFUSED: HubErrorKind.REFUSED,
+    errno.ENETUNREACH: HubErrorKind.NETWORK_UNREACHABLE,
+    errno.EHOSTUNREACH: HubErrorKind.NO_ROUTE,
+    errno.ECONNRESET: HubErrorKind.RESET,
+}
+
+
+def classify(exc: BaseException) -> tuple[HubErrorKind, int | None]:
+    """What kind of failure ``exc`` is, and its HTTP status if the Hub answered.
+
+    By type and attributes only: the HTTP error's response status, httpx's timeout
+    classes, and for a transport error the ``OSError`` it was raised from (httpx
+    chains it), by class and errno. Its message is never read, since it is the
+    operating system's wording.
+    """
+    import httpx2
+    from huggingface_hub.errors import HfHubHTTPError
+
+    if isinstance(exc, HfHubHTTPError):
+        status = exc.response.status_code if exc.response is not None else None
+        return (HubErrorKind.HTTP_STATUS, status) if status else (HubErrorKind.OTHER, None)
+    timeouts = (
+        (httpx2.ConnectTimeout, HubErrorKind.CONNECT_TIMEOUT),
+        (httpx2.ReadTimeout, HubErrorKind.READ_TIMEOUT),
+        (httpx2.WriteTimeout, HubErrorKind.WRITE_TIMEOUT),
+        (httpx2.PoolTimeout, HubErrorKind.POOL_TIMEOUT),
+    )
+    for timeout, kind in timeouts:
+        if isinstance(exc, timeout):
+            return kind, None
+    for cause in _chain(exc):
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return HubErrorKind.TLS_UNTRUSTED, None
+        if isinstance(cause, socket.gaierror):
+            return HubErrorKind.HOST_NOT_FOUND, None
+        if isinstance(cause, ConnectionRefusedError):
+            return HubErrorKind.REFUSED, None
+        if isinstance(cause, ConnectionResetError):
+            return HubErrorKind.RESET, None
+        if isinstance(cause, OSError) and cause.errno in _ERRNO_KINDS:
+            return _ERRNO_KINDS[cause.errno], None
+    return HubErrorKind.OTHER, None
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and what it was raised from or during, innermost last (each once)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _failure(scope: Scope, name: str, exc: BaseException) -> HubError:
+    """The record of one caught failure: its kind and status, and the line's text."""
+    kind, status = classify(exc)
+    return HubError(scope, name, kind, describe_error(exc), status)
+
+
+def _not_asked(scope: Scope, name: str, halted: HubErrorKind) -> HubError:
+    """An author or repo a listing did not ask for, after it ``halted`` (see list_tracked)."""
+    if halted == HubErrorKind.STOPPED:
+        return HubError.stopped(scope, name)
+    return HubError.skipped(scope, name, after=Scope.AUTHOR)
+
+
 def _api(settings: Settings) -> HfApi:
     """An ``HfApi`` for the configured endpoint, with trendbot's timeouts and counter installed."""
     from huggingface_hub import HfApi
@@ -256,13 +300,15 @@ def list_tracked(
         repos = [repo for family in hub.effective_families().values() for repo in family.repos]
     listing = Listing(authors=author_list, started_at=datetime.now(UTC))
     seen: set[str] = set()
-    unreachable: str | None = None
+    # once set, nothing more is asked, and why: STOPPED (trendbot is stopping) or
+    # SKIPPED (the Hub did not answer for an earlier author)
+    halted: HubErrorKind | None = None
     with _counting() as counter:
         for author in author_list:
             if stop is not None and stop.is_set():
-                unreachable = unreachable or "trendbot is stopping"
-            if unreachable:
-                listing.errors.append(f"author {author}: skipped, {unreachable}")
+                halted = halted or HubErrorKind.STOPPED
+            if halted:
+                listing.failures.append(_not_asked(Scope.AUTHOR, author, halted))
                 continue
             try:
                 for info in api.list_models(author=author, sort="downloads", expand=EXPAND):
@@ -273,19 +319,19 @@ def list_tracked(
                         seen.add(stats.repo_id)
                         listing.models.append(stats)
             except _Stopped:
-                listing.errors.append(f"author {author}: cut short, trendbot is stopping")
-                unreachable = "trendbot is stopping"
+                listing.failures.append(HubError.stopped(Scope.AUTHOR, author, cut_short=True))
+                halted = HubErrorKind.STOPPED
             except Exception as exc:  # any failure is this author's, recorded, not raised
-                listing.errors.append(f"author {author}: {describe_error(exc)}")
+                listing.failures.append(_failure(Scope.AUTHOR, author, exc))
                 if isinstance(exc, httpx2.TransportError):
                     # no answer at all, after the client's own retries: asking again for
                     # every other author would only repeat the wait
-                    unreachable = "the Hub did not answer for an earlier author"
+                    halted = HubErrorKind.SKIPPED
         for repo_id in dict.fromkeys(repos):
             if repo_id in seen:
                 continue
-            if unreachable:
-                listing.errors.append(f"repo {repo_id}: skipped, {unreachable}")
+            if halted:
+                listing.failures.append(_not_asked(Scope.REPO, repo_id, halted))
                 continue
             try:
                 info = api.model_info(repo_id, expand=EXPAND)
@@ -293,7 +339,7 @@ def list_tracked(
                 listing.missing_repos.append(repo_id)  # gone or renamed: noted, not a failure
                 continue
             except Exception as exc:
-                listing.errors.append(f"repo {repo_id}: {describe_error(exc)}")
+                listing.failures.append(_failure(Scope.REPO, repo_id, exc))
                 continue
             seen.add(repo_id)
             listing.models.append(_stats(info))
@@ -315,11 +361,11 @@ def fetch_repo_facts(settings: Settings, repo_ids: Iterable[str]) -> FactsFetch:
 
     api = _api(settings)
     fetch = FactsFetch()
-    unreachable: str | None = None
+    unreachable = False
     with _counting() as counter:
         for repo_id in dict.fromkeys(repo_ids):
             if unreachable:
-                fetch.errors.append(f"repo {repo_id}: skipped, {unreachable}")
+                fetch.errors.append(HubError.skipped(Scope.REPO, repo_id, after=Scope.REPO).line)
                 continue
             fetched_at = datetime.now(UTC)
             try:
@@ -328,9 +374,9 @@ def fetch_repo_facts(settings: Settings, repo_ids: Iterable[str]) -> FactsFetch:
                 fetch.facts.append(RepoFacts(repo_id, fetched_at, found=False))
                 continue
             except Exception as exc:  # this repo's failure, recorded, not raised
-                fetch.errors.append(f"repo {repo_id}: {describe_error(exc)}")
+                fetch.errors.append(_failure(Scope.REPO, repo_id, exc).line)
                 if isinstance(exc, httpx2.TransportError):
-                    unreachable = "the Hub did not answer for an earlier repo"
+                    unreachable = True
                 continue
             fetch.facts.append(RepoFacts.from_hub(_hub_json(info), fetched_at))
         fetch.requests = counter[0]

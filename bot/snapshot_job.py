@@ -26,15 +26,16 @@ from sqlmodel import Session, col, select
 
 from bot.alerts import Alert, detect
 from bot.config.schema import Settings
+from bot.core.hub import Listing
 from bot.core.outbox import AlertPayload, HubHealthPayload
 from bot.health import HubHealthEvent, hub_cause, hub_health_event
-from bot.hub import Listing, fetch_repo_facts, list_tracked, search_repos
+from bot.hub import fetch_repo_facts, list_tracked, search_repos
 from bot.names import pick_repo, search_query
-from bot.outbox import enqueue_payload
 from bot.snapshots import Snapshot
 from bot.store import hub as store
 from bot.store import metadata
 from bot.store.models import Article, Claim, HubSnapshotRun, Verdict
+from bot.store.outbox import enqueue_payload
 from bot.verify import ClaimFacts, Verifier
 from extractors.extraction import Period
 from extractors.vocabulary import Link, Metric, Qualifier
@@ -100,7 +101,7 @@ def take_snapshot(
     """
     listing = listing if listing is not None else list_tracked(settings, stop=stop)
     stopping = stop is not None and stop.is_set()
-    cause = hub_cause(listing.errors, len(listing.authors), settings.hub.endpoint)
+    cause = hub_cause(listing.failures, len(listing.authors), settings.hub.endpoint)
     with Session(engine) as session:
         serialise(session)
         run = store.save_listing(session, listing, cause)

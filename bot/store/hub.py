@@ -17,9 +17,9 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from bot.core.hub import Listing
 from bot.core.outbox import OutboxKind
 from bot.health import HubRun
-from bot.hub import Listing
 from bot.snapshots import Figures, Snapshot
 from bot.store.models import HubModel, HubSnapshot, HubSnapshotRun, OutboxMessage
 
@@ -31,7 +31,8 @@ def save_listing(session: Session, listing: Listing, cause: str | None = None) -
     so a crash can never leave a stored run whose alerts were not raised.
 
     An incomplete run's ``error`` is its ``cause`` (one line, see
-    :func:`bot.health.hub_cause`) followed by the listing's errors, one per line:
+    :func:`bot.health.hub_cause`) followed by the listing's failures, one line each
+    (:attr:`bot.core.hub.HubError.line`):
     `status` and `/status` read the first line, and the cause is kept as it was
     said at the time (with the endpoint of the time), not re-derived later.
     """

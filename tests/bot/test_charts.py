@@ -11,7 +11,7 @@ from sqlmodel import Session
 from bot import pictures
 from bot.charts import History, gains, history_figure, human, png, ranking_figure
 from bot.config.load import parse_settings
-from bot.hub import Listing, ModelStats
+from bot.core.hub import Listing, ModelStats
 from bot.queries import history, load_ranking
 from bot.snapshot_job import take_snapshot
 from bot.time_text import TimeText

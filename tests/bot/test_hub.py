@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import errno
+import socket
+import ssl
 from datetime import UTC, datetime
 
+import httpx2
 import pytest
+from huggingface_hub.errors import HfHubHTTPError
 
 from bot.config.load import parse_settings
+from bot.core.hub import HubErrorKind
 from bot.demo.hub_server import FakeHub, HubRepo
-from bot.hub import EXPAND, fetch_repo_facts, list_tracked, search_repos
+from bot.hub import EXPAND, classify, fetch_repo_facts, list_tracked, search_repos
 from bot.repo_facts import METADATA_EXPAND, EvalScore
 
 
@@ -111,6 +117,7 @@ def test_an_unreachable_hub_is_a_recorded_error_not_an_exception(hub_sleeps):
     assert listing.errors[1] == (
         "author deepseek-ai: skipped, the Hub did not answer for an earlier author"
     )
+    assert [f.kind for f in listing.failures] == [HubErrorKind.REFUSED, HubErrorKind.SKIPPED]
 
 
 def test_extra_repos_are_fetched_one_by_one_and_a_missing_one_is_noted(fake_hub):
@@ -195,6 +202,91 @@ def test_a_stopping_service_cuts_the_listing_short(hub_sleeps, monkeypatch):
         "author Qwen: cut short, trendbot is stopping",
         "author meta-llama: skipped, trendbot is stopping",
     ]
+    assert {f.kind for f in listing.failures} == {HubErrorKind.STOPPED}
+
+
+def raised(exc: BaseException, cause: BaseException | None = None) -> BaseException:
+    """``exc`` as caught: raised from ``cause``, as httpx raises from the socket's error."""
+    try:
+        raise exc from cause
+    except BaseException as caught:
+        return caught
+
+
+def http_error(status: int, message: str) -> HfHubHTTPError:
+    request = httpx2.Request("GET", "http://127.0.0.1:9/api/models")
+    return HfHubHTTPError(message, response=httpx2.Response(status, request=request))
+
+
+@pytest.mark.parametrize(
+    ("exc", "kind", "status"),
+    [
+        (
+            raised(
+                httpx2.ConnectError("[Errno 111] Connection refused"),
+                ConnectionRefusedError(errno.ECONNREFUSED, "Connection refused"),
+            ),
+            HubErrorKind.REFUSED,
+            None,
+        ),
+        (  # the wording is the OS's, in any language: the type decides
+            raised(
+                httpx2.ConnectError("Es konnte keine Verbindung hergestellt werden"),
+                ConnectionRefusedError(errno.ECONNREFUSED, "Verbindung abgelehnt"),
+            ),
+            HubErrorKind.REFUSED,
+            None,
+        ),
+        (
+            raised(
+                httpx2.ConnectError("[Errno 8] nodename nor servname provided"),
+                socket.gaierror(8, "nodename nor servname provided, or not known"),
+            ),
+            HubErrorKind.HOST_NOT_FOUND,
+            None,
+        ),
+        (
+            raised(httpx2.ConnectError("[Errno 101]"), OSError(errno.ENETUNREACH, "unreachable")),
+            HubErrorKind.NETWORK_UNREACHABLE,
+            None,
+        ),
+        (
+            raised(httpx2.ConnectError("[Errno 113]"), OSError(errno.EHOSTUNREACH, "no route")),
+            HubErrorKind.NO_ROUTE,
+            None,
+        ),
+        (
+            raised(
+                httpx2.ReadError("[Errno 104] Connection reset by peer"),
+                ConnectionResetError(errno.ECONNRESET, "Connection reset by peer"),
+            ),
+            HubErrorKind.RESET,
+            None,
+        ),
+        (
+            raised(
+                httpx2.ConnectError("[SSL] certificate verify failed"),
+                ssl.SSLCertVerificationError(1, "certificate verify failed"),
+            ),
+            HubErrorKind.TLS_UNTRUSTED,
+            None,
+        ),
+        (httpx2.ConnectTimeout("timed out"), HubErrorKind.CONNECT_TIMEOUT, None),
+        (httpx2.ReadTimeout("timed out"), HubErrorKind.READ_TIMEOUT, None),
+        (httpx2.WriteTimeout("timed out"), HubErrorKind.WRITE_TIMEOUT, None),
+        (httpx2.PoolTimeout("timed out"), HubErrorKind.POOL_TIMEOUT, None),
+        (http_error(500, "500 Server Error"), HubErrorKind.HTTP_STATUS, 500),
+        (  # an answer is an answer, whatever its text says
+            http_error(502, "502 Bad Gateway: upstream connection refused"),
+            HubErrorKind.HTTP_STATUS,
+            502,
+        ),
+        (httpx2.RemoteProtocolError("Server disconnected"), HubErrorKind.OTHER, None),
+        (ValueError("connection refused"), HubErrorKind.OTHER, None),
+    ],
+)
+def test_failures_are_classified_by_type_status_and_errno_not_by_message(exc, kind, status):
+    assert classify(exc) == (kind, status)
 
 
 # -- repo metadata (fetch_repo_facts) and search (search_repos) ------------------------------

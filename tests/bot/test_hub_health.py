@@ -6,13 +6,25 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.core.hub import HubError, HubErrorKind, Scope
 from bot.health import HubRun, hub_cause, hub_health_event, outage_threshold
 from bot.messages import draft_for
 from bot.time_text import TimeText
 
 HUB = "http://127.0.0.1:9"
 REFUSED = "ConnectError: [Errno 111] Connection refused"
-SKIPPED = "skipped, the Hub did not answer for an earlier author"
+
+
+def author(name: str, kind: HubErrorKind, detail: str, status: int | None = None) -> HubError:
+    return HubError(Scope.AUTHOR, name, kind, detail, status)
+
+
+def repo(name: str, kind: HubErrorKind, detail: str, status: int | None = None) -> HubError:
+    return HubError(Scope.REPO, name, kind, detail, status)
+
+
+def skipped(name: str) -> HubError:
+    return HubError.skipped(Scope.AUTHOR, name, after=Scope.AUTHOR)
 
 
 @pytest.mark.parametrize(
@@ -20,61 +32,85 @@ SKIPPED = "skipped, the Hub did not answer for an earlier author"
     [
         ([], 3, None),
         (
-            [f"author Qwen: {REFUSED}", f"author x: {SKIPPED}", f"author y: {SKIPPED}"],
+            [author("Qwen", HubErrorKind.REFUSED, REFUSED), skipped("x"), skipped("y")],
             18,
             "connection refused to http://127.0.0.1:9/api/models (3 of 18 authors failed)",
         ),
         (
-            ["author Qwen: HTTP 500: Fake failure 500"],
+            [author("Qwen", HubErrorKind.HTTP_STATUS, "HTTP 500: Fake failure 500", 500)],
             2,
             "HTTP 500: Fake failure 500 from http://127.0.0.1:9/api/models (1 of 2 authors failed)",
         ),
         (
-            ["author Qwen: ReadTimeout: timed out"],
+            [author("Qwen", HubErrorKind.READ_TIMEOUT, "ReadTimeout: timed out")],
             1,
             "no answer in time from http://127.0.0.1:9/api/models (read timeout) "
             "(1 of 1 authors failed)",
         ),
         (
-            ["author Qwen: ConnectError: [Errno -2] Name or service not known"],
+            [
+                author(
+                    "Qwen",
+                    HubErrorKind.HOST_NOT_FOUND,
+                    "ConnectError: [Errno -2] Name or service not known",
+                )
+            ],
             1,
             "host name not found for http://127.0.0.1:9/api/models (1 of 1 authors failed)",
         ),
         (
-            ["author Qwen: ConnectTimeout: timed out"],
+            [author("Qwen", HubErrorKind.CONNECT_TIMEOUT, "ConnectTimeout: timed out")],
             1,
             "connection to http://127.0.0.1:9/api/models timed out (1 of 1 authors failed)",
         ),
         (
-            ["author Qwen: RemoteProtocolError: Server disconnected"],
+            [author("Qwen", HubErrorKind.OTHER, "RemoteProtocolError: Server disconnected")],
             1,
             "RemoteProtocolError: Server disconnected at http://127.0.0.1:9/api/models "
             "(1 of 1 authors failed)",
         ),
         (
-            ["repo unsloth/x: HTTP 502", "repo unsloth/y: HTTP 502"],
+            [
+                repo("unsloth/x", HubErrorKind.HTTP_STATUS, "HTTP 502", 502),
+                repo("unsloth/y", HubErrorKind.HTTP_STATUS, "HTTP 502", 502),
+            ],
             2,
             "HTTP 502 from http://127.0.0.1:9/api/models/unsloth/x (2 repos failed)",
         ),
         (
-            ["author Qwen: HTTP 500", "repo unsloth/x: skipped, trendbot is stopping"],
+            [
+                author("Qwen", HubErrorKind.HTTP_STATUS, "HTTP 500", 500),
+                HubError.stopped(Scope.REPO, "unsloth/x"),
+            ],
             1,
             "HTTP 500 from http://127.0.0.1:9/api/models (1 of 1 authors and 1 repo failed)",
         ),
         (
             [
-                "author Qwen: cut short, trendbot is stopping",
-                "author x: skipped, trendbot is stopping",
+                HubError.stopped(Scope.AUTHOR, "Qwen", cut_short=True),
+                HubError.stopped(Scope.AUTHOR, "x"),
             ],
             2,
             "trendbot is stopping, the listing was cut short (2 of 2 authors failed)",
         ),
         (  # only skips (never written today, but never a blank cause)
-            [f"author x: {SKIPPED}"],
+            [skipped("x")],
             1,
             "skipped, the Hub did not answer for an earlier author (1 of 1 authors failed)",
         ),
-        (["something odd"], 1, "something odd"),
+        (  # the kind decides, not the words: a proxy's 502 that says "connection refused"
+            [
+                author(
+                    "Qwen",
+                    HubErrorKind.HTTP_STATUS,
+                    "HTTP 502: upstream connection refused",
+                    502,
+                )
+            ],
+            1,
+            "HTTP 502: upstream connection refused from http://127.0.0.1:9/api/models "
+            "(1 of 1 authors failed)",
+        ),
     ],
 )
 def test_the_cause_of_an_incomplete_listing_is_one_line(errors, authors, cause):

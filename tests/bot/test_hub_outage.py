@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from bot.config.load import parse_settings
-from bot.hub import Listing, ModelStats
+from bot.core.hub import HubError, HubErrorKind, Listing, ModelStats, Scope
 from bot.queries import status
 from bot.replies import status_reply
 from bot.snapshot_job import take_snapshot
@@ -51,10 +51,15 @@ def failed(at: datetime) -> Listing:
         started_at=at,
         finished_at=at,
         requests=6,
-        errors=[
-            "author Qwen: ConnectError: [Errno 111] Connection refused",
-            "author meta-llama: skipped, the Hub did not answer for an earlier author",
-            "author deepseek-ai: skipped, the Hub did not answer for an earlier author",
+        failures=[
+            HubError(
+                Scope.AUTHOR,
+                "Qwen",
+                HubErrorKind.REFUSED,
+                "ConnectError: [Errno 111] Connection refused",
+            ),
+            HubError.skipped(Scope.AUTHOR, "meta-llama", after=Scope.AUTHOR),
+            HubError.skipped(Scope.AUTHOR, "deepseek-ai", after=Scope.AUTHOR),
         ],
     )
 
@@ -157,7 +162,7 @@ def test_a_run_cut_short_by_a_stop_tells_nobody_and_is_no_warning(engine, caplog
     stop = threading.Event()
     stop.set()
     stopped = failed(T0 + 3 * HOUR)
-    stopped.errors = ["author Qwen: cut short, trendbot is stopping"]
+    stopped.failures = [HubError.stopped(Scope.AUTHOR, "Qwen", cut_short=True)]
     report = take_snapshot(config, engine, stopped, stop=stop)
     assert report.health is None and hub_messages(engine) == []
     [record] = [r for r in caplog.records if r.name == "trendbot.hub"]

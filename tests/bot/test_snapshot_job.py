@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.config.load import parse_settings
+from bot.core.hub import Listing, ModelStats
 from bot.demo.hub_server import FakeHub, HubRepo
-from bot.hub import Listing, ModelStats
 from bot.snapshot_job import take_snapshot
 from bot.store.models import HubModel, HubSnapshot, HubSnapshotRun, OutboxMessage
 
