@@ -19,10 +19,10 @@ from sqlmodel import Session, col, func, select
 from bot.config.schema import Settings
 from bot.digest import compose
 from bot.messages import Draft, digest_payload
-from bot.outbox import enqueue_payload
 from bot.pictures import digest_pictures
 from bot.queries import digest_data
 from bot.store.models import DigestRun
+from bot.store.outbox import enqueue_payload
 
 DEFAULT_PERIOD = timedelta(days=1)
 MIN_PERIOD = timedelta(minutes=10)

@@ -5,15 +5,19 @@ crash the sender knows a message may already be out. Two things then stop a
 duplicate: the nonce each part is sent with (derived from the dedupe key; Discord
 returns the first message for a repeated nonce within minutes), and, for a row
 that was attempted before, a look at the channel's recent messages before sending
-again. Failures are sorted by what they mean:
+again. A sink raises a :class:`~bot.core.send_errors.SendError`, and the failure is
+sorted by its class (the tree is drawn in :mod:`bot.core.send_errors`):
 
-- a 5xx, a timeout or a long rate-limit wait: the row goes back to the outbox with
-  a later ``next_attempt_at`` (backoff), nothing is lost;
-- 403 or 404 (missing permission, deleted channel): that route stops for this
-  process, the row is marked failed with the reason, the admins are told, and
-  every other route goes on;
-- a route with no channel configured yet stops the same way, but its messages
-  wait in the outbox for the channel to be set.
+- a 5xx, a timeout, Discord unreachable or a long rate-limit wait (``SendError``,
+  ``Unreachable``, ``RateLimited``): the row goes back to the outbox with a later
+  ``next_attempt_at`` (backoff, or the wait Discord named), nothing is lost;
+- a message Discord will never accept (``Refused``, a 400): that row alone fails,
+  the admins are told, and its route goes on;
+- 403 or 404 (missing permission, deleted channel; ``RouteBroken``): that route
+  stops for this process, the row is marked failed with the reason, the admins are
+  told, and every other route goes on;
+- a route with no channel configured yet (``NoChannel``) stops the same way, but
+  its messages wait in the outbox for the channel to be set.
 """
 
 from __future__ import annotations
@@ -33,9 +37,18 @@ from sqlmodel import Session, col, select
 
 from bot.backoff import capped_doubling
 from bot.config.schema import Settings
+from bot.core.outbox import AdminPayload
+from bot.core.send_errors import (
+    UNREACHABLE,
+    NoChannel,
+    RateLimited,
+    Refused,
+    RouteBroken,
+    SendError,
+)
 from bot.messages import Draft, draft_for, fit
-from bot.outbox import enqueue, enqueue_feed_events, posting_order
 from bot.store.models import OutboxMessage, OutboxStatus
+from bot.store.outbox import enqueue_feed_events, enqueue_payload, posting_order
 from bot.time_text import TimeText
 
 log = logging.getLogger("trendbot.sender")
@@ -43,32 +56,14 @@ log = logging.getLogger("trendbot.sender")
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
 FIND_SLACK = timedelta(minutes=1)  # clock differences between us and Discord
-# how a sink's error starts when the other side could not be reached at all: those
-# rows are due again as soon as it is back (Sender.retry_unreachable_now)
-UNREACHABLE = "Discord unreachable"
-
-
-class SendError(Exception):
-    """A send that did not happen; ``route_broken`` when retrying cannot help."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        route_broken: bool = False,
-        retry_after: float | None = None,
-        keep: bool = False,
-        refused: bool = False,
-    ) -> None:
-        super().__init__(message)
-        self.route_broken = route_broken
-        self.retry_after = retry_after
-        self.keep = keep  # a broken route whose messages wait (no channel configured yet)
-        self.refused = refused  # this message will never be accepted (a 400): fail it alone
 
 
 class Sink(Protocol):
-    """Where drafts go: Discord, the terminal, a test."""
+    """Where drafts go: Discord, the terminal, a test.
+
+    A send that does not happen raises a :class:`~bot.core.send_errors.SendError`
+    (of the class that says why); anything else is a bug and propagates.
+    """
 
     async def send(
         self, channel_id: int | None, route: str, draft: Draft, nonce: str
@@ -217,12 +212,12 @@ class Sender:
     def _failed(self, row: OutboxMessage, exc: SendError, report: DeliveryReport) -> None:
         reason = str(exc)[:2000]
         values: dict[str, object] = {"last_error": reason}
-        if exc.refused:
+        if isinstance(exc, Refused):
             values["status"] = OutboxStatus.FAILED
             report.failed += 1
             log.warning("message %s refused by Discord: %s", row.dedupe_key, reason)
-        elif exc.route_broken:
-            if exc.keep:
+        elif isinstance(exc, RouteBroken):
+            if isinstance(exc, NoChannel):  # its messages wait for the channel to be set
                 report.deferred += 1
             else:
                 values["status"] = OutboxStatus.FAILED
@@ -232,7 +227,7 @@ class Sender:
         else:
             delay = (
                 timedelta(seconds=exc.retry_after)
-                if exc.retry_after is not None
+                if isinstance(exc, RateLimited)
                 else capped_doubling(BACKOFF_BASE, BACKOFF_MAX, row.attempts)
             )
             values["next_attempt_at"] = self.clock() + delay
@@ -240,9 +235,9 @@ class Sender:
             log.info("delivery of %s deferred by %s: %s", row.dedupe_key, delay, reason)
         assert row.id is not None
         self._update(row.id, **values)
-        if exc.route_broken or exc.refused:
+        if isinstance(exc, RouteBroken | Refused):
             with Session(self.engine) as session:
-                self._tell_admins(session, row, reason, refused=exc.refused)
+                self._tell_admins(session, row, reason, refused=isinstance(exc, Refused))
                 session.commit()
 
     def _tell_admins(
@@ -264,12 +259,11 @@ class Sender:
                 f"Posting to route {row.route!r} stopped: {reason}. "
                 "Fix the channel or its permissions, then restart or reload trendbot."
             )
-        enqueue(
+        enqueue_payload(
             session,
             key=key,
-            kind="admin",
+            record=AdminPayload(text=text),
             route="alerts",
-            payload={"text": text},
             at=now,
             discord=self.settings.discord,
         )

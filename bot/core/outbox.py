@@ -56,9 +56,12 @@ class _Record:
     """A JSON object as typed fields, the untyped keys in ``extra``.
 
     A field's JSON key is its name unless ``metadata["key"]`` says otherwise; a
-    field with ``metadata["items"]`` holds a list of those records.
+    field with ``metadata["items"]`` holds a list of those records. ``to_json``
+    writes the typed keys in field order, then the extra ones, except the extra
+    keys named in ``extra_first``, which go first (where a writer always put them).
     """
 
+    extra_first: ClassVar[tuple[str, ...]] = ()
     extra: Mapping[str, Any] = field(default_factory=dict, kw_only=True, hash=False)
     # the typed keys not read from the dictionary (missing, or kept raw in extra)
     absent: frozenset[str] = field(default=frozenset(), kw_only=True, repr=False)
@@ -86,7 +89,7 @@ class _Record:
 
     def to_json(self) -> dict[str, Any]:
         """The record as the dictionary it was read from (or, built in code, every key)."""
-        out: dict[str, Any] = {}
+        out = {key: self.extra[key] for key in self.extra_first if key in self.extra}
         for item, key, items in _typed(type(self)):
             value = getattr(self, item.name)
             if key in self.absent and value == item.default:
@@ -111,6 +114,7 @@ class NewsPayload(_Record):
     """A new article for a news route (the crawler writes ``article_id`` too, in extra)."""
 
     kind: ClassVar[OutboxKind] = OutboxKind.NEWS
+    extra_first: ClassVar[tuple[str, ...]] = ("article_id",)
 
     feed: str | None = None
     title: str | None = None

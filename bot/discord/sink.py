@@ -1,4 +1,8 @@
-"""The outbox's Discord sink: posting drafts to channels, and sorting Discord's failures."""
+"""The outbox's Discord sink: posting drafts to channels, and sorting Discord's failures.
+
+Each failure is raised as the :mod:`bot.core.send_errors` class that says what it
+means for the row and its route; the sender acts on the class.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,17 @@ from datetime import datetime
 import aiohttp
 import discord
 
+from bot.core.send_errors import (
+    UNREACHABLE,
+    NoChannel,
+    RateLimited,
+    Refused,
+    RouteBroken,
+    SendError,
+    Unreachable,
+)
 from bot.discord.render import embeds_of, send_kwargs
 from bot.messages import Draft
-from bot.sender import UNREACHABLE, SendError
 
 RECENT = 50  # messages looked at when an earlier attempt may have posted already
 
@@ -20,9 +32,7 @@ class DiscordSink:
 
     async def _channel(self, channel_id: int | None, route: str) -> discord.abc.Messageable:
         if channel_id is None:
-            raise SendError(
-                f"no channel is configured for route {route!r}", route_broken=True, keep=True
-            )
+            raise NoChannel(f"no channel is configured for route {route!r}")
         channel = self.client.get_channel(channel_id)
         if channel is None:
             try:
@@ -32,7 +42,7 @@ class DiscordSink:
             except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                 raise _unreachable(exc) from None
         if not isinstance(channel, discord.abc.Messageable):
-            raise SendError(f"channel {channel_id} cannot take messages", route_broken=True)
+            raise RouteBroken(f"channel {channel_id} cannot take messages")
         return channel
 
     async def send(
@@ -42,7 +52,7 @@ class DiscordSink:
         try:
             message = await channel.send(nonce=nonce, **send_kwargs(draft))
         except discord.RateLimited as exc:  # a wait longer than the client's max: later
-            raise SendError(
+            raise RateLimited(
                 f"rate limited for {exc.retry_after:.0f} s", retry_after=exc.retry_after
             ) from None
         except discord.HTTPException as exc:
@@ -90,16 +100,16 @@ def _core(embed: dict) -> tuple:
     return (embed.get("title"), embed.get("description"), embed.get("url"), fields, footer)
 
 
-def _unreachable(exc: BaseException) -> SendError:
+def _unreachable(exc: BaseException) -> Unreachable:
     """No answer at all (an outage, a dropped connection): the row waits, with backoff."""
-    return SendError(f"{UNREACHABLE}: {type(exc).__name__}: {exc}"[:500])
+    return Unreachable(f"{UNREACHABLE}: {type(exc).__name__}: {exc}"[:500])
 
 
 def _error(exc: discord.HTTPException) -> SendError:
     status = getattr(exc, "status", 0)
     text = f"HTTP {status}: {exc.text or type(exc).__name__}"[:500]
     if status in (403, 404):
-        return SendError(text, route_broken=True)
+        return RouteBroken(text)
     if 400 <= status < 500 and status != 429:  # this message is refused; retrying cannot help
-        return SendError(text, refused=True)
+        return Refused(text)
     return SendError(text)

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from sqlmodel import col, select
 
 from bot.config.schema import FeedSettings, Settings
+from bot.core.outbox import NewsPayload
 from bot.core.vocabulary import POSTED, Decision, FeedHealth
 from bot.dedupe import content_hash, same_story, trusted_canonical
 from bot.health import HealthUpdate
-from bot.outbox import NEWS_HOLD, enqueue, release_news
 from bot.routing import news_routes
 from bot.store.models import (
     Article,
@@ -33,6 +33,7 @@ from bot.store.models import (
     Mention,
     OutboxMessage,
 )
+from bot.store.outbox import NEWS_HOLD, enqueue_payload, release_news
 from bot.time_text import stamp
 from extractors.feed import FeedItem
 
@@ -392,21 +393,20 @@ def _enqueue_news(
     routes = news_routes(
         discord, feed, title=item.title, summary=item.summary, extraction=page.extraction
     )
-    payload = {
-        "article_id": article.id,
-        "feed": feed.name,
-        "title": article.title,
-        "link": item.link,
-        "summary": (item.summary or page.text or "")[:500],
-        "published": article.published_at.isoformat() if article.published_at else None,
-    }
+    record = NewsPayload(
+        feed=feed.name,
+        title=article.title,
+        link=item.link,
+        summary=(item.summary or page.text or "")[:500],
+        published=article.published_at.isoformat() if article.published_at else None,
+        extra={"article_id": article.id},
+    )
     for route in routes:
-        enqueue(
+        enqueue_payload(
             session,
             key=f"news:{route}:{article.id}",
-            kind="news",
+            record=record,
             route=route,
-            payload=payload,
             at=now,
             discord=discord,
             due=now + NEWS_HOLD,  # released with the whole poll, then posted oldest first

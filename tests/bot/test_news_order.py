@@ -17,12 +17,13 @@ from sqlmodel import Session, select
 from bot.config.schema import Settings
 from bot.crawl import Crawler
 from bot.fetch import Fetcher
-from bot.outbox import NEWS_HOLD, enqueue, posting_order, release_news
 from bot.sender import Sender
 from bot.store.models import Article, OutboxMessage
+from bot.store.outbox import NEWS_HOLD, posting_order, release_news
 from bot.workers import Workers, extract_page_job
 from tests.fakes.feeds import Item, article_page, now_utc, rss
 from tests.fakes.web import Response
+from tests.outbox_rows import enqueue
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 

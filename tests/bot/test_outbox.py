@@ -20,8 +20,8 @@ from bot.core.outbox import (
     OutboxKind,
     parse_payload,
 )
-from bot.outbox import enqueue_payload, payload_kind
 from bot.store.models import OutboxMessage
+from bot.store.outbox import enqueue_payload, payload_kind
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 DISCORD = parse_settings("discord: {channels: {alerts: 222, news: 333, digest: 111}}\n").discord

@@ -6,7 +6,7 @@ written now, key by key, for a fixed input, by calling the real writers against
 a SQLite database:
 
 - news: :func:`bot.store.ingest.store_item`;
-- feed health and the admins' notices: :mod:`bot.outbox` and :mod:`bot.sender`;
+- feed health and the admins' notices: :mod:`bot.store.outbox` and :mod:`bot.sender`;
 - alerts and the Hub's health: :mod:`bot.snapshot_job`;
 - the digest: :mod:`bot.digest_job`;
 
@@ -27,19 +27,21 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.config.load import parse_settings
+from bot.core.hub import HubError, HubErrorKind, Listing, ModelStats, Scope
+from bot.core.send_errors import Refused, RouteBroken, SendError
 from bot.digest_job import post_digest
 from bot.health import HealthUpdate
-from bot.hub import Listing, ModelStats
 from bot.messages import Draft, draft_for
-from bot.outbox import enqueue, enqueue_config_problems, enqueue_feed_events
-from bot.sender import Sender, SendError
+from bot.sender import Sender
 from bot.snapshot_job import take_snapshot
 from bot.store.db import create_db_engine
 from bot.store.ingest import PageOutcome, record_poll, store_item, sync_feeds
 from bot.store.models import Article, Decision, Entry, Feed, FeedHealth, Mention, OutboxMessage
+from bot.store.outbox import enqueue_config_problems, enqueue_feed_events
 from bot.time_text import TimeText
 from extractors.feed import FeedItem
 from tests.factories import qwen_total_claim, verdict
+from tests.outbox_rows import enqueue
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 HUB = "http://127.0.0.1:9"  # nothing listens: the listings below are given, not fetched
@@ -305,8 +307,8 @@ async def test_sender_rows(engine):
         session.commit()
     sink = Sink(
         {
-            "lab": SendError("HTTP 403 Missing Permissions", route_broken=True),
-            "news": SendError("HTTP 400: Invalid Form Body (50035)", refused=True),
+            "lab": RouteBroken("HTTP 403 Missing Permissions"),
+            "news": Refused("HTTP 400: Invalid Form Body (50035)"),
         }
     )
     await Sender(SETTINGS, engine, sink, clock=lambda: NOW).deliver()
@@ -373,9 +375,9 @@ def model(repo: str, all_time: int, d30: int = 10, created=datetime(2024, 1, 1, 
     )
 
 
-def listing(hours: int, models: list[ModelStats], errors: tuple[str, ...] = ()) -> Listing:
+def listing(hours: int, models: list[ModelStats], errors: tuple[HubError, ...] = ()) -> Listing:
     at = NOW + timedelta(hours=hours)
-    return Listing(["Qwen", "meta-llama"], at, at, models, requests=2, errors=list(errors))
+    return Listing(["Qwen", "meta-llama"], at, at, models, requests=2, failures=list(errors))
 
 
 def test_alert_rows(engine):
@@ -489,7 +491,14 @@ def test_alert_rows(engine):
 def test_hub_health_rows(engine):
     settings = parse_settings(HUB_SETTINGS)
     ok = [model("Qwen/a", 690_000_000), model("meta-llama/x", 695_000_000)]
-    refused = ("author Qwen: ConnectError: [Errno 111] Connection refused",)
+    refused = (
+        HubError(
+            Scope.AUTHOR,
+            "Qwen",
+            HubErrorKind.REFUSED,
+            "ConnectError: [Errno 111] Connection refused",
+        ),
+    )
     take_snapshot(settings, engine, listing(0, ok))
     for hour in range(1, 5):
         take_snapshot(settings, engine, listing(hour, [], refused))

@@ -9,10 +9,11 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.config.load import parse_settings
+from bot.core.send_errors import NoChannel, RateLimited, Refused, RouteBroken, SendError
 from bot.messages import Draft
-from bot.outbox import enqueue
-from bot.sender import ConsoleSink, Sender, SendError, nonce_for
+from bot.sender import ConsoleSink, Sender, nonce_for
 from bot.store.models import OutboxMessage
+from tests.outbox_rows import enqueue
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 SETTINGS = parse_settings("discord: {channels: {alerts: 222, news: 333}, routes: {lab: 444}}\n")
@@ -104,7 +105,7 @@ async def test_transient_failures_back_off_and_lose_nothing(engine):
     assert row.status == "pending" and row.next_attempt_at == NOW + timedelta(seconds=30)
     assert row.last_error == "HTTP 503"
     assert (await sender.deliver()).deferred == 0  # not due yet
-    sink.fail["alerts"] = SendError("rate limited", retry_after=120)
+    sink.fail["alerts"] = RateLimited("rate limited", retry_after=120)
     clock[0] = NOW + timedelta(seconds=30)
     await sender.deliver()
     assert rows(engine)["a"].next_attempt_at == clock[0] + timedelta(seconds=120)
@@ -141,7 +142,7 @@ async def test_the_backoff_is_capped_for_any_number_of_attempts(engine, attempts
 
 async def test_a_broken_route_stops_alone_and_the_admins_are_told(engine):
     sink = FakeSink()
-    sink.fail["lab"] = SendError("HTTP 403 Missing Permissions", route_broken=True)
+    sink.fail["lab"] = RouteBroken("HTTP 403 Missing Permissions")
     add(engine, "lab-1", route="lab", kind="news")
     add(engine, "lab-2", route="lab", kind="news")
     add(engine, "alert-1")
@@ -238,9 +239,7 @@ async def test_a_feed_health_change_is_reported_once(engine):
 
 async def test_a_stopped_route_with_a_backlog_does_not_hold_up_the_others(engine):
     sink = FakeSink()
-    sink.fail["lab"] = SendError(
-        "no channel is configured for route 'lab'", route_broken=True, keep=True
-    )
+    sink.fail["lab"] = NoChannel("no channel is configured for route 'lab'")
     for index in range(120):
         add(engine, f"lab-{index}", route="lab", kind="news")
     add(engine, "alert-1")
@@ -255,7 +254,7 @@ async def test_a_stopped_route_with_a_backlog_does_not_hold_up_the_others(engine
 
 async def test_a_message_discord_refuses_fails_alone_and_the_admins_are_told(engine):
     sink = FakeSink()
-    sink.fail["news"] = SendError("HTTP 400: Invalid Form Body (50035)", refused=True)
+    sink.fail["news"] = Refused("HTTP 400: Invalid Form Body (50035)")
     add(engine, "news-1", route="news", kind="news")
     add(engine, "news-2", route="news", kind="news")
     sender = Sender(SETTINGS, engine, sink, clock=lambda: NOW)

@@ -12,15 +12,15 @@ import pytest
 from sqlmodel import Session, select
 
 from bot.config.load import load_settings
+from bot.core.hub import Listing, ModelStats
 from bot.digest_job import post_digest
-from bot.hub import Listing, ModelStats
-from bot.outbox import enqueue
 from bot.snapshot_job import take_snapshot
 from bot.store import open_database
 from bot.store.models import OutboxMessage
 from tests.bot.cli.helpers import environment
 from tests.conftest import ROOT
 from tests.fakes.discord import GUILD_ID, FakeDiscord
+from tests.outbox_rows import enqueue
 
 
 @pytest.fixture

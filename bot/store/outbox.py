@@ -3,9 +3,9 @@
 Every message is written here before anything is sent: a crash can then neither
 lose it nor send it twice, and a second attempt to announce the same event (a
 rerun, a restart, two overlapping jobs) finds the key taken and does nothing.
-A writer builds its payload as a typed record (:mod:`bot.core.outbox`) and hands it
-to :func:`enqueue_payload`, which stores it as JSON under the record's kind;
-:func:`enqueue` takes the dictionary itself.
+Every writer builds its payload as a typed record (:mod:`bot.core.outbox`) and
+hands it to :func:`enqueue_payload`, which stores it as JSON under the record's
+kind: the dictionary exists only here, at the database's edge.
 
 News is posted oldest first. A feed lists its newest item first and the crawler
 stores a poll's items as their pages arrive, so the order of the rows says
@@ -59,7 +59,7 @@ TypedPayload = (
 )
 
 
-def enqueue(
+def _add_row(
     session: Session,
     *,
     key: str,
@@ -70,9 +70,8 @@ def enqueue(
     discord: DiscordSettings,
     due: datetime | None = None,
 ) -> bool:
-    """Add a message unless its key is already in the outbox; True when it was added.
+    """Add a row unless its key is already in the outbox; True when it was added.
 
-    It is due at ``due`` (default ``at``, its creation time). The caller commits.
     The insert runs in a savepoint so that losing a race to another writer of the
     same key leaves the caller's transaction usable.
     """
@@ -122,9 +121,13 @@ def enqueue_payload(
     discord: DiscordSettings,
     due: datetime | None = None,
 ) -> bool:
-    """:func:`enqueue` of a typed payload: the row's kind is the record's
-    (:func:`payload_kind`), its payload ``record.to_json()``; True when it was added."""
-    return enqueue(
+    """Add a message unless its key is already in the outbox; True when it was added.
+
+    The row's kind is the record's (:func:`payload_kind`), its payload
+    ``record.to_json()``. It is due at ``due`` (default ``at``, its creation time).
+    The caller commits.
+    """
+    return _add_row(
         session,
         key=key,
         kind=payload_kind(record).value,
@@ -216,17 +219,17 @@ def enqueue_feed_events(session: Session, discord: DiscordSettings, now: datetim
         .order_by(col(FeedEvent.id))
     ).all()
     for event, name in events:
-        enqueue(
+        record = HealthPayload(
+            feed=name,
+            health_from=event.health_from,
+            health_to=event.health_to,
+            message=event.message,
+        )
+        enqueue_payload(
             session,
             key=f"health:{event.id}",
-            kind="health",
+            record=record,
             route="alerts",
-            payload={
-                "feed": name,
-                "health_from": event.health_from,
-                "health_to": event.health_to,
-                "message": event.message,
-            },
             at=now,
             discord=discord,
         )
@@ -240,12 +243,11 @@ def enqueue_config_problems(
 ) -> bool:
     """Tell the admins, once per version of the file, why an edit of config.yaml was kept out."""
     text = "config.yaml was changed but is invalid; the running configuration is kept:\n"
-    return enqueue(
+    return enqueue_payload(
         session,
         key=f"config-invalid:{version}",
-        kind="admin",
+        record=AdminPayload(text=text + "\n".join(problems)),
         route="alerts",
-        payload={"text": text + "\n".join(problems)},
         at=now,
         discord=discord,
     )
