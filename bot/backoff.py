@@ -32,3 +32,10 @@ def capped_doubling(first: timedelta, cap: timedelta, doublings: int) -> timedel
 def jitter(delay: timedelta, rng: random.Random, spread: float) -> timedelta:
     """``delay`` scaled by a factor drawn uniformly from ``1 ± spread`` (0.15: ±15 %)."""
     return delay * rng.uniform(1 - spread, 1 + spread)
+
+
+def attempt_wait(attempt: int, first: timedelta, cap: timedelta) -> timedelta:
+    """The wait before retry number ``attempt`` (1, 2, ...): ``first`` doubled each time,
+    at most ``cap``. No jitter: one bot is not a thundering herd, and a fixed series
+    is one the admin can read in the log."""
+    return capped_doubling(first, cap, max(attempt, 1) - 1)

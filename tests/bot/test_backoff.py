@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.backoff import capped_doubling, jitter
+from bot.backoff import attempt_wait, capped_doubling, jitter
 
 S30, HOUR = timedelta(seconds=30), timedelta(hours=1)
 DAY, YEAR = timedelta(days=1), timedelta(days=365)
@@ -48,3 +48,13 @@ def test_jitter_spreads_around_the_delay_and_draws_like_before():
     # the same draw as health's former ``delay * rng.uniform(0.85, 1.15)``: seeds reproduce
     assert jitter(HOUR, random.Random(7), 0.15) == HOUR * random.Random(7).uniform(0.85, 1.15)
     assert jitter(HOUR, random.Random(7), 0.05) == HOUR * random.Random(7).uniform(0.95, 1.05)
+
+
+def test_attempt_waits_double_up_to_the_cap():
+    first, cap = timedelta(seconds=1), timedelta(minutes=2)
+    waits = [attempt_wait(attempt, first, cap).total_seconds() for attempt in range(1, 10)]
+    assert waits == [1, 2, 4, 8, 16, 32, 64, 120, 120]
+    assert attempt_wait(10_000, first, cap) == cap  # no overflow for a months-long outage
+    # nor with a long first wait: a day doubled 30 times is past timedelta.max
+    assert attempt_wait(10_000, timedelta(days=1), timedelta(days=7)) == timedelta(days=7)
+    assert attempt_wait(0, first, cap) == first

@@ -117,12 +117,12 @@ def test_the_bot_does_not_warn_about_voice(tmp_path, caplog):
     import discord
 
     from bot.config.load import parse_settings
-    from bot.discord.bot import TrendBot
+    from bot.service import Service
     from bot.store.db import create_db_engine
 
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = True  # a fresh process
     caplog.set_level(logging.WARNING, logger="discord")
     engine = create_db_engine(f"sqlite:///{tmp_path / 'bot.db'}")
-    TrendBot(parse_settings("{}"), engine)
+    Service(parse_settings("{}"), engine, None).with_discord()
     engine.dispose()
     assert not [r for r in caplog.records if "voice" in r.getMessage()]

@@ -144,11 +144,11 @@ def test_a_reload_rebuilds_the_jobs_without_duplicates(engine):
 
     async def run():
         service.scheduler.start(paused=True)
-        service.schedule(None, None)
+        service.schedule()
         wider = parse_settings(
             "hub: {authors: [Qwen], snapshot_interval: 2h}\nschedule: {digest: '0 7 * * 1'}\n"
         )
-        service.apply(wider, None, None)
+        service.apply(wider)
         jobs = {job.id: job for job in service.scheduler.get_jobs()}
         service.scheduler.shutdown(wait=False)
         return jobs
@@ -158,3 +158,85 @@ def test_a_reload_rebuilds_the_jobs_without_duplicates(engine):
     assert jobs["hub"].trigger.interval == td(hours=2)
     assert str(jobs["digest"].trigger).startswith("cron[month='*', day='*', day_of_week='1'")
     assert all(job.max_instances == 1 and job.coalesce for job in jobs.values())
+
+
+# -- one composition root -----------------------------------------------------------------
+
+
+class Counting:
+    """A sender stand-in that counts the passes it was asked for."""
+
+    def __init__(self) -> None:
+        self.passes = 0
+
+    async def deliver(self) -> None:
+        self.passes += 1
+
+
+def test_with_discord_the_service_still_owns_the_watcher_the_sender_and_their_jobs(
+    engine, tmp_path
+):
+    from bot.config.load import parse_settings
+    from bot.service import Service
+
+    config = tmp_path / "config.yaml"
+    config.write_text("feeds: []\n")
+    service = Service(parse_settings(config.read_text()), engine, config)
+    bot = service.with_discord(guild_ready_timeout=0.1)
+
+    async def run():
+        service.scheduler.start(paused=True)
+        service.schedule()
+        jobs = sorted(job.id for job in service.scheduler.get_jobs())
+        service.scheduler.shutdown(wait=False)
+        return jobs
+
+    # the outbox and config jobs are the service's in the Discord mode too
+    assert asyncio.run(run()) == ["config", "crawl", "digest", "hub", "outbox"]
+    assert bot.sender is service.sender and service.sender.sink is bot.sink
+    assert bot.settings is service.settings and bot.config_path == config
+    wider = parse_settings("feeds:\n  - {name: A, url: 'https://a.example/f'}\n")
+    service.apply(wider)  # what the admin commands and the watcher call
+    assert bot.settings is wider and service.sender.settings is wider
+
+
+def test_the_outbox_job_waits_for_the_sink_and_for_the_database(engine):
+    from bot.config.load import parse_settings
+    from bot.service import Service
+
+    service = Service(parse_settings("{}"), engine, None)
+    sender, ready = Counting(), [False]
+    service.deliver_to(sender, ready=lambda: ready[0])
+    asyncio.run(service.deliver())
+    assert sender.passes == 0  # Discord not logged in yet: nothing is tried
+    ready[0] = True
+    asyncio.run(service.deliver())
+    assert sender.passes == 1
+    service.gate.down = object()  # the database is away
+    asyncio.run(service.deliver())
+    assert sender.passes == 1
+
+
+def test_the_discord_adapter_holds_no_job_and_no_watcher():
+    """The bot module neither schedules nor watches config.yaml: the service does both."""
+    import ast
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parents[2] / "bot" / "discord" / "bot.py"
+    tree = ast.parse(source.read_text())
+    built = {
+        n.func.id
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+    }
+    attributes = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert "ConfigWatcher" not in built | imported
+    assert "tasks" not in imported and "loop" not in attributes  # no discord.ext.tasks loops
+    assert "Sender" not in built  # the type only; the service builds the one sender
+    assert "DiscordSink" in built  # what the bot does provide: the sink for drafts

@@ -17,10 +17,10 @@ from sqlmodel import Session, select
 
 from bot.cli.run import EXIT_TOKEN_REFUSED
 from bot.config.load import load_settings, parse_settings
-from bot.outbox import enqueue
 from bot.sender import UNREACHABLE, Sender
-from bot.service import DatabaseGate, Service, backoff
+from bot.service import Service
 from bot.store import open_database
+from bot.store.gate import DatabaseGate
 from bot.store.models import OutboxMessage
 from tests.bot.cli.helpers import environment
 from tests.bot.discord.test_transport import start_bot, stop_bot
@@ -28,6 +28,7 @@ from tests.conftest import ROOT
 from tests.fakes.discord import GUILD_ID, FakeDiscord
 from tests.fakes.feeds import Item, article_page, now_utc, rss
 from tests.fakes.web import Response
+from tests.outbox_rows import enqueue
 
 STORIES = 2
 
@@ -110,16 +111,6 @@ def log_lines(text: str) -> list[str]:
     assert not strays, text
     assert "Traceback" not in text
     return lines
-
-
-def test_backoff_doubles_up_to_the_cap():
-    first, cap = timedelta(seconds=1), timedelta(minutes=2)
-    waits = [backoff(attempt, first, cap).total_seconds() for attempt in range(1, 10)]
-    assert waits == [1, 2, 4, 8, 16, 32, 64, 120, 120]
-    assert backoff(10_000, first, cap) == cap  # no overflow for a months-long outage
-    # nor with a long first wait: a day doubled 30 times is past timedelta.max
-    assert backoff(10_000, timedelta(days=1), timedelta(days=7)) == timedelta(days=7)
-    assert backoff(0, first, cap) == first
 
 
 async def test_the_wait_in_the_log_is_written_as_config_durations_are(tmp_path, caplog):
@@ -354,25 +345,26 @@ async def test_the_service_pauses_for_a_locked_database_and_resumes(tmp_path, mo
     sender = Sender(settings, engine, sink)
     caplog.set_level(logging.INFO, logger="trendbot.service")
     service.start()
-    service.schedule(None, None, console_sender=sender)
+    service.deliver_to(sender)
+    service.schedule()
     service.scheduler.pause()  # the jobs are called by hand here
     holder = sqlite3.connect(path, isolation_level=None)
     try:
         holder.execute("BEGIN EXCLUSIVE")  # another process holds the database
-        await service.deliver(sender)  # meets the lock: the gate closes
+        await service.deliver()  # meets the lock: the gate closes
         await asyncio.sleep(0)
         assert not service.gate.is_open()
         for _ in range(3):  # every job skips its turn, and says nothing more
-            await service.deliver(sender)
+            await service.deliver()
             await service.digest()
-            await service.crawl_due(None, None)
+            await service.crawl_due()
         await asyncio.sleep(0.6)  # probes fail meanwhile (the lock is still held)
         assert not service.gate.is_open() and sink.sent == []
         holder.execute("ROLLBACK")
         await until(service.gate.is_open, 10, "the database to be back")
         digest_due = service.scheduler.get_job("digest").next_run_time
         assert digest_due <= datetime.now(UTC) + timedelta(seconds=1)  # the skipped digest runs
-        await service.deliver(sender)
+        await service.deliver()
     finally:
         holder.close()
         await service.wind_down()
@@ -470,24 +462,25 @@ async def crawl_through_a_fault(
     publish(web, 1)
     with Workers(-1) as workers:
         async with Fetcher(settings.http) as fetcher:
+            service.workers, service.fetcher = workers, fetcher
             service.start()
             try:
-                await service.crawl_due(workers, fetcher)  # the baseline: story 0
+                await service.crawl_due()  # the baseline: story 0
                 assert len(rows(engine, Entry)) == 1 and service.gate.is_open()
                 publish(web, 2)
                 make_due(engine)
                 await begin()
-                await service.crawl_due(workers, fetcher)  # story 1 meets the fault
+                await service.crawl_due()  # story 1 meets the fault
                 assert not service.gate.is_open()
                 polls = len(web.hits("/feed"))
-                await service.crawl_due(workers, fetcher)  # paused: skips its turn
+                await service.crawl_due()  # paused: skips its turn
                 assert len(web.hits("/feed")) == polls
                 if lasting:
                     await asyncio.sleep(0.6)  # probes fail meanwhile
                     assert not service.gate.is_open()
                 await end()
                 await until(service.gate.is_open, 15, "the database to be back")
-                await service.crawl_due(workers, fetcher)
+                await service.crawl_due()
             finally:
                 await service.wind_down()
     assert sorted(entry.link for entry in rows(engine, Entry)) == [

@@ -93,7 +93,7 @@ class Admin(commands.Cog):
             )
             await reply(interaction, Draft(content=inert(text)), ephemeral=True)
             return
-        bot.apply_settings(settings)
+        bot.control.apply(settings)
         text = f"Added {inert(name)} ({check.version}, {check.entries} items); config.yaml saved."
         await reply(interaction, Draft(content=text), ephemeral=True)
 
@@ -119,14 +119,14 @@ class Admin(commands.Cog):
             text = "Not removed:\n" + "\n".join(problems_text(exc))
             await reply(interaction, Draft(content=inert(text)), ephemeral=True)
             return
-        bot.apply_settings(settings)
+        bot.control.apply(settings)
         text = f"Removed {inert(name)}; its stored articles stay. config.yaml saved."
         await reply(interaction, Draft(content=text), ephemeral=True)
 
     @feeds_admin.command(name="reload", description="Re-read config.yaml now")
     @admin_only()
     async def feeds_reload(self, interaction: discord.Interaction) -> None:
-        problems = await self.bot.reload_config()
+        problems = await self.bot.control.reload_config()
         if problems:
             text = "config.yaml is invalid; the running configuration is kept:\n" + "\n".join(
                 problems
@@ -139,11 +139,9 @@ class Admin(commands.Cog):
     @digest.command(name="now", description="Post the digest of the period since the last one")
     @admin_only()
     async def digest_now(self, interaction: discord.Interaction) -> None:
-        from bot.digest_job import post_digest
-
         bot = self.bot
         await interaction.response.defer(ephemeral=True, thinking=True)
-        outcome = await asyncio.to_thread(post_digest, bot.settings, bot.engine)
+        outcome = await bot.control.post_digest_now()
         if outcome.posted:
             times = local_times(bot)
             span = f"{times.span(outcome.start, outcome.end)} ({times.zone_name})"

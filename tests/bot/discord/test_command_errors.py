@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config.load import parse_settings
-from bot.discord.bot import TrendBot
+from bot.service import Service
 from bot.store.db import DatabaseUnavailable
 
 SQL_WORDS = ("[SQL", "SELECT", "parameters:", "Traceback")
@@ -20,7 +20,7 @@ SQL_WORDS = ("[SQL", "SELECT", "parameters:", "Traceback")
 @pytest.fixture
 def simcord_bot(engine):
     settings = parse_settings("discord: {channels: {}}\n")
-    return TrendBot(settings, engine, run_sender=False, guild_ready_timeout=0.1)
+    return Service(settings, engine, None).with_discord(guild_ready_timeout=0.1)
 
 
 @pytest.fixture

@@ -11,14 +11,14 @@ import simcord
 from sqlmodel import Session, select
 
 from bot.config.load import parse_settings
-from bot.discord.bot import TrendBot
+from bot.core.hub import Listing, ModelStats
 from bot.discord.permissions import NotAdmin
-from bot.hub import Listing, ModelStats
-from bot.outbox import enqueue
+from bot.service import Service
 from bot.snapshot_job import take_snapshot
 from bot.store.models import Article, DigestRun, Entry, Feed, Mention, OutboxMessage
 from bot.time_text import TimeText
 from tests.factories import qwen_total_claim, verdict
+from tests.outbox_rows import enqueue
 
 NOW = datetime.now(UTC)
 
@@ -102,9 +102,8 @@ def seed(engine) -> None:
 @pytest.fixture
 def simcord_bot(engine):
     seed(engine)
-    return TrendBot(
-        parse_settings(config_text()), engine, run_sender=False, guild_ready_timeout=0.1
-    )
+    service = Service(parse_settings(config_text()), engine, None)
+    return service.with_discord(guild_ready_timeout=0.1)
 
 
 @pytest.fixture
@@ -116,7 +115,7 @@ def world(simcord_env, simcord_bot):
     member = guild.add_member(env.create_user("reader"))
     admin_role = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
     admin = guild.add_member(env.create_user("admin"), roles=[admin_role])
-    bot.apply_settings(parse_settings(config_text(f"{{alerts: {alerts.id}}}", guild.id)))
+    bot.control.apply(parse_settings(config_text(f"{{alerts: {alerts.id}}}", guild.id)))
     return env, bot, channel, alerts, member, admin
 
 
@@ -221,7 +220,7 @@ async def test_digest_now_names_its_period_in_the_configured_zone(world):
     kolkata = config_text(f"{{alerts: {alerts.id}}}", channel.guild.id) + (
         "schedule: {timezone: Asia/Kolkata}\n"
     )
-    bot.apply_settings(parse_settings(kolkata))
+    bot.control.apply(parse_settings(kolkata))
     result = await admin.slash(channel, "digest now")
     with Session(bot.engine) as session:
         run = session.exec(select(DigestRun)).one()
@@ -254,8 +253,8 @@ async def test_feeds_admin_add_tests_the_feed_first(simcord_env, simcord_bot, ed
     editable.write_text(
         editable.read_text().replace("guild_id: null", f"guild_id: {guild.id}"), encoding="utf-8"
     )
-    simcord_bot.config_path = editable
-    simcord_bot.apply_settings(parse_settings(editable.read_text()))
+    simcord_bot.control.config_path = editable
+    simcord_bot.control.apply(parse_settings(editable.read_text()))
     env = simcord_env
     channel = guild.create_text_channel("general")
     role = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
@@ -312,8 +311,8 @@ async def test_feeds_admin_add_refuses_anything_but_an_http_url_before_opening_i
         editable.read_text().replace("guild_id: null", f"guild_id: {guild.id}"), encoding="utf-8"
     )
     before = editable.read_text()
-    simcord_bot.config_path = editable
-    simcord_bot.apply_settings(parse_settings(before))
+    simcord_bot.control.config_path = editable
+    simcord_bot.control.apply(parse_settings(before))
     channel = guild.create_text_channel("general")
     role = guild.create_role("Mods", permissions=discord.Permissions(manage_guild=True))
     admin = guild.add_member(simcord_env.create_user("admin"), roles=[role])
@@ -341,7 +340,7 @@ async def test_an_admin_role_given_by_id_is_matched_by_id_not_by_name(world):
     editor = guild.add_member(env.create_user("editor"), roles=[editors])
     copier = guild.add_member(env.create_user("copier"), roles=[copy])
     # quoted, as YAML users write long numbers
-    bot.apply_settings(
+    bot.control.apply(
         parse_settings(config_text(f"{{alerts: {alerts.id}}}", guild.id, f'"{editors.id}"'))
     )
     assert bot.settings.discord.admin_role == editors.id
@@ -378,7 +377,7 @@ async def test_a_role_name_shared_by_a_copy_admits_nobody(world):
 async def test_the_everyone_role_is_never_an_admin_role(world):
     env, bot, channel, alerts, member, _admin = world
     guild = env.guild
-    bot.apply_settings(
+    bot.control.apply(
         parse_settings(config_text(f"{{alerts: {alerts.id}}}", guild.id, str(guild.id)))
     )
     assert bot.settings.discord.admin_role == guild.default_role.id
@@ -389,18 +388,16 @@ async def test_the_everyone_role_is_never_an_admin_role(world):
 
 
 def test_a_hand_edit_is_applied_and_an_invalid_one_is_reported(engine, editable):
-    bot = TrendBot(
-        parse_settings(editable.read_text()), engine, config_path=editable, run_sender=False
-    )
+    bot = Service(parse_settings(editable.read_text()), engine, editable).with_discord()
     editable.write_text(
         editable.read_text().replace(
             "feeds: []", "feeds:\n  - {name: A, url: 'https://a.example/f'}"
         )
     )
-    assert asyncio.run(bot.reload_config()) == []
+    assert asyncio.run(bot.control.reload_config()) == []
     assert [f.name for f in bot.settings.feeds] == ["A"]
     editable.write_text(editable.read_text().replace("https://a.example/f", "not a url"))
-    problems = asyncio.run(bot.reload_config())
+    problems = asyncio.run(bot.control.reload_config())
     assert problems and problems[0].startswith(f"{editable}:") and "feeds[0].url" in problems[0]
     assert [f.url for f in bot.settings.feeds] == ["https://a.example/f"]  # kept
     with Session(engine) as session:
@@ -458,20 +455,19 @@ async def test_admins_of_another_server_cannot_run_admin_commands(world):
 
 
 def test_a_failing_apply_keeps_the_running_configuration_and_the_watcher(engine, editable):
-    bot = TrendBot(
-        parse_settings(editable.read_text()), engine, config_path=editable, run_sender=False
-    )
+    service = Service(parse_settings(editable.read_text()), engine, editable)
+    bot = service.with_discord()
 
-    def broken(_settings):
+    def broken():  # rebuilding the jobs fails
         raise RuntimeError("database is locked")
 
-    bot.on_settings = broken
+    service.schedule = broken
     editable.write_text(
         editable.read_text().replace(
             "feeds: []", "feeds:\n  - {name: A, url: 'https://a.example/f'}"
         )
     )
-    asyncio.run(bot.watch_config.coro(bot))  # the loop's body: must not raise
+    asyncio.run(service.watch_config())  # the config job's body: must not raise
     assert bot.settings.feeds == []  # nothing half-applied
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from bot.config.load import parse_settings
-from bot.discord.bot import TrendBot
+from bot.service import Service
 from bot.store.models import Article, DecisionLog, Entry, Feed
 
 # 31 Dec 2020 20:00 UTC is already 1 Jan 2021, 01:30, in Kolkata
@@ -49,7 +49,8 @@ def simcord_bot(engine):
             )
         )
         session.commit()
-    return TrendBot(parse_settings(CONFIG), engine, run_sender=False, guild_ready_timeout=0.1)
+    service = Service(parse_settings(CONFIG), engine, None)
+    return service.with_discord(guild_ready_timeout=0.1)
 
 
 async def test_status_feeds_news_and_why_answer_in_the_configured_zone(simcord_env):

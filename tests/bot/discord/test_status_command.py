@@ -7,11 +7,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.config.load import parse_settings
-from bot.discord.bot import TrendBot
-from bot.hub import Listing, ModelStats
+from bot.core.hub import HubError, HubErrorKind, Listing, ModelStats, Scope
+from bot.service import Service
 from bot.snapshot_job import take_snapshot
 
 NOW = datetime.now(UTC)
+# the Hub's own message, with a role mention in it
+DOWN = HubError(
+    Scope.AUTHOR, "Qwen", HubErrorKind.HTTP_STATUS, "HTTP 503: <@&123456789012345678> down", 503
+)
 
 
 def config_text(channels: str = "{}", guild_id: int | None = None) -> str:
@@ -38,11 +42,10 @@ def simcord_bot(engine):
                 started_at=at,
                 finished_at=at,
                 models=[ModelStats("Qwen/Qwen3-8B", "Qwen", 9, 700, 1, 1)] if hours == 4 else [],
-                # the Hub's own message, with a role mention in it
-                errors=[] if hours == 4 else ["author Qwen: HTTP 503: <@&123456789012345678> down"],
+                failures=[] if hours == 4 else [DOWN],
             ),
         )
-    return TrendBot(settings, engine, run_sender=False, guild_ready_timeout=0.1)
+    return Service(settings, engine, None).with_discord(guild_ready_timeout=0.1)
 
 
 async def test_status_names_the_cause_and_the_admins_were_told(simcord_env, simcord_bot):
@@ -51,7 +54,7 @@ async def test_status_names_the_cause_and_the_admins_were_told(simcord_env, simc
     channel = guild.create_text_channel("general")
     alerts = guild.create_text_channel("alerts")
     member = guild.add_member(env.create_user("reader"))
-    bot.apply_settings(parse_settings(config_text(f"{{alerts: {alerts.id}}}", guild.id)))
+    bot.control.apply(parse_settings(config_text(f"{{alerts: {alerts.id}}}", guild.id)))
 
     answer = await member.slash(channel, "status")
     fields = {f.name: f.value for f in answer.response.embeds[0].fields}
