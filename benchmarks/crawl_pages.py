@@ -63,7 +63,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # tests.fakes is not installed: import it from the checkout
     sys.path.insert(0, str(ROOT))
 
-from bot.workers import default_workers  # noqa: E402
+from bot.ingest.workers import default_workers  # noqa: E402
 from tests.fakes.feeds import Item, now_utc, rss  # noqa: E402
 from tests.fakes.web import FakeWeb, Response  # noqa: E402
 

@@ -5,14 +5,14 @@ What is measured
     (1) Snapshots. A FakeHub on 127.0.0.1 (bot/demo/hub_server.py, the real Hub's
         wire format with 1,000 items a page) holds 3 authors x 1,000 models. Two
         snapshots are taken through the code path of `trendbot hub snapshot`
-        (``bot.snapshot_job.take_snapshot``, the real huggingface_hub client) into
+        (``bot.hub.job.take_snapshot``, the real huggingface_hub client) into
         a fresh SQLite database, the second after every model gained downloads.
         Printed per snapshot: HTTP requests, wall time (listing, store, alerts,
         verdicts), the time to write the rows (``save_listing``) and rows/s.
     (2) Rankings. A second fresh SQLite database is filled, as setup (not timed),
         with a year of hourly complete snapshots of 300 models in 3 families:
         8,760 runs, 2,628,000 snapshot rows. Then the query behind `trendbot
-        rankings` and the /rankings command (``bot.queries.load_ranking``: latest
+        rankings` and the /rankings command (``bot.store.queries.load_ranking``: latest
         complete run, its rows, and for growth the run a period earlier) is run
         ``--queries`` times per kind, each on a fresh session, and p50/p99 are
         printed. Target: p99 <= 20 ms on SQLite.
@@ -48,11 +48,11 @@ from sqlmodel import Session  # noqa: E402
 
 from bot.config.load import parse_settings  # noqa: E402
 from bot.demo.hub_server import FakeHub, HubRepo  # noqa: E402
-from bot.hub import list_tracked  # noqa: E402
-from bot.queries import load_ranking  # noqa: E402
-from bot.snapshot_job import raise_alerts, take_snapshot, verify_new_claims  # noqa: E402
+from bot.hub.client import list_tracked  # noqa: E402
+from bot.hub.job import raise_alerts, take_snapshot, verify_new_claims  # noqa: E402
 from bot.store import hub as hub_store  # noqa: E402
 from bot.store import open_database  # noqa: E402
+from bot.store.queries import load_ranking  # noqa: E402
 
 AUTHORS = ("Qwen", "meta-llama", "deepseek-ai")
 

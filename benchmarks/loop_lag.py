@@ -6,7 +6,7 @@ What is measured
     process (a FakeWeb server, so its work is off this loop) behind one RSS feed.
     In this process, on one event loop, the service's crawl path runs once over
     the feed (fetch, full text, entities and claims in the worker processes, and
-    storing in threads: ``bot.crawl.Crawler`` with ``bot.workers.Workers``); it is
+    storing in threads: ``bot.ingest.crawl.Crawler`` with ``bot.ingest.workers.Workers``); it is
     the feed's first fetch, so every item is stored (as the baseline). Alongside it a
     probe task asks to wake up every 10 ms and records how late each wake-up is:
     that lateness is the lag a Discord gateway heartbeat or a slash command would
@@ -86,10 +86,10 @@ async def probe(lags: list[float], stop: asyncio.Event) -> None:
 
 async def run(args: argparse.Namespace) -> None:
     from bot.config.load import parse_settings
-    from bot.crawl import Crawler
-    from bot.fetch import Fetcher
+    from bot.ingest.crawl import Crawler
+    from bot.ingest.fetch import Fetcher
+    from bot.ingest.workers import Workers, start_forkserver
     from bot.store import open_database
-    from bot.workers import Workers, start_forkserver
 
     start_forkserver()
     context = multiprocessing.get_context("spawn")

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
-from bot.verdict_eval import JUDGED, evaluate, load_records  # noqa: E402
+from bot.hub.verdict_eval import JUDGED, evaluate, load_records  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "verdicts"
 

@@ -55,11 +55,11 @@ from bot.store.db import DatabaseError, DatabaseUnavailable
 from bot.store.gate import DatabaseGate, open_when_available
 
 if TYPE_CHECKING:
-    from bot.digest_job import DigestOutcome
+    from bot.delivery.digest_job import DigestOutcome
+    from bot.delivery.sender import Sender
     from bot.discord.bot import TrendBot
-    from bot.fetch import Fetcher
-    from bot.sender import Sender
-    from bot.workers import Workers
+    from bot.ingest.fetch import Fetcher
+    from bot.ingest.workers import Workers
 
 log = logging.getLogger("trendbot.service")
 
@@ -108,8 +108,8 @@ class Service:
 
         ``options`` go to :class:`~bot.discord.bot.TrendBot` (tests shorten its waits).
         """
+        from bot.delivery.sender import Sender
         from bot.discord.bot import TrendBot
-        from bot.sender import Sender
 
         bot = TrendBot(self, **options)
         self.deliver_to(Sender(self.settings, self.engine, bot.sink), ready=bot.is_ready)
@@ -163,7 +163,7 @@ class Service:
     # -- jobs ------------------------------------------------------------------------
 
     async def crawl_due(self) -> None:
-        from bot.crawl import Crawler
+        from bot.ingest.crawl import Crawler
 
         if self._crawl_lock.locked() or self._paused("crawl"):
             return
@@ -191,7 +191,7 @@ class Service:
                 )
 
     async def snapshot(self) -> None:
-        from bot.snapshot_job import take_snapshot
+        from bot.hub.job import take_snapshot
 
         if not self.settings.hub.authors or self._paused("hub"):
             return
@@ -217,7 +217,7 @@ class Service:
         )
 
     async def digest(self) -> None:
-        from bot.digest_job import post_digest
+        from bot.delivery.digest_job import post_digest
 
         if self._paused("digest"):
             return
@@ -236,7 +236,7 @@ class Service:
 
     async def post_digest_now(self) -> DigestOutcome:
         """The digest of the period since the last one, queued now (``/digest now``)."""
-        from bot.digest_job import post_digest
+        from bot.delivery.digest_job import post_digest
 
         return await asyncio.to_thread(post_digest, self.settings, self.engine)
 
@@ -400,10 +400,10 @@ def spread_due_feeds(settings: Settings, engine: Engine) -> int:
 
 async def run_service(settings: Settings, config_path: Path | None, token: str | None) -> int:
     """Run until SIGINT/SIGTERM; returns the exit status."""
-    from bot.fetch import Fetcher
-    from bot.sender import ConsoleSink, Sender
+    from bot.delivery.sender import ConsoleSink, Sender
+    from bot.ingest.fetch import Fetcher
+    from bot.ingest.workers import Workers
     from bot.store.knowledge import known_links
-    from bot.workers import Workers
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -36,7 +36,7 @@ the digest's period line), not at every time. "Now" is part of a
 :class:`TimeText`, given by the caller wherever the text must not change: a news
 post is written against the moment it was queued and a digest against its
 period's end, so a message retried tomorrow matches the one posted today (see
-:mod:`bot.sender`); the clock is read only when no moment is given.
+:mod:`bot.delivery.sender`); the clock is read only when no moment is given.
 """
 
 from __future__ import annotations

@@ -105,7 +105,7 @@ def _shared_helpers() -> set[int]:
     kept for the whole run on purpose, and stopped at its end."""
     from multiprocessing import forkserver, resource_tracker
 
-    # private attributes (tests/bot/test_workers.py checks that they exist)
+    # private attributes (tests/bot/ingest/test_workers.py checks that they exist)
     pids = (
         getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None),
         getattr(getattr(resource_tracker, "_resource_tracker", None), "_pid", None),
@@ -123,7 +123,7 @@ def left_behind(grace: float = 15.0) -> list[Proc]:
     shared two then end with this process (stopping the tracker while a leaked
     pool's locks still exist would only add noise to the report).
     """
-    from bot.workers import stop_forkserver
+    from bot.ingest.workers import stop_forkserver
 
     me = os.getpid()
     shared = _shared_helpers()

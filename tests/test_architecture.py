@@ -65,56 +65,60 @@ FORBIDDEN = frozenset(
     }
 )
 
-# bot.core, bot.decisions, bot.health, bot.routing and bot.dedupe may not exist yet:
-# the rules apply to them from the moment they do.
+# The pure modules, by package (bot/ingest/, bot/hub/ and bot/delivery/ hold edges
+# too, so their pure modules are named one by one).
 PURE = (
     "bot.core",
-    "bot.decisions",
-    "bot.health",
-    "bot.routing",
-    "bot.dedupe",
-    "bot.verify",
-    "bot.verify_repo",
-    "bot.rankings",
-    "bot.alerts",
-    "bot.snapshots",
-    "bot.digest",
-    "bot.messages",
-    "bot.replies",
-    "bot.names",
-    "bot.repo_facts",
+    "bot.ingest.decisions",
+    "bot.ingest.health",
+    "bot.ingest.routing",
+    "bot.ingest.dedupe",
+    "bot.hub.health",
+    "bot.hub.verify",
+    "bot.hub.verify_repo",
+    "bot.hub.rankings",
+    "bot.hub.alerts",
+    "bot.hub.snapshots",
+    "bot.hub.names",
+    "bot.hub.repo_facts",
+    "bot.delivery.digest",
+    "bot.delivery.messages",
+    "bot.delivery.replies",
+    "bot.delivery.charts",
     "bot.time_text",
     "bot.backoff",
     "bot.daemon_thread",
-    "bot.charts",
 )
 
-# The edges a pure module may not import, and what each one is.
+# The edges a pure module may not import, and what each one is (the first prefix
+# that matches names it, so bot.store.queries comes before the rest of bot.store).
 EDGES = {
+    "bot.store.queries": "the read models",
     "bot.store": "storage",
-    "bot.queries": "the read models",
-    "bot.sender": "delivery",
+    "bot.delivery.sender": "delivery",
     "bot.service": "the service",
     "bot.discord": "Discord",
     "bot.cli": "the command line",
-    "bot.crawl": "the crawler",
-    "bot.fetch": "the HTTP edge",
-    "bot.hub": "the Hub client",
-    "bot.workers": "the worker pool",
-    "bot.pictures": "the pictures (charts from the database)",
+    "bot.ingest.crawl": "the crawler",
+    "bot.ingest.fetch": "the HTTP edge",
+    "bot.hub.client": "the Hub client",
+    "bot.ingest.workers": "the worker pool",
+    "bot.delivery.pictures": "the pictures (charts from the database)",
     "bot.demo": "the demo",
-    "bot.feedcheck": "the feed check",
+    "bot.ingest.feedcheck": "the feed check",
 }
-JOB = re.compile(r"^bot\.\w+_job(\.|$)")
+# The jobs (bot.hub.job, bot.delivery.digest_job): a module called job or *_job, in
+# any package of bot.
+JOB = re.compile(r"^bot(\.\w+)*\.(\w+_)?job(\.|$)")
 
 CORE_MAY_IMPORT = ("bot.core", "extractors.vocabulary", "extractors.extraction")
-STORE_MAY_IMPORT = ("bot.core", "bot.config", "bot.store", "bot.repo_facts")
+STORE_MAY_IMPORT = ("bot.core", "bot.config", "bot.store", "bot.hub.repo_facts")
 STORE_NEVER = {
     "bot.discord": "Discord",
     "bot.service": "the service",
     "bot.cli": "the command line",
-    "bot.crawl": "the crawler",
-    "bot.sender": "delivery",
+    "bot.ingest.crawl": "the crawler",
+    "bot.delivery.sender": "delivery",
 }
 
 DISCORD_SIDE = frozenset({"discord", "aiohttp", "yarl"})
@@ -480,7 +484,7 @@ def test_the_ratchet_only_shrinks():
 def test_the_checker_reads_the_real_tree():
     """A checker that sees no imports would pass everything: make sure it sees them."""
     tree = Tree(ROOT)
-    assert {"bot.verify", "bot.store.models", "extractors.vocabulary"} <= set(tree.files)
+    assert {"bot.hub.verify", "bot.store.models", "extractors.vocabulary"} <= set(tree.files)
     assert any(i.module.startswith("apscheduler") for i in tree.imports["bot.service"])
     assert any(within(i.module, "sqlmodel") for i in tree.module_level("bot.store.models"))
 
@@ -505,34 +509,43 @@ FIXTURE = {
             from sqlalchemy.engine import make_url
     """,
     "bot/config/schema.py": "import apscheduler\n",
-    "bot/verify.py": """\
+    "bot/hub/__init__.py": "",
+    "bot/hub/verify.py": """\
         from typing import TYPE_CHECKING
         from bot.config.schema import Settings
-        from .store.models import VerdictStatus
+        from ..store.models import VerdictStatus
 
         if TYPE_CHECKING:
-            from bot.queries import Row
+            from bot.store.queries import Row
         else:
             import json
 
         def later():
             import httpx
-            from bot import digest_job
+            from bot.delivery import digest_job
     """,
-    "bot/rankings.py": "from bot.core.vocab import X\nimport bot.time_text\n",
+    "bot/hub/rankings.py": "from bot.core.vocab import X\nimport bot.time_text\n",
+    # a pure module may not import the edge beside it in its own package
+    "bot/hub/names.py": "from bot.hub.client import search_repos\n",
     "bot/time_text.py": "import json\n",
-    "bot/digest_job.py": "import bot.rankings\n",
+    "bot/delivery/__init__.py": "",
+    "bot/delivery/digest_job.py": "import bot.hub.rankings\n",
     "bot/store/__init__.py": "",
     "bot/store/models.py": """\
         import sqlmodel
         from bot.config import Settings
-        from bot.health import FeedHealth
-        from ..snapshot_job import run
+        from bot.ingest.health import FeedHealth
+        from ..hub.job import run
         import aiohttp
     """,
-    "bot/health.py": "from bot.store import ingest\n",
-    # storage may use a pure rule (bot.health), never an edge (bot.outbox)
-    "bot/store/ingest.py": "from bot.health import rule\nfrom bot.outbox import enqueue\n",
+    "bot/ingest/__init__.py": "",
+    "bot/ingest/health.py": "from bot.store import ingest\n",
+    # storage may use a pure rule (bot.ingest.health), never an edge, even one
+    # in the same package (bot.ingest.fetch)
+    "bot/store/ingest.py": """\
+        from bot.ingest.health import rule
+        from bot.ingest.fetch import Fetcher
+    """,
     "bot/discord/__init__.py": "",
     "bot/discord/cog.py": """\
         import discord
@@ -564,7 +577,7 @@ FIXTURE = {
         from . import vocabulary
 
         def f():
-            from bot.names import resolve
+            from bot.hub.names import resolve
             import huggingface_hub
     """,
 }
@@ -580,22 +593,23 @@ EXPECTED = [
     ("bot/core/vocab.py:6", "sqlalchemy", "R3"),
     ("bot/discord/cog.py:2", "type: ignore[attr-defined]", "R6"),
     ("bot/discord/cog.py:4", "type: ignore[attr-defined]", "R6"),
-    ("bot/health.py:1", "bot.store.ingest", "R3"),
-    ("bot/health.py:1", "bot.store.ingest", "R7"),
-    ("bot/rankings.py:1", "apscheduler", "R3"),
-    ("bot/rankings.py:1", "sqlalchemy", "R3"),
-    ("bot/store/ingest.py:2", "bot.outbox", "R4"),
-    ("bot/store/models.py:4", "bot.snapshot_job", "R4"),
+    ("bot/hub/names.py:1", "bot.hub.client", "R3"),
+    ("bot/hub/rankings.py:1", "apscheduler", "R3"),
+    ("bot/hub/rankings.py:1", "sqlalchemy", "R3"),
+    ("bot/hub/verify.py:2", "apscheduler", "R3"),
+    ("bot/hub/verify.py:2", "sqlalchemy", "R3"),
+    ("bot/hub/verify.py:3", "aiohttp", "R3"),
+    ("bot/hub/verify.py:3", "bot.store.models", "R3"),
+    ("bot/hub/verify.py:3", "sqlmodel", "R3"),
+    ("bot/hub/verify.py:6", "bot.store.queries", "R3"),
+    ("bot/hub/verify.py:11", "httpx", "R3"),
+    ("bot/hub/verify.py:12", "bot.delivery.digest_job", "R3"),
+    ("bot/ingest/health.py:1", "bot.store.ingest", "R3"),
+    ("bot/ingest/health.py:1", "bot.store.ingest", "R7"),
+    ("bot/store/ingest.py:2", "bot.ingest.fetch", "R4"),
+    ("bot/store/models.py:4", "bot.hub.job", "R4"),
     ("bot/store/models.py:5", "aiohttp", "R5"),
-    ("bot/verify.py:2", "apscheduler", "R3"),
-    ("bot/verify.py:2", "sqlalchemy", "R3"),
-    ("bot/verify.py:3", "aiohttp", "R3"),
-    ("bot/verify.py:3", "bot.store.models", "R3"),
-    ("bot/verify.py:3", "sqlmodel", "R3"),
-    ("bot/verify.py:6", "bot.queries", "R3"),
-    ("bot/verify.py:11", "httpx", "R3"),
-    ("bot/verify.py:12", "bot.digest_job", "R3"),
-    ("extractors/claims.py:4", "bot.names", "R1"),
+    ("extractors/claims.py:4", "bot.hub.names", "R1"),
     ("extractors/claims.py:5", "huggingface_hub", "R1"),
 ]
 
@@ -611,13 +625,18 @@ def test_the_checker_finds_exactly_the_planted_violations(tmp_path):
     )
     said = {str(v) for v in found}
     for message in (
-        "bot/verify.py:3 imports bot.store.models: the pure core may not import storage",
-        "bot/verify.py:6 imports bot.queries (under TYPE_CHECKING): "
+        "bot/hub/verify.py:3 imports bot.store.models: the pure core may not import storage",
+        "bot/hub/verify.py:6 imports bot.store.queries (under TYPE_CHECKING): "
         "the pure core may not import the read models",
-        "bot/verify.py:11 imports httpx (in a function): the pure core may not import httpx",
-        "bot/verify.py:2 loads sqlalchemy through bot.config (package) -> bot.config.load -> "
+        "bot/hub/verify.py:11 imports httpx (in a function): the pure core may not import httpx",
+        "bot/hub/verify.py:12 imports bot.delivery.digest_job (in a function): "
+        "the pure core may not import a job",
+        "bot/hub/verify.py:2 loads sqlalchemy through bot.config (package) -> bot.config.load -> "
         "sqlalchemy (bot/config/load.py:1): the pure core may not load sqlalchemy",
-        "bot/store/models.py:4 imports bot.snapshot_job: storage may not import a job",
+        "bot/hub/names.py:1 imports bot.hub.client: the pure core may not import the Hub client",
+        "bot/store/ingest.py:2 imports bot.ingest.fetch: "
+        "storage imports, inside bot, only the pure core, bot.config and bot.store",
+        "bot/store/models.py:4 imports bot.hub.job: storage may not import a job",
         "bot/cli/a.py:1 imports bot.cli.b: "
         "import cycle bot.cli.a -> bot.cli.b -> bot.cli.c -> bot.cli.a",
         "bot/discord/cog.py:2 has type: ignore[attr-defined]: "

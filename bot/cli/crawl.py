@@ -21,18 +21,18 @@ from bot.cli.app import app, fail, out, settings_of
 
 if TYPE_CHECKING:
     from bot.config.schema import Settings
-    from bot.crawl import CrawlSummary
+    from bot.ingest.crawl import CrawlSummary
 
 
 async def run_crawl(
     settings: Settings, names: list[str] | None, show_progress: bool
 ) -> CrawlSummary:
     """Open everything a crawl needs, crawl once, close everything."""
-    from bot.crawl import Crawler
-    from bot.fetch import Fetcher
+    from bot.ingest.crawl import Crawler
+    from bot.ingest.fetch import Fetcher
+    from bot.ingest.workers import Workers
     from bot.store import open_database
     from bot.store.knowledge import known_links
-    from bot.workers import Workers
 
     hub_ids, resolved = known_links(settings.database)
     entities = settings.entities.model_dump()
@@ -125,10 +125,10 @@ def crawl(
     """
     if not once:
         fail("trendbot crawl: pass --once (continuous crawling is `trendbot run`)", 2)
-    from bot.workers import start_forkserver
+    from bot.ingest.workers import start_forkserver
 
     start_forkserver()
-    from bot.crawl import UnknownFeed
+    from bot.ingest.crawl import UnknownFeed
 
     settings = settings_of(ctx)
     show_progress = not as_json and sys.stdout.isatty()

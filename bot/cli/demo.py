@@ -19,7 +19,7 @@ def demo(
     ] = None,
 ) -> None:
     """Run the whole pipeline offline on bundled sample data and print what Discord would show."""
-    from bot.workers import start_forkserver
+    from bot.ingest.workers import start_forkserver
 
     start_forkserver()
     from bot.demo.run import run_demo

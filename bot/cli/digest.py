@@ -33,9 +33,9 @@ def digest(
     import asyncio
 
     from bot.config.durations import parse_duration
-    from bot.digest_job import DEFAULT_PERIOD, post_digest, preview_digest
-    from bot.messages import draft_payload, fit
-    from bot.sender import ConsoleSink
+    from bot.delivery.digest_job import DEFAULT_PERIOD, post_digest, preview_digest
+    from bot.delivery.messages import draft_payload, fit
+    from bot.delivery.sender import ConsoleSink
     from bot.store import open_database
     from bot.time_text import TimeText
 

@@ -13,7 +13,7 @@ from rich.table import Table
 from bot.cli.app import app, out, settings_of
 
 if TYPE_CHECKING:
-    from bot.feedcheck import FeedCheck
+    from bot.ingest.feedcheck import FeedCheck
 
 feeds_app = typer.Typer(
     help="List feeds with their health; test a feed before adding it.", no_args_is_help=True
@@ -100,8 +100,8 @@ def feeds_test(
 ) -> None:
     """Check that each input is a feed and show what would be stored; exit 1 if any is not."""
     from bot.config.schema import HttpSettings
-    from bot.feedcheck import check_sources
-    from bot.fetch import Fetcher
+    from bot.ingest.feedcheck import check_sources
+    from bot.ingest.fetch import Fetcher
 
     try:
         http = settings_of(ctx).http

@@ -12,7 +12,7 @@ from rich.table import Table
 from bot.cli.app import app, fail, out, settings_of
 
 if TYPE_CHECKING:
-    from bot.rankings import Ranking
+    from bot.hub.rankings import Ranking
 
 hub_app = typer.Typer(help="Take Hugging Face Hub snapshots.", no_args_is_help=True)
 app.add_typer(hub_app, name="hub")
@@ -27,7 +27,7 @@ def snapshot(
 
     Exit status 1 when the snapshot is incomplete (it is still stored, for the record).
     """
-    from bot.snapshot_job import take_snapshot
+    from bot.hub.job import take_snapshot
     from bot.store import open_database
 
     settings = settings_of(ctx)
@@ -96,9 +96,9 @@ def rankings(
 ) -> None:
     """Print Hub rankings by family, author or model, from the latest complete snapshot."""
     from bot.config.durations import parse_duration
-    from bot.queries import load_ranking
-    from bot.rankings import By, Metric
+    from bot.hub.rankings import By, Metric
     from bot.store import open_database
+    from bot.store.queries import load_ranking
 
     if by not in {b.value for b in By}:
         fail(f"trendbot rankings: --by must be one of family, author, model (got {by!r})", 2)
@@ -119,7 +119,7 @@ def rankings(
     try:
         ranking = load_ranking(settings, engine, by, metric, window, limit)
         if chart is not None:
-            from bot.pictures import ranking_picture
+            from bot.delivery.pictures import ranking_picture
 
             picture = ranking_picture(settings, engine, ranking, window)
             try:
@@ -170,9 +170,9 @@ def claims(
     """List recent claims from the news with fresh verdicts against the Hub snapshots."""
     from sqlmodel import Session
 
-    from bot.queries import claim_json, claim_rows
-    from bot.snapshot_job import verify_claims
+    from bot.hub.job import verify_claims
     from bot.store import open_database
+    from bot.store.queries import claim_json, claim_rows
 
     settings = settings_of(ctx)
     engine = open_database(settings.database, create=False)

@@ -31,7 +31,7 @@ def run(
     ] = False,
 ) -> None:
     """Run the service: scheduler, crawler, Hub snapshots, digests and the Discord bot."""
-    from bot.workers import start_forkserver
+    from bot.ingest.workers import start_forkserver
 
     start_forkserver()
     from sqlalchemy.engine import make_url

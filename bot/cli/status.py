@@ -21,7 +21,7 @@ def status_json(settings, engine, now: datetime) -> dict:
     from apscheduler.triggers.cron import CronTrigger
     from sqlmodel import Session
 
-    from bot.queries import feeds_overview, status
+    from bot.store.queries import feeds_overview, status
 
     with Session(engine) as session:
         state = status(session, now)

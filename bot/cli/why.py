@@ -17,8 +17,8 @@ def why(
     """Explain what happened to an article: every feed it was seen in and every decision."""
     from sqlmodel import Session
 
-    from bot.queries import decisions_for
     from bot.store import open_database
+    from bot.store.queries import decisions_for
     from bot.time_text import TimeText
     from extractors.links import normalise_link
 

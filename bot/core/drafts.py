@@ -1,10 +1,10 @@
 """Message drafts as plain data: what a sink renders, whichever sink it is.
 
 A :class:`Draft` is one message (text, embeds, attached files), built by the pure
-rooms (:mod:`bot.messages`, :mod:`bot.digest`, :mod:`bot.replies`) and shown by
-Discord, the terminal and the tests alike. Making third-party text inert and
-fitting a draft to Discord's limits stay in :mod:`bot.messages`, which
-re-exports these names.
+rooms (:mod:`bot.delivery.messages`, :mod:`bot.delivery.digest`,
+:mod:`bot.delivery.replies`) and shown by Discord, the terminal and the tests
+alike. Making third-party text inert and fitting a draft to Discord's limits stay
+in :mod:`bot.delivery.messages`, which re-exports these names.
 
 It imports nothing but the standard library.
 """

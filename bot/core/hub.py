@@ -1,7 +1,7 @@
 """The Hub's records: what one listing of the tracked authors returned, and why it fell short.
 
-The Hub client (:mod:`bot.hub`) builds them, storage (:mod:`bot.store.hub`) writes
-them and the Hub-health rule (:func:`bot.health.hub_cause`) reads them, so they
+The Hub client (:mod:`bot.hub.client`) builds them, storage (:mod:`bot.store.hub`) writes
+them and the Hub-health rule (:func:`bot.hub.health.hub_cause`) reads them, so they
 live at the ground floor: storage depends on the core, never on the client that
 loads huggingface_hub.
 

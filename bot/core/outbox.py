@@ -202,7 +202,7 @@ class DigestFile(_Record):
 
 @dataclass(frozen=True)
 class DigestPayload(_Record):
-    """A digest stored as its draft (see :func:`bot.messages.draft_payload`)."""
+    """A digest stored as its draft (see :func:`bot.delivery.messages.draft_payload`)."""
 
     kind: ClassVar[OutboxKind] = OutboxKind.DIGEST
 

@@ -1,7 +1,7 @@
 """Why a send did not happen: the errors a sink raises and the sender sorts by class.
 
 A sink (Discord, the terminal, a test) raises one of these for every send that did
-not happen; the sender (:mod:`bot.sender`) catches them by class and decides what
+not happen; the sender (:mod:`bot.delivery.sender`) catches them by class and decides what
 becomes of the outbox row. The tree::
 
     SendError         a send that did not happen: the row waits, with backoff

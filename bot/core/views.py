@@ -1,11 +1,11 @@
 """The read models' records: what the commands show of the database, as plain data.
 
-:mod:`bot.queries` reads the tables and builds these records at the storage
-edge; :mod:`bot.replies` composes its drafts from them. So the reply composer
+:mod:`bot.store.queries` reads the tables and builds these records at the storage
+edge; :mod:`bot.delivery.replies` composes its drafts from them. So the reply composer
 never holds an ORM row (no lazy load, no detached-session error, no SQLModel
 loaded to build a reply) and its tests build the records directly. Each record
 has the fields its readers use, no more: a column the replies start showing is
-added here and filled in :mod:`bot.queries`.
+added here and filled in :mod:`bot.store.queries`.
 
 Stored words (a feed's health, a decision) are kept as the database holds them,
 values of :class:`~bot.core.vocabulary.FeedHealth` and
@@ -88,5 +88,5 @@ class ModelCard:
     model: ModelFigures | None
     growth_7d: int | None  # None: no complete snapshot a week back yet
     news: list[NewsItem]
-    # the news's figures judged against it, as bot.queries.claim_json writes them
+    # the news's figures judged against it, as bot.store.queries.claim_json writes them
     claims: list[dict[str, Any]] = field(default_factory=list)

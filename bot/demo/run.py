@@ -104,16 +104,16 @@ def run_demo(out: TextIO, keep: Path | None = None) -> DemoResult:
     from sqlmodel import Session, select
 
     from bot.cli.crawl import run_crawl
+    from bot.delivery.digest_job import post_digest
+    from bot.delivery.pictures import history_picture, ranking_picture
+    from bot.delivery.sender import ConsoleSink, Sender
     from bot.demo.hub_server import FakeHub
     from bot.demo.site import Site
-    from bot.digest_job import post_digest
-    from bot.hub import list_tracked
-    from bot.pictures import history_picture, ranking_picture
-    from bot.queries import load_ranking
-    from bot.sender import ConsoleSink, Sender
-    from bot.snapshot_job import take_snapshot
+    from bot.hub.client import list_tracked
+    from bot.hub.job import take_snapshot
     from bot.store import open_database
     from bot.store.models import Article, OutboxMessage, Verdict
+    from bot.store.queries import load_ranking
 
     data = load_data()
     folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="trendbot-demo-"))

@@ -37,8 +37,8 @@ from bot.discord.sink import DiscordSink
 from bot.store.db import DatabaseUnavailable, error_line, is_database_error
 
 if TYPE_CHECKING:
-    from bot.digest_job import DigestOutcome
-    from bot.sender import Sender
+    from bot.delivery.digest_job import DigestOutcome
+    from bot.delivery.sender import Sender
 
 log = logging.getLogger("trendbot.discord")
 
@@ -171,7 +171,7 @@ class TrendBot(commands.Bot):
     ) -> T:
         """``fn(session, *args, **kwargs)`` in a thread, with a session of its own.
 
-        The one way a command runs a read model (:mod:`bot.queries`): the database
+        The one way a command runs a read model (:mod:`bot.store.queries`): the database
         never blocks the event loop, and a session is never shared between threads
         (it is opened and closed in the thread that uses it). What ``fn`` raises
         reaches the command, and so the error handler, unchanged.

@@ -23,7 +23,7 @@ import discord
 from discord import app_commands
 
 from bot.config.schema import DiscordSettings
-from bot.messages import inert
+from bot.delivery.messages import inert
 
 if TYPE_CHECKING:  # bot.discord.bot imports this module
     from bot.discord.bot import TrendBot

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.messages import Draft
+from bot.delivery.messages import Draft
 from bot.time_text import TimeText
 
 if TYPE_CHECKING:  # bot.discord.bot imports this module (through the sink)

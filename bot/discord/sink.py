@@ -20,8 +20,8 @@ from bot.core.send_errors import (
     SendError,
     Unreachable,
 )
+from bot.delivery.messages import Draft
 from bot.discord.render import embeds_of, send_kwargs
-from bot.messages import Draft
 
 RECENT = 50  # messages looked at when an earlier attempt may have posted already
 

@@ -1,4 +1,4 @@
-"""Storage: SQLModel tables, the database engine and Alembic migrations."""
+"""Storage: SQLModel tables, the engine, Alembic migrations, the writes and the read models."""
 
 from __future__ import annotations
 

@@ -19,8 +19,8 @@ from sqlmodel import Session, col, select
 
 from bot.core.hub import Listing
 from bot.core.outbox import OutboxKind
-from bot.health import HubRun
-from bot.snapshots import Figures, Snapshot
+from bot.hub.health import HubRun
+from bot.hub.snapshots import Figures, Snapshot
 from bot.store.models import HubModel, HubSnapshot, HubSnapshotRun, OutboxMessage
 
 
@@ -31,7 +31,7 @@ def save_listing(session: Session, listing: Listing, cause: str | None = None) -
     so a crash can never leave a stored run whose alerts were not raised.
 
     An incomplete run's ``error`` is its ``cause`` (one line, see
-    :func:`bot.health.hub_cause`) followed by the listing's failures, one line each
+    :func:`bot.hub.health.hub_cause`) followed by the listing's failures, one line each
     (:attr:`bot.core.hub.HubError.line`):
     `status` and `/status` read the first line, and the cause is kept as it was
     said at the time (with the endpoint of the time), not re-derived later.
@@ -146,7 +146,7 @@ def run_cause(run: HubSnapshotRun | None) -> str | None:
 
 
 def health_runs(session: Session, run: HubSnapshotRun) -> list[HubRun]:
-    """The runs :func:`bot.health.hub_health_event` judges after ``run``, oldest first:
+    """The runs :func:`bot.hub.health.hub_health_event` judges after ``run``, oldest first:
     the last complete run before it, every run since, and ``run`` itself last.
 
     Only ``run`` carries its cause: an outage of weeks is hundreds of runs, and

@@ -20,9 +20,9 @@ from sqlmodel import col, select
 from bot.config.schema import FeedSettings, Settings
 from bot.core.outbox import NewsPayload
 from bot.core.vocabulary import POSTED, Decision, FeedHealth
-from bot.dedupe import content_hash, same_story, trusted_canonical
-from bot.health import HealthUpdate
-from bot.routing import news_routes
+from bot.ingest.dedupe import content_hash, same_story, trusted_canonical
+from bot.ingest.health import HealthUpdate
+from bot.ingest.routing import news_routes
 from bot.store.models import (
     Article,
     Claim,
@@ -219,9 +219,9 @@ class PageOutcome:
 
 @dataclass
 class _Stories:
-    """The articles a new one is compared with (:class:`bot.dedupe.StoryLookup`).
+    """The articles a new one is compared with (:class:`bot.ingest.dedupe.StoryLookup`).
 
-    It keeps the rows it loaded, so the story :func:`bot.dedupe.same_story` names
+    It keeps the rows it loaded, so the story :func:`bot.ingest.dedupe.same_story` names
     is the row it was read from.
     """
 
@@ -388,7 +388,7 @@ def _enqueue_news(
     page: PageOutcome,
     now: datetime,
 ) -> None:
-    """The item to every route :func:`bot.routing.news_routes` chooses for it."""
+    """The item to every route :func:`bot.ingest.routing.news_routes` chooses for it."""
     discord = settings.discord
     routes = news_routes(
         discord, feed, title=item.title, summary=item.summary, extraction=page.extraction

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from bot.repo_facts import RepoFacts
+from bot.hub.repo_facts import RepoFacts
 from bot.store.models import Claim, HubNameLookup, HubRepoFacts, Mention, Verdict
 from extractors.vocabulary import METADATA_METRICS, Link
 

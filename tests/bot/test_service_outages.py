@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from bot.cli.run import EXIT_TOKEN_REFUSED
 from bot.config.load import load_settings, parse_settings
-from bot.sender import UNREACHABLE, Sender
+from bot.delivery.sender import UNREACHABLE, Sender
 from bot.service import Service
 from bot.store import open_database
 from bot.store.gate import DatabaseGate
@@ -447,9 +447,9 @@ async def crawl_through_a_fault(
     database, skips its turns until ``end()`` mends it (``lasting``: the probes fail
     until then), and crawls again. Returns the errors the service logged, once it has
     checked that nothing was lost or counted against the feed."""
-    from bot.fetch import Fetcher
+    from bot.ingest.fetch import Fetcher
+    from bot.ingest.workers import Workers
     from bot.store.models import DecisionLog, Entry, Feed, FeedEvent
-    from bot.workers import Workers
 
     settings = parse_settings(
         "http: {allow_private: true, timeout: {connect: 2s, read: 5s, total: 10s}}\n"

@@ -63,7 +63,7 @@ def held(started: str, go: str, function: Callable[..., object] = pid, *args: ob
 
 def pipeline_built(*_args: object) -> bool:
     """Had the worker built the extractor pipeline before it took this job?"""
-    from bot import workers
+    from bot.ingest import workers
 
     return workers._pipeline is not None
 

@@ -15,12 +15,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.delivery.messages import Draft, inert
+from bot.delivery.replies import feeds_reply, status_reply
 from bot.discord.cogs.replying import reply
 from bot.discord.permissions import ADMIN_DEFAULT, admin_only
 from bot.discord.render import local_times
-from bot.messages import Draft, inert
-from bot.queries import feeds_overview, status
-from bot.replies import feeds_reply, status_reply
+from bot.store.queries import feeds_overview, status
 
 if TYPE_CHECKING:
     from bot.discord.bot import TrendBot
@@ -59,8 +59,8 @@ class Admin(commands.Cog):
     @admin_only()
     async def feeds_add(self, interaction: discord.Interaction, name: str, url: str) -> None:
         from bot.config.edit import ConfigError, EditRefused, add_feed, problems_text
-        from bot.feedcheck import check_source, http_url_problem
-        from bot.fetch import Fetcher
+        from bot.ingest.feedcheck import check_source, http_url_problem
+        from bot.ingest.fetch import Fetcher
 
         bot = self.bot
         url = url.strip()

@@ -8,9 +8,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.delivery.replies import claims_reply
 from bot.discord.cogs.replying import reply
-from bot.queries import recent_claims
-from bot.replies import claims_reply
+from bot.store.queries import recent_claims
 
 if TYPE_CHECKING:
     from bot.discord.bot import TrendBot

@@ -8,10 +8,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.delivery.replies import news_reply, why_reply
 from bot.discord.cogs.replying import reply
 from bot.discord.render import local_times
-from bot.queries import decisions_for, recent_news
-from bot.replies import news_reply, why_reply
+from bot.store.queries import decisions_for, recent_news
 
 if TYPE_CHECKING:
     from bot.discord.bot import TrendBot

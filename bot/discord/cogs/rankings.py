@@ -11,12 +11,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.delivery.messages import Attachment, Draft
+from bot.delivery.pictures import history_picture, ranking_picture
+from bot.delivery.replies import model_reply, ranking_reply
 from bot.discord.cogs.replying import reply
 from bot.discord.render import local_times
-from bot.messages import Attachment, Draft
-from bot.pictures import history_picture, ranking_picture
-from bot.queries import load_ranking, model_card, tracked_repo_ids
-from bot.replies import model_reply, ranking_reply
+from bot.store.queries import load_ranking, model_card, tracked_repo_ids
 
 if TYPE_CHECKING:
     from bot.discord.bot import TrendBot

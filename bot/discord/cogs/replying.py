@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import discord
 
+from bot.delivery.messages import Draft, fit
 from bot.discord.render import send_kwargs
-from bot.messages import Draft, fit
 
 
 async def reply(interaction: discord.Interaction, draft: Draft, *, ephemeral: bool = False) -> None:

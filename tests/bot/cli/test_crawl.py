@@ -95,7 +95,7 @@ async def test_crawl_exits_1_when_every_polled_feed_failed(web, tmp_path):
 
 def test_the_exit_status_of_a_pass():
     from bot.cli.crawl import exit_code
-    from bot.crawl import CrawlSummary, FeedReport
+    from bot.ingest.crawl import CrawlSummary, FeedReport
 
     def summary(*statuses: str) -> CrawlSummary:
         return CrawlSummary([FeedReport(f"f{i}", s) for i, s in enumerate(statuses)])

@@ -153,7 +153,7 @@ async def test_crawl_once_meeting_a_lock_mid_crawl_is_one_line_and_fails_no_feed
     import asyncio
     import contextlib
 
-    from bot import workers
+    from bot.ingest import workers
     from bot.store import db as store_db
     from bot.store.models import DecisionLog, Feed, FeedEvent
 

@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from bot.config.load import parse_settings
 from bot.core.hub import Listing, ModelStats
-from bot.digest_job import preview_digest
-from bot.snapshot_job import take_snapshot
+from bot.delivery.digest_job import preview_digest
+from bot.hub.job import take_snapshot
 from bot.store.db import create_db_engine
 from bot.store.migrate import upgrade
 from bot.store.models import Article, Entry, Feed

@@ -104,7 +104,7 @@ def test_a_queued_digest_names_its_period_in_local_time(config, capsys):
 def test_rankings_are_as_of_a_local_time(tmp_path, monkeypatch, capsys):
     from bot.config.load import load_settings
     from bot.core.hub import Listing, ModelStats
-    from bot.snapshot_job import take_snapshot
+    from bot.hub.job import take_snapshot
 
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("COLUMNS", "250")

@@ -37,7 +37,7 @@ async def test_status_of_a_fresh_install(tmp_path):
 
 async def test_status_names_the_cause_of_an_incomplete_snapshot(tmp_path, hub_sleeps):
     from bot.config import load_settings
-    from bot.snapshot_job import take_snapshot
+    from bot.hub.job import take_snapshot
     from bot.store import open_database
 
     config = tmp_path / "config.yaml"

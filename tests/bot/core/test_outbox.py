@@ -1,7 +1,7 @@
 """Typed outbox payloads: every stored dictionary reads as its record and writes back as it was.
 
 The rows below are what today's writers put in the outbox (the golden rows of
-tests/bot/test_outbox_golden.py), rows written by older code (keys missing,
+tests/bot/store/test_outbox_golden.py), rows written by older code (keys missing,
 ``None`` values, the sender's ``_sent_parts``) and kinds this code does not know.
 """
 
@@ -233,7 +233,7 @@ def test_every_kind_has_its_record():
 
 
 def test_the_kinds_are_the_writers_words():
-    from bot.messages import ALERT_TITLES, COLOURS
+    from bot.delivery.messages import ALERT_TITLES, COLOURS
 
     assert OutboxKind.HUB_HEALTH == "hub_health"  # the kind rows already stored carry
     assert set(ALERT_TITLES) == ALERT_KINDS

@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 from bot.config.load import parse_settings
 from bot.core.hub import Listing, ModelStats
 from bot.discord.permissions import NotAdmin
+from bot.hub.job import take_snapshot
 from bot.service import Service
-from bot.snapshot_job import take_snapshot
 from bot.store.models import Article, DigestRun, Entry, Feed, Mention, OutboxMessage
 from bot.time_text import TimeText
 from tests.factories import qwen_total_claim, verdict
@@ -298,14 +298,14 @@ async def test_feeds_admin_add_refuses_anything_but_an_http_url_before_opening_i
 ):
     """A path or file: URL from Discord must not reach the host's files, nor say whether
     one exists: the same one-line refusal whatever is there, and nothing is opened."""
-    import bot.feedcheck
-    import bot.fetch
+    import bot.ingest.feedcheck
+    import bot.ingest.fetch
 
     def opened(*_args, **_kwargs):
         raise AssertionError("nothing may be opened for a non-http(s) URL")
 
-    monkeypatch.setattr(bot.feedcheck, "check_source", opened)
-    monkeypatch.setattr(bot.fetch, "Fetcher", opened)
+    monkeypatch.setattr(bot.ingest.feedcheck, "check_source", opened)
+    monkeypatch.setattr(bot.ingest.fetch, "Fetcher", opened)
     guild = simcord_env.create_guild()
     editable.write_text(
         editable.read_text().replace("guild_id: null", f"guild_id: {guild.id}"), encoding="utf-8"

@@ -18,8 +18,8 @@ from bot.core.send_errors import (
     SendError,
     Unreachable,
 )
+from bot.delivery.messages import Draft
 from bot.discord.sink import DiscordSink, _error, _unreachable
-from bot.messages import Draft
 
 
 def http_error(status: int, message: str = "x") -> discord.HTTPException:

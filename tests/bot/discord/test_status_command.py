@@ -8,8 +8,8 @@ import pytest
 
 from bot.config.load import parse_settings
 from bot.core.hub import HubError, HubErrorKind, Listing, ModelStats, Scope
+from bot.hub.job import take_snapshot
 from bot.service import Service
-from bot.snapshot_job import take_snapshot
 
 NOW = datetime.now(UTC)
 # the Hub's own message, with a role mention in it

@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 
 from bot.config.load import load_settings
 from bot.core.hub import Listing, ModelStats
-from bot.digest_job import post_digest
-from bot.snapshot_job import take_snapshot
+from bot.delivery.digest_job import post_digest
+from bot.hub.job import take_snapshot
 from bot.store import open_database
 from bot.store.models import OutboxMessage
 from tests.bot.cli.helpers import environment
