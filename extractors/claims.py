@@ -22,7 +22,7 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -93,7 +93,7 @@ QUALIFIERS: list[tuple[str, Qualifier]] = [
     (
         r"more than|over|above|exceeding|exceeded|exceeds|in excess of|north of|upwards of|"
         r"at least|passed|passes|passing|surpassed|surpasses|crossed|crosses|topped|tops|"
-        r"beyond|greater than|higher than|\+",
+        r"clears|cleared|clearing|beyond|greater than|higher than|\+",
         Qualifier.MORE_THAN,
     ),
     (
@@ -249,7 +249,10 @@ COMPARISON_BEFORE = re.compile(
     r"(?:than|of|instead of) the [\w-]+ of|rather than|only to|second to|next to|"
     r"(?:twin|sibling|successor|predecessor|version|variant|copy|build|port|fine-tune|"
     r"distillation|quantisation|quantization|cousin|counterpart|answer|rival) (?:of|to))"
-    r"\s+(?:only\s+|just\s+)?(?:(?:two|three|four|five|\d+)\s+)?"
+    r"\s+(?:only\s+|just\s+)?"
+    r"(?:(?:half|a\s+third|a\s+quarter|a\s+fifth|a\s+tenth|twice|double|triple|"
+    r"(?:two|three|four|five|ten|\d+)\s+times)\s+(?:of\s+)?)?"
+    r"(?:what\s+|that\s+of\s+|those\s+of\s+)?(?:(?:two|three|four|five|\d+)\s+)?"
     r"(?:the\s+|its\s+|rival\s+|[\w-]+'s\s+)?(?:older\s+|newer\s+|larger\s+|smaller\s+|"
     r"bigger\s+|sibling\s+|predecessor\s+|successor\s+|rival\s+)*$",
     re.IGNORECASE,
@@ -281,6 +284,22 @@ COLLECTION_AFTER = re.compile(
     r"(?:'s|’s)\s+(?:\w+\s+)?(?:repositories|repos|models|checkpoints|weights)\b(?!\s+of\b)"
 )
 RELATIVE = re.compile(r",?\s+(?:whose|which|who)\b")
+# "48 layers to gpt-oss-20b's 24": the mention after "to" is the other side of a
+# side-by-side list, so the figures after it are not plainly anyone's
+CONTRAST_BEFORE = re.compile(r"\d[\d.,]*\s*(?:[A-Za-z][\w-]*\s+){0,2}to\s+$")
+CONTRAST_AFTER = re.compile(r"(?:'s|’s)\s+(?:[a-z-]+\s+)?\d")
+# "59.1 for Qwen2.5-72B-Instruct": the name right after a figure and "for"
+FOR_AFTER = re.compile(r"\s+for\s+(?:the\s+)?")
+# "the former resolves 65.8%, the latter 64.2%": the first or second of the two named
+FORMER_LATTER = re.compile(r"(?i)\bthe\s+(?P<which>former|latter)\b")
+# "the smaller model's 410 derivatives": of the two named, the one whose size says so
+BY_SIZE = re.compile(
+    r"(?i)\bthe\s+(?P<which>larger|bigger|smaller|heavier|lighter)\s+"
+    r"(?:model|one|repo|checkpoint|version|variant|sibling)\b"
+)
+SIZE_IN_NAME = re.compile(r"(?i)(?<![\w.])(\d+(?:\.\d+)?)\s?([bm])(?![a-z])")
+# "..., and they drew 3 million": a plural subject, not the one model named before
+PLURAL_PRONOUN = re.compile(r"(?i)\b(?:they|their|them|these|those)\b")
 OWN_FIGURE = re.compile(r"(?:'s|’s)\s+(?:[a-z-]+\s+)?|\s+(?:at|with|on)\s+(?:just\s+|about\s+)?")
 # "flan-t5-base", "Orca-2": a model-like name that no rule knows
 UNKNOWN_NAME = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)+\b")
@@ -310,6 +329,19 @@ UNIT_WORDS: list[tuple[str, Unit]] = [
     (r"times\b", Unit.DOWNLOADS),  # "downloaded 7.1 million times": only after "download"
     (r"tokens?\b", Unit.TOKENS),
 ]
+# A hedge that the next figure shares when only "and" stands between them
+SHARED_HEDGES = frozenset({Qualifier.MORE_THAN, Qualifier.LESS_THAN, Qualifier.UP_TO})
+COORDINATED = re.compile(r"\s*,?\s*(?:and|&)\s+")
+# "5 million hours of audio", "2 million images": a count of its own noun, which no
+# unit elsewhere in the sentence describes
+OWN_NOUN_AFTER = re.compile(
+    r"\s+(?:hours?|minutes?|seconds?|days?|weeks?|months?|years?|images?|videos?|clips?|"
+    r"documents?|pages?|samples?|examples?|tasks?|languages?|lines?|files?|words?|steps?|"
+    r"queries|requests?|calls?|messages?|conversations?|sentences?|problems?|questions?|"
+    r"pairs?|rows?|gpus?|chips?|servers?|nodes?|people|users?|customers?|developers?|"
+    r"employees|stars|forks|repos|repositories|models|countries|cities)\b",
+    re.IGNORECASE,
+)
 # Generic nouns whose small counts are list counts ("two variants"), not claims.
 LIST_COUNT_RULES = frozenset({"unit:generic", "unit:staff"})
 
@@ -331,11 +363,16 @@ _LEAD = 12
 _LONG_SPACE = re.compile(r"\s{6,}")
 
 
-def _number_matches(text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
+def _number_matches(
+    text: str, lo: int, hi: int, resume: list[int] | None = None
+) -> Iterator[re.Match[str]]:
     """What ``_NUM.finditer(text, lo, hi)`` yields, without running the long
     expression over the stretches that cannot hold a figure: each figure holds a
     digit or a number word (MAY_HOLD_NUMBER) at most _LEAD characters after its
-    start, so no figure starts earlier than _LEAD before the next such hint."""
+    start, so no figure starts earlier than _LEAD before the next such hint.
+
+    A caller that keeps only the start of a match puts where to go on in ``resume``.
+    """
     pos = lo
     while pos < hi:
         hint = MAY_HOLD_NUMBER.search(text, pos, hi)
@@ -348,7 +385,7 @@ def _number_matches(text: str, lo: int, hi: int) -> Iterator[re.Match[str]]:
         if match is None:
             return
         yield match
-        pos = max(match.end(), match.start() + 1)
+        pos = resume.pop() if resume else max(match.end(), match.start() + 1)
 
 
 @dataclass
@@ -462,6 +499,59 @@ def period_of(sentence: str, published: date | None) -> Period | None:
     return None
 
 
+def _first_number_only(match: re.Match[str]) -> Callable[[str], str | None]:
+    """``match.group`` with the range and all that follows it taken away."""
+    after = ("range", "cur2", "num2", "paramglue", "pct", "mult", "cur_after")
+    return lambda name: None if name in after else match.group(name)
+
+
+def _contrast_partner(text: str, mention: Mention) -> bool:
+    """Whether ``mention`` is the second side of "N units to <mention>'s M"."""
+    return bool(
+        CONTRAST_BEFORE.search(text[max(0, mention.start - 40) : mention.start])
+        and CONTRAST_AFTER.match(text, mention.end)
+    )
+
+
+def _last(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> re.Match[str] | None:
+    matches = list(pattern.finditer(text, lo, hi))
+    return matches[-1] if matches else None
+
+
+def _size(name: str) -> float | None:
+    sizes = SIZE_IN_NAME.findall(name)
+    if len(sizes) != 1:
+        return None
+    number, scale = sizes[0]
+    return float(number) * (1e9 if scale.lower() == "b" else 1e6)
+
+
+def _pointed(pointer: re.Match[str], mentions: Sequence[Mention], preferred: str) -> Mention | None:
+    """The mention "the former"/"the latter"/"the smaller model" points at, among the
+    last two distinct ones named before it; None unless exactly that is clear."""
+    seen: dict[str, Mention] = {}
+    for mention in sorted(mentions, key=lambda m: m.start):
+        if mention.end > pointer.start() or mention.kind != preferred:
+            continue
+        key = (mention.hub_id or mention.text).lower()
+        seen.pop(key, None)
+        seen[key] = mention  # in the order of their last mention
+    pair = list(seen.values())[-2:]
+    if len(pair) != 2:
+        return None
+    which = pointer.group("which").lower()
+    if which == "former":
+        return pair[0]
+    if which == "latter":
+        return pair[1]
+    sizes = [_size(m.text) for m in pair]
+    if None in sizes or sizes[0] == sizes[1]:
+        return None
+    larger = pair[0] if (sizes[0] or 0) > (sizes[1] or 0) else pair[1]
+    smaller = pair[1] if larger is pair[0] else pair[0]
+    return larger if which in ("larger", "bigger", "heavier") else smaller
+
+
 def _too_large(value: Any, maximum: float) -> bool:
     values = value if isinstance(value, list) else [value]
     return any(isinstance(v, int | float) and v > maximum for v in values)
@@ -476,10 +566,9 @@ class ClaimFinder:
     @cached_property
     def _benchmark(self) -> re.Pattern[str]:
         names = sorted(self.terms.benchmarks, key=len, reverse=True)
-        return re.compile(
-            r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])",
-            re.IGNORECASE,
-        )
+        # "GPQA Diamond" is also written "GPQA-Diamond", "SWE-bench" "SWE bench"
+        spelled = [re.sub(r"(?:\\ |\\-|-)", r"[\\s-]", re.escape(n)) for n in names]
+        return re.compile(r"(?<![\w-])(?:" + "|".join(spelled) + r")(?![\w-])", re.IGNORECASE)
 
     @cached_property
     def _license(self) -> tuple[re.Pattern[str], dict[str, str]]:
@@ -556,9 +645,18 @@ class ClaimFinder:
                 if inside and candidate.unit != Unit.LICENSE:
                     continue
                 taken.append((start, end))
+                prior = claims[-1] if claims and claims[-1].start >= s_start else None
                 claims.append(
                     self._finish(
-                        text, candidate, local, previous, local_cues, s_start, s_end, published
+                        text,
+                        candidate,
+                        local,
+                        previous,
+                        local_cues,
+                        s_start,
+                        s_end,
+                        published,
+                        prior,
                     )
                 )
             if local:
@@ -698,7 +796,8 @@ class ClaimFinder:
     def _numbers(self, text: str, lo: int, hi: int, cues: Sequence[Cue]) -> list[_Candidate]:
         out: list[_Candidate] = []
         labels = [c for c in cues if c.role == "not_claim"]
-        for match in _number_matches(text, lo, hi):
+        resume: list[int] = []
+        for match in _number_matches(text, lo, hi, resume):
             number = match.group("num")
             if not number or not number.strip():
                 continue
@@ -724,10 +823,21 @@ class ClaimFinder:
                 continue
             if SETTING_AFTER.match(text, end):
                 continue  # "5-shot": an evaluation setting
-            currency = match.group("cur") or match.group("cur2") or match.group("cur_after")
+            group = match.group
+            if (
+                group("range")
+                and re.match(r"\s*and\b", group("range"))
+                and not re.search(r"(?i)\bbetween\s+\S*$", text[max(lo, start - 20) : start])
+            ):
+                # "to 32 and four active experts": two figures, not a range; what
+                # follows the second (its %, its "times") is not the first's
+                end = match.start("range")
+                resume.append(end)
+                group = _first_number_only(match)
+            currency = group("cur") or group("cur2") or group("cur_after")
             value: Any = raw
-            high = _range_high(match.group("num2")) if match.group("range") else None
-            if match.group("range") and high is None:
+            high = _range_high(group("num2")) if group("range") else None
+            if group("range") and high is None:
                 end = match.start("range")
             if high is not None:
                 low = raw
@@ -742,9 +852,9 @@ class ClaimFinder:
             metric: Metric | None = None
             detail: str | None = None
             rule: str | None = None
-            if match.group("paramglue"):
+            if group("paramglue"):
                 unit = Unit.PARAMETERS
-                scale = re.search(r"million|billion|trillion", match.group("paramglue"))
+                scale = re.search(r"million|billion|trillion", group("paramglue"))
                 value = clean(
                     raw
                     * {"million": 1e6, "billion": 1e9, "trillion": 1e12}[
@@ -753,10 +863,10 @@ class ClaimFinder:
                 )
             elif currency:
                 unit = Unit(CURRENCIES.get(currency.strip().lower(), "USD"))
-            elif match.group("pct"):
+            elif group("pct"):
                 unit = Unit.PERCENT
-            elif match.group("mult"):
-                if match.group("mult").strip().lower() == "times" and DOWNLOADED_BEFORE.search(
+            elif group("mult"):
+                if group("mult").strip().lower() == "times" and DOWNLOADED_BEFORE.search(
                     text[max(lo, start - 60) : start]
                 ):
                     unit = Unit.DOWNLOADS  # "downloaded 40 million times": a count
@@ -818,6 +928,8 @@ class ClaimFinder:
             re.search(r"(?i)(?:million|billion|trillion|thousand|\d[kmbt]|bn|mn)\b", number)
         )
         integral = re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", number.strip()) is not None
+        if OWN_NOUN_AFTER.match(text, end):
+            return (Unit.COUNT, None) if has_magnitude else (None, None)
         context = self._context(text, start, cues, window=40)
         metric = Metric(context.metric) if context is not None and context.metric else None
         if metric in (Metric.VOCAB_SIZE, Metric.CONTEXT_LENGTH) and (has_magnitude or integral):
@@ -879,12 +991,22 @@ class ClaimFinder:
         lo: int,
         hi: int,
         published: date | None,
+        prior: Claim | None = None,
     ) -> Claim:
         start, end = candidate.start, candidate.end
         qualifier = candidate.qualifier
         q, q_start = _qualifier(text, start)
         if q and candidate.unit not in (Unit.RANK, Unit.DATE, Unit.LICENSE):
             qualifier, start = q, q_start
+        # "passes 1 trillion parameters, and 2,000 likes": the hedge is shared
+        if (
+            qualifier is None
+            and prior is not None
+            and prior.qualifier in SHARED_HEDGES
+            and candidate.unit not in (Unit.RANK, Unit.DATE, Unit.LICENSE)
+            and COORDINATED.fullmatch(text, prior.end, start)
+        ):
+            qualifier = prior.qualifier
         if NEGATION.search(text[lo:start][-60:]):
             qualifier = Qualifier.NEGATED
         metric = candidate.metric or self._metric(text, start, end, candidate, lo, hi)
@@ -929,6 +1051,18 @@ class ClaimFinder:
         return False
 
     def _benchmark_near(self, text: str, start: int, end: int, lo: int, hi: int) -> str | None:
+        """The benchmark a score is on, from its own clause only ("75.1 on GPQA-Diamond;
+        on MMLU, ..." is not an MMLU score); none when the words right after the score
+        name a benchmark trendbot does not know ("70.1 on TAU-bench")."""
+        cuts = [m.end() for m in re.finditer(r";", text[lo:start])]
+        lo = lo + cuts[-1] if cuts else lo
+        after = text.find(";", end, hi)
+        hi = after if after >= 0 else hi
+        named = re.match(
+            r"\s+on\s+(?:the\s+)?(?P<name>[A-Z][\w.+-]*(?:[\s-][A-Z0-9][\w.+-]*)?)", text[end:hi]
+        )
+        if named and not self._benchmark.match(named.group("name")):
+            return None
         best: tuple[int, str] | None = None
         for match in self._benchmark.finditer(text, lo, hi):
             gap = start - match.end() if match.end() <= start else match.start() - end
@@ -1039,8 +1173,10 @@ class ClaimFinder:
             if context is not None and context.metric == "experts_active":
                 return Metric.EXPERTS_ACTIVE
             if re.match(
-                r"^\s*(?:are\s+)?(?:active|activated|per token|for each token)",
-                text[end : end + 30],
+                r"^\s*(?:are\s+|being\s+|get\s+)?(?:active|activated|"
+                r"(?:(?:picked|chosen|selected|routed|used|engaged|consulted|called)\s+)?"
+                r"(?:per|for each|for every|on each|on every)\s+(?:input\s+)?token)",
+                text[end : end + 40],
                 re.IGNORECASE,
             ):
                 return Metric.EXPERTS_ACTIVE
@@ -1086,6 +1222,23 @@ class ClaimFinder:
         possessive = own is not None and text[own.end : own.end + 1] in "'’"
         if own is not None and (possessive or own.kind == preferred or own.kind == "model"):
             return own
+        # "56.1 against 59.1 for Qwen2.5-72B-Instruct": the figure given to the one after it
+        given = next(
+            (m for m in local if m.start >= end and FOR_AFTER.fullmatch(text, end, m.start)), None
+        )
+        if given is not None and given.kind == preferred:
+            return given
+        # "48 layers to gpt-oss-20b's 24, 128 experts to 32": which side each later
+        # figure is on, the words do not say plainly
+        if any(m.end <= start and _contrast_partner(text, m) for m in local):
+            return None
+        # "the former resolves 65.8%", "the smaller model's 410 derivatives": one of the
+        # two named before, by order or by the size in its name; no one when unclear
+        pointer = _last(FORMER_LATTER, text, max(0, start - 80), start) or _last(
+            BY_SIZE, text, max(0, start - 60), start
+        )
+        if pointer and not any(pointer.end() <= m.start < start for m in local):
+            return _pointed(pointer, [*previous, *local], preferred)
         # "Google's repositories have been downloaded 174 million times": the lab's
         # collection, named before the figure, whatever model the sentence names later
         collective = [
@@ -1114,6 +1267,8 @@ class ClaimFinder:
         before = [m for m in local if m.end <= start and eligible(m)][::-1]
         after = [m for m in local if m.start >= end and eligible(m)]
         found = next((m for m in before if m.kind == preferred), None)
+        if found and found.kind == "model" and PLURAL_PRONOUN.search(text, found.end, start):
+            return None  # "..., two thirds for deberta-v3-base, and they drew 3 million"
         if found and self._unknown_between(text, found.end, start, local):
             return None  # "X is ..., while flan-t5-base ranks ... with 88 million": not X's
         if found:

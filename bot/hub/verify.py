@@ -36,6 +36,7 @@ from bot.hub.snapshots import (
     words,
 )
 from extractors.extraction import Period
+from extractors.knowledge import claim_terms
 from extractors.vocabulary import METADATA_METRICS, Link, Metric
 
 if TYPE_CHECKING:
@@ -92,6 +93,53 @@ RANK_TIME = re.compile(
     r"(?i)\b(?:this|last|that) (?:week|weekend|year)\b|\byesterday\b|\btoday\b"
     r"|\bwithin (?:days|hours|a week)\b|\bin (?:its|the) first\b|\bat launch\b"
 )
+# "the most downloaded image classifier": a rank within a kind of model that the
+# tracked field is not sorted by (the words after the rank, up to its head noun)
+RANK_FIELD_AFTER = re.compile(
+    r"(?i)\s+(?:(?P<words>(?:[\w-]+\s+){0,3}?)(?:models?|llms?|repos?|repositories|"
+    r"checkpoints?|famil(?:y|ies)|labs?|authors?|releases?|compan(?:y|ies)|organi[sz]ations?)\b"
+    r"|(?P<head>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})\s+(?:on|of|in|at|ever|yet|so far)\b)"
+)
+# words before the head noun that do not narrow the field
+PLAIN_FIELD_WORDS = frozenset(
+    {
+        "open",
+        "open-weight",
+        "open-weights",
+        "open-source",
+        "openly",
+        "available",
+        "ai",
+        "language",
+        "large",
+        "the",
+        "a",
+        "an",
+        "hugging",
+        "face",
+        "hub",
+        "single",
+        "most",
+        "all",
+    }
+)
+# A model-like name: letters and digits joined by "-" or "." ("Qwen2.5-7B", "phi-4",
+# "gpt-oss-20b", "DeepSeek-V3"), with a digit somewhere
+MODEL_NAME = re.compile(r"\b(?=[\w.-]*\d)[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)+\b")
+# words between a subject and its figure that hand the figure to someone else
+SIDE_CHANGE = re.compile(
+    r"(?i);|\b(?:than|while|whereas|versus|vs|against|compared|unlike|the latter|the former)\b"
+)
+# names that look like models but are licences ("Apache-2.0")
+LICENSE_NAME = re.compile(r"(?i)apache-\d.*|cc-by.*|[al]?gpl-?\d.*|mit-?\d*|bsd-\d.*|mpl-\d.*")
+# "59.1 for X", "a score of 88 from X": the figure given to the name after it
+GIVEN_TO = re.compile(r"(?i)\s*(?:for|of|from|by)\s+(?:the\s+)?")
+# benchmark names that look like models ("MATH-500", "ARC-AGI-2")
+BENCHMARK_NAMES = re.compile(
+    "|".join(re.escape(n) for n in claim_terms().benchmarks), re.IGNORECASE
+)
+# where the claim's clause starts (the last break before it)
+CLAUSE_START_BEFORE = re.compile(r"(?s).*(?:[;:]|,\s+(?:and|but|while|whereas)\b)")
 CLAUSE_BREAK = re.compile(
     r"[;:]|,\s+(?:and|but|while|whereas|with|yet|though|although)\b|\s+while\s+|\s+whereas\s+"
 )
@@ -314,6 +362,15 @@ class Verifier:
                 reason=f"{verdict.reason}; but the sentence does not name "
                 f"{claim.subject or 'its subject'} (it was read from the text before), "
                 "so this is not called a contradiction",
+            )
+        other = _other_model(claim) if verdict.status == VerdictStatus.CONTRADICTED else None
+        if other is not None:
+            return replace(
+                verdict,
+                status=VerdictStatus.UNVERIFIABLE,
+                reason=f"{verdict.reason}; but the sentence also names {other} and the "
+                f"figure does not follow {claim.subject} directly, so it may be the other's: "
+                "this is not called a contradiction",
             )
         return verdict
 
@@ -658,6 +715,50 @@ def _counted_elsewhere(claim: ClaimFacts) -> str | None:
     return None
 
 
+def _other_model(claim: ClaimFacts) -> str | None:
+    """Another model the claim's clause names that the figure could belong to, or None.
+
+    The extractor picks the likeliest subject; in a sentence naming several models
+    ("the former resolves 65.8%", "56.1 against 59.1 for Qwen2.5-72B-Instruct")
+    that reading can be wrong, which is tolerable for a supported figure (the value
+    must still match) but not for a contradiction. A name competes when it stands
+    between the subject and the figure, or after the figure in the same clause, or
+    when words between them hand the figure to another side ("than", "while").
+    """
+    sentence, subject = claim.sentence, claim.subject or ""
+    at = sentence.find(claim.text)
+    if at < 0 or not subject:
+        return None
+    end = at + len(claim.text)
+    folded, own = sentence.casefold(), subject.casefold()
+    names = [
+        m
+        for m in MODEL_NAME.finditer(sentence)
+        if own not in m.group().casefold()
+        and m.group().casefold() not in own
+        and not LICENSE_NAME.fullmatch(m.group())
+        and not BENCHMARK_NAMES.fullmatch(m.group())
+    ]
+    if not names:
+        return None
+    mine = folded.rfind(own, 0, at)
+    if mine < 0:
+        # the subject after the figure ("59.1 for X"): a name before it in its clause competes
+        start = CLAUSE_START_BEFORE.search(sentence[:at])
+        lo = start.end() if start else 0
+        competing = [m for m in names if lo <= m.start() < at]
+    else:
+        between = sentence[mine + len(own) : at]
+        if SIDE_CHANGE.search(between):
+            return names[0].group()
+        competing = [m for m in names if mine < m.start() < at]
+    # "56.1 against 59.1 for Qwen2.5-72B-Instruct": the name the figure is given to
+    given = GIVEN_TO.match(sentence, end)
+    if given:
+        competing += [m for m in names if m.start() == given.end()]
+    return competing[0].group() if competing else None
+
+
 def _scoped_rank(claim: ClaimFacts) -> str | None:
     """Why a rank cannot be compared with the tracked field: it ranks within one lab's
     own repos ("the most downloaded model it has ever put on Hugging Face") or over a
@@ -669,6 +770,16 @@ def _scoped_rank(claim: ClaimFacts) -> str | None:
     when = RANK_TIME.search(words)
     if when:
         return f"the rank is for a time ({when.group()}) trendbot keeps no ranking of"
+    field = RANK_FIELD_AFTER.match(claim.sentence, at + len(claim.text))
+    if field:
+        narrowing = field.group("head") or " ".join(
+            w for w in (field.group("words") or "").split() if w.lower() not in PLAIN_FIELD_WORDS
+        )
+        if narrowing and narrowing.lower() not in PLAIN_FIELD_WORDS:
+            return (
+                f"the rank is among {narrowing.strip()} models only, a kind trendbot's "
+                "tracked field is not sorted by"
+            )
     return None
 
 

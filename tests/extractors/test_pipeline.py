@@ -602,3 +602,128 @@ def test_a_routing_verb_names_experts_only_when_experts_are_named(nlp):
     assert all(c.metric != "experts_active" for c in picked), picked
     routed, found = _claim(nlp, "Kimi-K2 routes each token to 8 of its experts.", "8")
     assert routed is not None and routed.metric == "experts_active", found
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "metric", "qualifier", "subject"),
+    [
+        # "clears 80" is above the mark
+        (
+            "On the card, Qwen3-8B clears 80 on MMLU.",
+            "clears 80",
+            "benchmark_score",
+            "more_than",
+            "Qwen3-8B",
+        ),
+        # experts chosen for each token are the active ones, not the pool
+        (
+            "Mixtral-8x22B-v0.1 routes its input through two experts chosen for each token.",
+            "two experts",
+            "experts_active",
+            None,
+            "Mixtral-8x22B-v0.1",
+        ),
+        # a hedge before the first of two figures joined by "and" holds for both
+        (
+            "Qwen3-8B tops 5 million downloads and 900 likes.",
+            "900 likes",
+            "likes",
+            "more_than",
+            "Qwen3-8B",
+        ),
+        # "the former" and "the latter": the first and second of the two named before
+        (
+            "Phi-4 and Qwen3-8B were compared on GPQA: the former scores 56.1 and the latter 59.3.",
+            "56.1",
+            "benchmark_score",
+            None,
+            "Phi-4",
+        ),
+        (
+            "Phi-4 and Qwen3-8B were compared on GPQA: the former scores 56.1 and the latter 59.3.",
+            "59.3",
+            "benchmark_score",
+            None,
+            "Qwen3-8B",
+        ),
+        # "the smaller model": of the two named, the one whose name carries the smaller size
+        (
+            "Qwen3-32B and Qwen3-8B share a tokenizer. The smaller model has 1,200 likes.",
+            "1,200 likes",
+            "likes",
+            None,
+            "Qwen3-8B",
+        ),
+        # "59.3 for X": the figure is given to the name after "for"
+        (
+            "On GPQA, Phi-4 posts 56.1 against 59.3 for Qwen3-8B.",
+            "59.3",
+            "benchmark_score",
+            None,
+            "Qwen3-8B",
+        ),
+        # "less than half of what X has": X is the comparison, not the subject
+        (
+            "Hardly anyone starred it: 300 likes, less than half of what Qwen3-8B has.",
+            "300 likes",
+            "likes",
+            None,
+            None,
+        ),
+        # a plural pronoun between the model and the figure: the figure is theirs, not its
+        (
+            "Microsoft's repos count 90 million downloads, most for Phi-4, and they hold "
+            "4,000 likes.",
+            "4,000 likes",
+            "likes",
+            None,
+            None,
+        ),
+        # a count of its own noun is not the sentence's parameter count
+        (
+            "Qwen3-8B has 8.2 billion parameters, trained on 5 million hours of speech.",
+            "5 million",
+            "count",
+            None,
+            "Qwen3-8B",
+        ),
+    ],
+)
+def test_hedges_pointers_and_comparisons(nlp, text, figure, metric, qualifier, subject):
+    claim, found = _claim(nlp, text, figure)
+    assert claim is not None, found
+    assert (claim.metric, claim.qualifier, claim.subject) == (metric, qualifier, subject)
+
+
+def test_a_side_by_side_list_leaves_later_figures_unattributed(nlp):
+    text = "gpt-oss-120b has 36 layers to gpt-oss-20b's 24, 128 experts to 32."
+    found = {c.text: c.subject for c in extract(nlp, text).claims}
+    assert found["36 layers"] == "gpt-oss-120b"
+    assert found["24"] == "gpt-oss-20b"  # its own, by the possessive
+    assert found["128 experts"] is None  # which side, the words do not say plainly
+
+
+def test_and_makes_a_range_only_after_between(nlp):
+    text = "gpt-oss-20b has 24 layers and 32 experts, 32 and four active experts per token."
+    found = {c.text: c.value for c in extract(nlp, text).claims}
+    assert found.get("four active experts per token") == 4, found  # not a range "32-4"
+    assert not any(isinstance(value, list) for value in found.values()), found
+    [between] = [c for c in extract(nlp, "It has between 32 and 64 experts.").claims]
+    assert between.value == [32, 64]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "detail"),
+    [
+        # the benchmark as written with a hyphen is still the benchmark
+        ("Kimi-K2-Instruct lists 75.1 on GPQA-Diamond.", "75.1", "GPQA-Diamond"),
+        # not borrowed from another clause after a semicolon
+        ("Qwen3-8B lists 75.1 on GPQA-Diamond; on MMLU it posts 80.", "75.1", "GPQA-Diamond"),
+        # a benchmark trendbot does not know, named right after the score: none
+        ("Qwen3-8B scored 70.1 on Zebra-Logic, and 80 on MMLU.", "70.1", None),
+    ],
+)
+def test_the_benchmark_of_a_score_is_its_own_clause_s(nlp, text, figure, detail):
+    claim, found = _claim(nlp, text, figure)
+    assert claim is not None, found
+    assert claim.detail == detail

@@ -16,7 +16,9 @@ DATA = Path(__file__).resolve().parents[2] / "data" / "verdicts"
 @pytest.fixture(scope="module")
 def dev():
     records = [
-        r for name in ("dev", "dev2", "dev3", "dev4") for r in load_records(DATA / f"{name}.jsonl")
+        r
+        for name in ("dev", "dev2", "dev3", "dev4", "dev5")
+        for r in load_records(DATA / f"{name}.jsonl")
     ]
     return evaluate(DATA / "world.json", records)
 
@@ -26,8 +28,9 @@ def test_no_verdict_on_the_development_sets_is_wrong(dev):
 
 
 def test_most_hub_checkable_claims_on_the_development_sets_are_judged(dev):
-    assert dev.coverage >= 0.55
-    assert len(dev.judged) >= 330
+    # dev5 (written to trap a checker) is judged less often than the others: 37%
+    assert dev.coverage >= 0.5
+    assert len(dev.judged) >= 420
 
 
 def test_the_held_out_set_does_not_get_worse():

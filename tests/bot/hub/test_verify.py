@@ -440,6 +440,12 @@ def test_the_same_count_on_the_hub_is_judged():
         ),
         ("Qwen is Alibaba's most downloaded family on the Hub.", "among the lab's own repos"),
         ("Qwen topped the most downloaded chart this week.", "(this week)"),
+        # within a kind of model the tracked field is not sorted by
+        (
+            "Qwen is the most downloaded speech recognition family on the site.",
+            "among speech recognition models only",
+        ),
+        ("Qwen is the most downloaded image classifier on the Hub.", "among image classifier"),
     ],
 )
 def test_ranks_within_one_lab_or_one_week_are_never_judged(sentence, fragment):
@@ -448,3 +454,50 @@ def test_ranks_within_one_lab_or_one_week_are_never_judged(sentence, fragment):
     verdict = verifier(current).verify(facts)
     assert verdict.status is VerdictStatus.UNVERIFIABLE, verdict.reason
     assert fragment in verdict.reason
+
+
+def test_a_plain_field_is_still_ranked():
+    """ "the most downloaded open model": open, model and the Hub do not narrow the field."""
+    current = snap(1, NOW, {"Qwen/a": 1, "meta-llama/x": 1}, {"Qwen/a": 10, "meta-llama/x": 20})
+    sentence = "Qwen is the most downloaded open model family on the Hub."
+    facts = claim(1, metric="rank", unit="rank", sentence=sentence, text="most downloaded")
+    assert verifier(current).verify(facts).status is VerdictStatus.CONTRADICTED
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "status"),
+    [
+        # the figure follows its subject directly: the other name does not matter
+        (
+            "Qwen passed 800 million downloads on HF, and Llama-3.1-8B 300 million.",
+            "800 million downloads",
+            VerdictStatus.CONTRADICTED,
+        ),
+        # another model between the subject and the figure
+        (
+            "Qwen, ahead of Llama-3.1-8B and its 300 million, passed 800 million downloads on HF.",
+            "800 million downloads",
+            VerdictStatus.UNVERIFIABLE,
+        ),
+        # words that hand the figure to the other side
+        (
+            "Qwen trails Llama-3.1-8B, while it reports 800 million downloads on HF.",
+            "800 million downloads",
+            VerdictStatus.UNVERIFIABLE,
+        ),
+        # the figure given to the name after it
+        (
+            "On HF, Qwen leads the chart with 800 million downloads for Llama-3.1-8B.",
+            "800 million downloads",
+            VerdictStatus.UNVERIFIABLE,
+        ),
+    ],
+)
+def test_a_contradiction_in_a_sentence_naming_several_models_needs_the_figure_attached(
+    sentence, text, status
+):
+    facts = claim(800_000_000, qualifier="more_than", sentence=sentence, text=text)
+    verdict = verifier(LATEST).verify(facts)
+    assert verdict.status is status, verdict.reason
+    if status is VerdictStatus.UNVERIFIABLE:
+        assert "also names Llama-3.1-8B" in verdict.reason
