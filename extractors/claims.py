@@ -133,6 +133,19 @@ NEGATION = re.compile(
     re.IGNORECASE,
 )
 
+# "has not yet reached", "has still not passed", "is yet to cross": the count is below
+# the mark now, a claim like any "fewer than" ("did not reach" may be of a past period,
+# "not only did it pass" is no negation: those stay negated, never judged)
+NOT_YET_CROSSED = re.compile(
+    r"(?i)\b(?:has|have)\s+(?:still\s+|yet\s+)?(?:not|never)\s+(?:yet\s+)?"
+    r"(?:reached|reach|passed|pass|crossed|cross|hit|topped|top|surpassed|surpass|exceeded|"
+    r"exceed|cleared|clear|broken|break)\s+(?:the\s+)?(?:[\w-]+\s+)?$"
+    r"|\b(?:hasn't|haven't)\s+(?:yet\s+)?"
+    r"(?:reached|reach|passed|pass|crossed|cross|hit|topped|top|surpassed|surpass|exceeded|"
+    r"exceed|cleared|clear|broken|break)\s+(?:the\s+)?(?:[\w-]+\s+)?$"
+    r"|\b(?:is|are|was|were|has been|have been)\s+(?:still\s+)?yet\s+to\s+"
+    r"(?:reach|pass|cross|hit|top|surpass|exceed|clear|break)\s+(?:the\s+)?(?:[\w-]+\s+)?$"
+)
 # Words that tell a figure's metric, searched near it (nearest wins).
 MONEY_METRICS: list[tuple[str, Metric]] = [
     (r"valu(?:ed|ation|ing)|worth|market cap(?:italisation|italization)?", Metric.VALUATION),
@@ -1007,7 +1020,10 @@ class ClaimFinder:
             and COORDINATED.fullmatch(text, prior.end, start)
         ):
             qualifier = prior.qualifier
-        if NEGATION.search(text[lo:start][-60:]):
+        if NOT_YET_CROSSED.search(text[lo : candidate.start][-60:]):
+            # "has not yet passed 2 million": still below it; the verb is not a hedge
+            qualifier, start = Qualifier.LESS_THAN, candidate.start
+        elif NEGATION.search(text[lo:start][-60:]):
             qualifier = Qualifier.NEGATED
         metric = candidate.metric or self._metric(text, start, end, candidate, lo, hi)
         metric = self._refine(text, start, end, candidate, metric, cues, lo, hi)

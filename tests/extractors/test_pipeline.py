@@ -679,6 +679,29 @@ def test_a_routing_verb_names_experts_only_when_experts_are_named(nlp):
             None,
             None,
         ),
+        # "has not yet passed N": still below the mark, a claim like "fewer than"
+        (
+            "Qwen3-8B has not yet passed 2 million downloads.",
+            "2 million downloads",
+            "downloads_total",
+            "less_than",
+            "Qwen3-8B",
+        ),
+        (
+            "Qwen3-8B has still not reached 2 million downloads.",
+            "2 million downloads",
+            "downloads_total",
+            "less_than",
+            "Qwen3-8B",
+        ),
+        # other negations stay negated: never judged
+        (
+            "Qwen3-8B did not get 2 million downloads.",
+            "2 million downloads",
+            "downloads_total",
+            "negated",
+            "Qwen3-8B",
+        ),
         # a count of its own noun is not the sentence's parameter count
         (
             "Qwen3-8B has 8.2 billion parameters, trained on 5 million hours of speech.",
