@@ -342,6 +342,8 @@ UNIT_WORDS: list[tuple[str, Unit]] = [
     (r"times\b", Unit.DOWNLOADS),  # "downloaded 7.1 million times": only after "download"
     (r"tokens?\b", Unit.TOKENS),
 ]
+# Between a label noun and its figure: "likes now 960", "Likes: 960", "likes at 4,210"
+LABEL_SEPARATOR = re.compile(r"\s*(?::|=|-|–|now|now at|at|stand at|stands at|of just)?\s*")
 # A hedge that the next figure shares when only "and" stands between them
 SHARED_HEDGES = frozenset({Qualifier.MORE_THAN, Qualifier.LESS_THAN, Qualifier.UP_TO})
 COORDINATED = re.compile(r"\s*,?\s*(?:and|&)\s+")
@@ -945,6 +947,13 @@ class ClaimFinder:
             return (Unit.COUNT, None) if has_magnitude else (None, None)
         context = self._context(text, start, cues, window=40)
         metric = Metric(context.metric) if context is not None and context.metric else None
+        if (
+            metric in (Metric.LIKES, Metric.DERIVATIVES)
+            and context is not None
+            and (integral or has_magnitude)
+            and LABEL_SEPARATOR.fullmatch(text, context.end, start)
+        ):
+            return Unit.COUNT, metric  # "likes now 960", "Derivatives: 57", "likes at 4,210"
         if metric in (Metric.VOCAB_SIZE, Metric.CONTEXT_LENGTH) and (has_magnitude or integral):
             return Unit.TOKENS, metric
         if (

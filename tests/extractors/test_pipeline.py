@@ -702,6 +702,21 @@ def test_a_routing_verb_names_experts_only_when_experts_are_named(nlp):
             "negated",
             "Qwen3-8B",
         ),
+        # a label noun before its figure, as changelogs and tables write them
+        (
+            "Changelog for Qwen3-8B: likes now 1,310, derivatives now 75.",
+            "1,310",
+            "likes",
+            None,
+            "Qwen3-8B",
+        ),
+        (
+            "Changelog for Qwen3-8B: likes now 1,310, derivatives now 75.",
+            "75",
+            "derivatives",
+            None,
+            "Qwen3-8B",
+        ),
         # a count of its own noun is not the sentence's parameter count
         (
             "Qwen3-8B has 8.2 billion parameters, trained on 5 million hours of speech.",
