@@ -281,8 +281,12 @@ ANAPHOR = re.compile(
 # "the base repo", "the chat model": one of several named before, by what its name says
 DESCRIBED = re.compile(
     r"(?i)\bthe\s+(?P<which>base|chat|instruct|instruction-tuned|thinking|reasoning)"
-    r"(?:-tuned)?\s+(?:repo|repository|model|version|checkpoint|variant|one)\b"
+    r"(?:-tuned)?(?:\s+(?:repo|repository|model|version|checkpoint|variant|one)\b"
+    r"|(?=\s+(?:has|have|had|is|was|drew|draws|holds|carries|gets|got|counts|reports|lists|"
+    r"scores|sits|keeps|brings)\b))"
 )
+# a quantised build ("-AWQ", "-GPTQ-Int4", "-FP8", "-GGUF") is not "the instruct model"
+QUANTISED_NAME = re.compile(r"(?i)[-_](?:awq|gptq|gguf|fp8|int[48]|bnb|exl2|mlx|\d-?bit)\b")
 DESCRIBED_NAME = {
     "base": re.compile(r"(?i)base"),
     "chat": re.compile(r"(?i)chat|instruct|-it\b"),
@@ -520,6 +524,35 @@ def _first_number_only(match: re.Match[str]) -> Callable[[str], str | None]:
     return lambda name: None if name in after else match.group(name)
 
 
+def _key(mention: Mention) -> str:
+    """One key per thing named: the repo id when it is one, else the name as written
+    (two unresolved names of one author are two models, not one)."""
+    return (
+        mention.hub_id if mention.link == Link.REPO and mention.hub_id else mention.text
+    ).lower()
+
+
+def _described(word: str, models: list[Mention]) -> list[Mention]:
+    """The models named before that "the base model", "the instruct model" can mean.
+
+    A quantised build is not the instruct model it quantises; the base of "X-Instruct"
+    is usually "X" itself, a name that says nothing, so it is the one named with no
+    variant suffix that another name extends.
+    """
+    plain = [m for m in models if not QUANTISED_NAME.search(m.text)]
+    fitting = [m for m in plain if DESCRIBED_NAME[word].search(m.text)]
+    if word == "base" and not fitting:
+        variant = DESCRIBED_NAME["chat"]
+        fitting = [
+            m
+            for m in plain
+            if not variant.search(m.text)
+            and not DESCRIBED_NAME["thinking"].search(m.text)
+            and any(o is not m and o.text.lower().startswith(m.text.lower() + "-") for o in plain)
+        ]
+    return fitting
+
+
 def _contrast_partner(text: str, mention: Mention) -> bool:
     """Whether ``mention`` is the second side of "N units to <mention>'s M"."""
     return bool(
@@ -548,7 +581,7 @@ def _pointed(pointer: re.Match[str], mentions: Sequence[Mention], preferred: str
     for mention in sorted(mentions, key=lambda m: m.start):
         if mention.end > pointer.start() or mention.kind != preferred:
             continue
-        key = (mention.hub_id or mention.text).lower()
+        key = _key(mention)
         seen.pop(key, None)
         seen[key] = mention  # in the order of their last mention
     pair = list(seen.values())[-2:]
@@ -661,6 +694,7 @@ class ClaimFinder:
                     continue
                 taken.append((start, end))
                 prior = claims[-1] if claims and claims[-1].start >= s_start else None
+                earlier = mentions[: bisect_left(mention_starts, s_start)]
                 claims.append(
                     self._finish(
                         text,
@@ -672,6 +706,7 @@ class ClaimFinder:
                         s_end,
                         published,
                         prior,
+                        earlier,
                     )
                 )
             if local:
@@ -1014,6 +1049,7 @@ class ClaimFinder:
         hi: int,
         published: date | None,
         prior: Claim | None = None,
+        earlier: Sequence[Mention] = (),
     ) -> Claim:
         start, end = candidate.start, candidate.end
         qualifier = candidate.qualifier
@@ -1041,7 +1077,7 @@ class ClaimFinder:
         detail = candidate.detail
         if metric == Metric.BENCHMARK_SCORE:
             detail = self._benchmark_near(text, start, end, lo, hi)
-        subject = self._subject(text, start, end, metric, local, previous)
+        subject = self._subject(text, start, end, metric, local, previous, earlier)
         sentence = text[lo:hi].strip()
         period = period_of(sentence, published) if metric in SNAPSHOT_METRICS else None
         return Claim(
@@ -1227,6 +1263,7 @@ class ClaimFinder:
         metric: Metric,
         local: list[Mention],
         previous: list[Mention],
+        earlier: Sequence[Mention] = (),
     ) -> Mention | None:
         preferred = "model" if metric in MODEL_METRICS else "org"
         platforms = self.terms.platforms
@@ -1282,11 +1319,12 @@ class ClaimFinder:
             return relative[-1]
         # "the base repo has 28 derivatives, the chat repo 96": the one whose name
         # says base (or chat, instruct), else no one
-        described = DESCRIBED.search(text, max(0, start - 60), start)
+        described = _last(DESCRIBED, text, max(0, start - 60), start)
         if described and not any(described.end() <= m.start < start for m in local):
             word = described.group("which").lower()
-            names = {m.hub_id or m.text: m for m in [*previous, *local] if m.kind == "model"}
-            fitting = [m for m in names.values() if DESCRIBED_NAME[word].search(m.text)]
+            pool = [*earlier, *previous, *local]
+            names = {_key(m): m for m in pool if m.kind == "model" and m.end <= start}
+            fitting = _described(word, list(names.values()))
             return fitting[0] if len(fitting) == 1 else None
         # nearest before, of the preferred kind first
         before = [m for m in local if m.end <= start and eligible(m)][::-1]
@@ -1314,6 +1352,13 @@ class ClaimFinder:
         )
         if antecedent and anaphor:
             return antecedent
+        # "Honestly, Qwen3-30B-A3B is underrated. 3B active, 128 experts": a sentence
+        # naming no one goes on about the one model the sentence before named (good
+        # enough to support a figure; the verifier never contradicts on it)
+        if not local and not anaphor and preferred == "model":
+            named = {m.hub_id or m.text for m in candidates if m.kind == "model"}
+            if len(named) == 1:
+                return next(m for m in candidates if m.kind == "model")
         if anaphor and wanted == "org":
             return None
         found = next((m for m in after if m.kind == preferred), None)

@@ -717,6 +717,32 @@ def test_a_routing_verb_names_experts_only_when_experts_are_named(nlp):
             None,
             "Qwen3-8B",
         ),
+        # "the instruct model" is not the quantised build of it; "the base" is the name
+        # another one extends
+        (
+            "Qwen3-8B and Qwen3-8B-Instruct ship with Qwen3-8B-Instruct-AWQ. "
+            "The instruct model has 900 likes, while the base has 75 derivatives.",
+            "900 likes",
+            "likes",
+            None,
+            "Qwen3-8B-Instruct",
+        ),
+        (
+            "Qwen3-8B and Qwen3-8B-Instruct ship with Qwen3-8B-Instruct-AWQ. "
+            "The instruct model has 900 likes, while the base has 75 derivatives.",
+            "75 derivatives",
+            "derivatives",
+            None,
+            "Qwen3-8B",
+        ),
+        # a sentence naming no one goes on about the one model named just before
+        (
+            "Honestly, Qwen3-30B-A3B is underrated. 3B active, 128 experts, no complaints.",
+            "128 experts",
+            "experts_total",
+            None,
+            "Qwen3-30B-A3B",
+        ),
         # a count of its own noun is not the sentence's parameter count
         (
             "Qwen3-8B has 8.2 billion parameters, trained on 5 million hours of speech.",
