@@ -211,7 +211,8 @@ CROSSING = re.compile(
 RELEASE = re.compile(
     r"releas|launch|unveil|debut|announc|ship|introduc|publish|open-sourc|open sourc|arriv|"
     r"\bout\b|available|roll(?:ed|s)? out|went live|go live|dropped|drops|upload|"
-    r"\bsince\b|came out|posted|(?:reached|landed on|hit|appeared on|arrived on) the hub",
+    r"\bsince\b|came out|posted|(?:reached|landed on|hit|appeared on|arrived on) the hub|"
+    r"(?:went|goes|gone|go|put) up\b|\bcreated\b|\bcreation\b",
     re.IGNORECASE,
 )
 BENCHMARK = re.compile(
@@ -220,6 +221,7 @@ BENCHMARK = re.compile(
     re.IGNORECASE,
 )
 TRAINING = re.compile(r"(?i)\btrain|pre-?train|corpus|dataset|\bdata\b")
+TRAINING_TOKENS_LEAST = 1e8  # fewer tokens than this is a context, never a training set
 # "No. 1", "#1", "number 2": an explicit rank, unless a label word comes first
 NUMBERED_RANK = re.compile(
     r"\b(?:No\.|no\.|Number|number|#)\s?(?P<n>\d{1,3})\b(?!\s*(?:%|percent|-\w))"
@@ -1181,7 +1183,16 @@ class ClaimFinder:
                 return Metric.PARAMS_ACTIVE  # "activates just 3 billion of its 30 billion"
             return Metric.PARAMS_TOTAL
         if unit == Unit.TOKENS:
-            if TRAINING.search(sentence) and not re.search(r"(?i)context|window|vocab", near):
+            # "trained with 128K-token sequences": no training set is that small, so a
+            # count under TRAINING_TOKENS_LEAST in a sentence about training is a length
+            small = isinstance(candidate.value, int | float) and (
+                candidate.value < TRAINING_TOKENS_LEAST
+            )
+            if (
+                TRAINING.search(sentence)
+                and not small
+                and not re.search(r"(?i)context|window|vocab", near)
+            ):
                 return Metric.TRAINING_TOKENS
             return Metric.CONTEXT_LENGTH
         if unit == Unit.GPU_HOURS:

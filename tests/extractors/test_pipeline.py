@@ -743,6 +743,29 @@ def test_a_routing_verb_names_experts_only_when_experts_are_named(nlp):
             None,
             "Qwen3-30B-A3B",
         ),
+        # a token count too small for a training set is a length, even beside "trained"
+        (
+            "Qwen3-8B was trained on 36 trillion tokens and handles 128K tokens.",
+            "128K tokens",
+            "context_length",
+            None,
+            "Qwen3-8B",
+        ),
+        (
+            "Qwen3-8B was trained on 36 trillion tokens and handles 128K tokens.",
+            "36 trillion tokens",
+            "training_tokens",
+            None,
+            "Qwen3-8B",
+        ),
+        # "went up on", "created": a repo's release
+        (
+            "Qwen3-8B went up on April 29, 2025.",
+            "April 29, 2025",
+            "release_date",
+            None,
+            "Qwen3-8B",
+        ),
         # a count of its own noun is not the sentence's parameter count
         (
             "Qwen3-8B has 8.2 billion parameters, trained on 5 million hours of speech.",
