@@ -212,7 +212,7 @@ RELEASE = re.compile(
     r"releas|launch|unveil|debut|announc|ship|introduc|publish|open-sourc|open sourc|arriv|"
     r"\bout\b|available|roll(?:ed|s)? out|went live|go live|dropped|drops|upload|"
     r"\bsince\b|came out|posted|(?:reached|landed on|hit|appeared on|arrived on) the hub|"
-    r"(?:went|goes|gone|go|put) up\b|\bcreated\b|\bcreation\b",
+    r"(?:went|goes|gone|go|put) up\b|\bcreated\b|\bcreation\b|\blanded\b|\blands\b",
     re.IGNORECASE,
 )
 BENCHMARK = re.compile(
@@ -220,6 +220,8 @@ BENCHMARK = re.compile(
     r"livecodebench|codeforces|ifeval|accuracy",
     re.IGNORECASE,
 )
+# "; Kimi-K2-Instruct-0905 on ": an elliptical item of a list, right before its date
+LIST_ITEM_BEFORE = re.compile(r";\s*(?:and\s+)?[\w.-]+(?:\s+[\w.-]+){0,3}?\s+(?:on|in)\s+$")
 TRAINING = re.compile(r"(?i)\btrain|pre-?train|corpus|dataset|\bdata\b")
 TRAINING_TOKENS_LEAST = 1e8  # fewer tokens than this is a context, never a training set
 # "No. 1", "#1", "number 2": an explicit rank, unless a label word comes first
@@ -722,7 +724,14 @@ class ClaimFinder:
 
         def release_or_date(start: int) -> Metric:
             window = text[max(lo, start - 80) : start]
-            return Metric.RELEASE_DATE if RELEASE.search(window) else Metric.DATE
+            if RELEASE.search(window):
+                return Metric.RELEASE_DATE
+            # "X was published November 28; Y went live on October 27; Z on September 5":
+            # an item of a list whose first item says what the dates are
+            item = LIST_ITEM_BEFORE.search(text, lo, start)
+            if item and RELEASE.search(text, lo, item.start()):
+                return Metric.RELEASE_DATE
+            return Metric.DATE
 
         for match in DATE.finditer(text, lo, hi):
             month = MONTHS.get((match.group("m1") or match.group("m2")).rstrip(".").lower())

@@ -766,6 +766,14 @@ def test_a_routing_verb_names_experts_only_when_experts_are_named(nlp):
             None,
             "Qwen3-8B",
         ),
+        # an item of a release list takes the list's verb
+        (
+            "Qwen3-8B went live on April 29, 2025; Qwen3-32B on May 2, 2025.",
+            "May 2, 2025",
+            "release_date",
+            None,
+            "Qwen3-32B",
+        ),
         # a count of its own noun is not the sentence's parameter count
         (
             "Qwen3-8B has 8.2 billion parameters, trained on 5 million hours of speech.",
