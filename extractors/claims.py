@@ -20,6 +20,8 @@ years, labels and list counts ("two variants") are not claims.
 from __future__ import annotations
 
 import calendar
+import functools
+import operator
 import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
@@ -559,8 +561,10 @@ def _described(word: str, models: list[Mention]) -> list[Mention]:
 
 def _contrast_partner(text: str, mention: Mention) -> bool:
     """Whether ``mention`` is the second side of "N units to <mention>'s M"."""
+    before = text[max(0, mention.start - 40) : mention.start]
     return bool(
-        CONTRAST_BEFORE.search(text[max(0, mention.start - 40) : mention.start])
+        before.endswith("to ")
+        and CONTRAST_BEFORE.search(before)
         and CONTRAST_AFTER.match(text, mention.end)
     )
 
@@ -686,6 +690,8 @@ class ClaimFinder:
                 + self._licenses(text, s_start, s_end)
                 + self._numbers(text, s_start, s_end, local_cues)
             )
+            first = bisect_left(mention_starts, s_start)
+            earlier = functools.partial(operator.getitem, mentions, slice(0, first))
             licensed = [(c.start, c.end) for c in found if c.unit == Unit.LICENSE]
             if licensed:  # "the Llama 3.1 Community License" names no model
                 local = [m for m in local if not any(a <= m.start < b for a, b in licensed)]
@@ -698,7 +704,6 @@ class ClaimFinder:
                     continue
                 taken.append((start, end))
                 prior = claims[-1] if claims and claims[-1].start >= s_start else None
-                earlier = mentions[: bisect_left(mention_starts, s_start)]
                 claims.append(
                     self._finish(
                         text,
@@ -1060,7 +1065,7 @@ class ClaimFinder:
         hi: int,
         published: date | None,
         prior: Claim | None = None,
-        earlier: Sequence[Mention] = (),
+        earlier: Callable[[], Sequence[Mention]] = tuple,
     ) -> Claim:
         start, end = candidate.start, candidate.end
         qualifier = candidate.qualifier
@@ -1076,7 +1081,8 @@ class ClaimFinder:
             and COORDINATED.fullmatch(text, prior.end, start)
         ):
             qualifier = prior.qualifier
-        if NOT_YET_CROSSED.search(text[lo : candidate.start][-60:]):
+        lead = text[max(lo, candidate.start - 60) : candidate.start]
+        if ("not" in lead or "n't" in lead or "yet" in lead) and NOT_YET_CROSSED.search(lead):
             # "has not yet passed 2 million": still below it; the verb is not a hedge
             qualifier, start = Qualifier.LESS_THAN, candidate.start
         elif NEGATION.search(text[lo:start][-60:]):
@@ -1283,8 +1289,10 @@ class ClaimFinder:
         metric: Metric,
         local: list[Mention],
         previous: list[Mention],
-        earlier: Sequence[Mention] = (),
+        earlier: Callable[[], Sequence[Mention]] = tuple,
     ) -> Mention | None:
+        """The mention a figure is about; ``earlier`` gives the text's mentions before this
+        sentence (a call, so the list is only cut when a rule needs it)."""
         preferred = "model" if metric in MODEL_METRICS else "org"
         platforms = self.terms.platforms
 
@@ -1342,7 +1350,7 @@ class ClaimFinder:
         described = _last(DESCRIBED, text, max(0, start - 60), start)
         if described and not any(described.end() <= m.start < start for m in local):
             word = described.group("which").lower()
-            pool = [*earlier, *previous, *local]
+            pool = [*earlier(), *previous, *local]
             names = {_key(m): m for m in pool if m.kind == "model" and m.end <= start}
             fitting = _described(word, list(names.values()))
             return fitting[0] if len(fitting) == 1 else None
