@@ -84,7 +84,8 @@ DAY_NO_YEAR = re.compile(
 )
 # "in 2023", "in April": a release's year or month, only after a release word
 RELEASE_PERIOD = re.compile(
-    rf"\b(?:in|since|during|back in|early|late|mid-?|by|from)\s+(?:early\s+|late\s+|mid-?)?"
+    rf"\b(?:in|since|during|back in|early|late|mid-?|by|from|last|later in|earlier in|"
+    rf"the end of|the start of|the beginning of|the middle of)\s+(?:early\s+|late\s+|mid-?)?"
     rf"(?:(?P<m>{_MONTH})(?!\s+\d)|(?P<y>(?:19|20)\d\d))\b(?!\s*(?:%|,\s*\d))"
 )
 # "FP8", "INT4", "NVFP4", "MXFP4": a quantised format names its bit width
@@ -783,6 +784,9 @@ class ClaimFinder:
                 year = _month_year(month, None, published) if month else None
                 if month is None or year is None:
                     continue
+                if match.group().lower().startswith("last") and published is not None:
+                    # "last January" in a January article is a year ago, not this month
+                    year = published.year - 1 if month >= published.month else published.year
                 value = f"{year:04d}-{month:02d}"
             first = match.start("y") if match.group("y") else match.start("m")
             out.append(_Candidate(first, match.end(), value, Unit.DATE, Metric.RELEASE_DATE))

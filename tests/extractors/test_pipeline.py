@@ -84,6 +84,20 @@ def test_the_name_number_becomes_a_claim_when_spelled_as_a_size(nlp):
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Qwen3-8B was released last March.", "2025-03"),  # the article is of 2025-11-04
+        ("Qwen3-8B was released last November.", "2024-11"),  # a year ago, not this month
+        ("Qwen3-8B was released at the end of September.", "2025-09"),
+        ("Qwen3-8B was released later in November.", "2025-11"),
+    ],
+)
+def test_a_release_month_with_its_words_before(nlp, text, value):
+    [claim] = [c for c in extract(nlp, text, PUBLISHED).claims if c.metric == "release_date"]
+    assert claim.value == value
+
+
 def test_dates_at_the_precision_written(nlp):
     assert one(nlp, "GLM-4.5 was released in July 2025.").value == "2025-07"
     assert one(nlp, "It launched on 5 August 2025.").value == "2025-08-05"
