@@ -324,7 +324,10 @@ BY_SIZE = re.compile(
 SIZE_IN_NAME = re.compile(r"(?i)(?<![\w.])(\d+(?:\.\d+)?)\s?([bm])(?![a-z])")
 # "..., and they drew 3 million": a plural subject, not the one model named before
 PLURAL_PRONOUN = re.compile(r"(?i)\b(?:they|their|them|these|those)\b")
-OWN_FIGURE = re.compile(r"(?:'s|’s)\s+(?:[a-z-]+\s+)?|\s+(?:at|with|on)\s+(?:just\s+|about\s+)?")
+OWN_FIGURE = re.compile(
+    r"(?:'s|’s)\s+(?:[a-z-]+\s+)?(?:(?:total|tally|count|figure|haul)\s+of\s+)?"
+    r"|\s+(?:at|with|on)\s+(?:just\s+|about\s+)?"
+)
 # "flan-t5-base", "Orca-2": a model-like name that no rule knows
 UNKNOWN_NAME = re.compile(r"\b[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)+\b")
 # "Microsoft's DeBERTa-v3-base": a product of the lab that no rule knows; a figure
@@ -492,7 +495,8 @@ OPENING_PERIOD = re.compile(
 )
 FIRST_PERIOD = re.compile(
     r"(?i)\b(?:in|within|during|over)\s+(?:its|their|the)\s+first\s+"
-    r"(?:day|days|week|weeks|month|months|year|\d+\s+\w+)\b"
+    r"(?:day|days|week|weeks|month|months|year|(?:\d+|two|three|four|five|six|seven|eight|"
+    r"nine|ten|twelve|few)\s+\w+)\b"
     r"|\b(?:on|at)\s+(?:launch|release)(?:\s+day)?\b|\bon\s+day\s+one\b"
 )
 
@@ -523,6 +527,11 @@ def period_of(sentence: str, published: date | None) -> Period | None:
         if found:
             return Period(found.group(), None, days)
     return None
+
+
+def _below(number: str, limit: float) -> bool:
+    value = number_value(number)
+    return isinstance(value, int | float) and value < limit
 
 
 def _first_number_only(match: re.Match[str]) -> Callable[[str], str | None]:
@@ -936,8 +945,11 @@ class ClaimFinder:
             elif group("pct"):
                 unit = Unit.PERCENT
             elif group("mult"):
-                if group("mult").strip().lower() == "times" and DOWNLOADED_BEFORE.search(
-                    text[max(lo, start - 60) : start]
+                if (
+                    group("mult").strip().lower() == "times"
+                    and DOWNLOADED_BEFORE.search(text[max(lo, start - 60) : start])
+                    # "roughly 1.6 times Meta's total": a ratio, however close "downloads" is
+                    and not (isinstance(raw, int | float) and raw < 1000)
                 ):
                     unit = Unit.DOWNLOADS  # "downloaded 40 million times": a count
                 else:
@@ -1032,7 +1044,8 @@ class ClaimFinder:
             return Unit.TOKENS, None
         if "download" in around and has_magnitude:
             return Unit.DOWNLOADS, None
-        if "parameter" in around and has_magnitude:
+        if "parameter" in around and has_magnitude and not _below(number, 1e6):
+            # "stretches a 1-billion-parameter model to 128K": no model has 128K parameters
             return Unit.PARAMETERS, None
         if re.fullmatch(r"\d+(?:\.\d+)?[BMT]", number.strip()):
             return Unit.PARAMETERS, None  # "a 32B model", "the 1.5B": AI news sizes models so
@@ -1265,7 +1278,8 @@ class ClaimFinder:
                 return Metric.EXPERTS_ACTIVE
             if re.match(
                 r"^\s*(?:are\s+|being\s+|get\s+)?(?:active|activated|"
-                r"(?:(?:picked|chosen|selected|routed|used|engaged|consulted|called)\s+)?"
+                r"(?:(?:picked|chosen|selected|routed|used|engaged|consulted|called|fire|fires|"
+                r"run|runs|work|works|kick in|kicks in)\s+)?"
                 r"(?:per|for each|for every|on each|on every)\s+(?:input\s+)?token)",
                 text[end : end + 40],
                 re.IGNORECASE,

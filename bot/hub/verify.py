@@ -123,6 +123,10 @@ PLAIN_FIELD_WORDS = frozenset(
         "all",
     }
 )
+WINDOW_WORDS = re.compile(r"(?i)\b(?:30|thirty)\s+days\b|\bmonthly\b|\bpast month\b|\blast month\b")
+# "1 million installs", "its Le Chat app passed 1 million": an app, not a Hub repo
+INSTALLS = re.compile(r"(?i)\b(?:installs|installations|installed)\b")
+APP_BEFORE = re.compile(r"(?i)\b(?:app|apps|application)\b")
 # A model-like name: letters and digits joined by "-" or "." ("Qwen2.5-7B", "phi-4",
 # "gpt-oss-20b", "DeepSeek-V3"), with a digit somewhere
 MODEL_NAME = re.compile(r"\b(?=[\w.-]*\d)[A-Za-z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)+\b")
@@ -623,7 +627,22 @@ class Verifier:
         scope = f"Hugging Face, {len(ordered)} {peers}"
         claimed = int(claim.value) if isinstance(claim.value, int | float) else 1
         leader = ordered[0][0]
-        if position > claimed:
+        # a rank "in the past 30 days" is the 30-day one; without a period in its own
+        # clause ("the most downloaded model, with 182 million to date and 5.9 million in
+        # the last 30 days"), either count
+        unsaid = field == "d30" and month is None and not WINDOW_WORDS.search(claim_clause(claim))
+        other = self._all_time_position(snapshot, subject) if unsaid else None
+
+        if position > claimed and other is not None and other <= claimed:
+            # "the most downloaded model": by 30-day downloads (how the Hub sorts) it is
+            # not, by all-time downloads it is; the words do not say which count
+            status = VerdictStatus.UNVERIFIABLE
+            why = (
+                f"by {what} {subject.name} is #{position} among {len(ordered)} {peers} "
+                f"({leader} leads), but by all-time downloads it is #{other}; the claim "
+                "does not say which count it ranks by"
+            )
+        elif position > claimed:
             status = VerdictStatus.CONTRADICTED
             why = (
                 f"by {what} {subject.name} is #{position} among {len(ordered)} {peers} "
@@ -643,6 +662,13 @@ class Verifier:
                 f"above the claimed #{claimed}"
             )
         return VerdictDraft(status, why, float(position), scope, as_of)
+
+    def _all_time_position(self, snapshot: Snapshot, subject: Subject) -> int | None:
+        scores = self._scores(snapshot, subject, "all_time")
+        if subject.name not in scores:
+            return None
+        ordered = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+        return next(i for i, (name, _v) in enumerate(ordered, start=1) if name == subject.name)
 
     def _scores(self, snapshot: Snapshot, subject: Subject, field: str) -> dict[str, float]:
         if subject.family is not None:
@@ -704,6 +730,8 @@ def _counted_elsewhere(claim: ClaimFacts) -> str | None:
     if platform:
         return f"the figure is counted on {platform.group()}, not on the Hub"
     before = claim_clause(claim).split(claim.text)[0] if at >= 0 else ""
+    if INSTALLS.search(f"{claim.text} {after}") or APP_BEFORE.search(before):
+        return "the figure counts an app's installs, not downloads from the Hub"
     if DIFFERENCE_BEFORE.search(before) or DIFFERENCE_AFTER.match(after):
         return "the figure is a difference between two counts, not a count"
     if SUM_OF.search(claim_clause(claim)):

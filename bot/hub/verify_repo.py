@@ -45,8 +45,13 @@ VOCAB_APART = 0.10  # beyond 10% the vocabularies differ
 STORAGE_ROUNDING = 0.05  # sizes are rounded loosely, and MB/GB read either way
 # A repo may be created privately weeks before the announcement, and published
 # a few days after it.
+# A stated day: the repo may be created up to two weeks before it (privately, before the
+# announcement), and a day or so after it (time zones); a month or a year is read at its
+# own precision, with a day of slack: "in May 2025" for a repo created on April 27 is
+# not supported (Qwen3 was out on April 29).
 CREATED_BEFORE = timedelta(days=14)
-CREATED_AFTER = timedelta(days=7)
+CREATED_AFTER_DAY = timedelta(days=2)
+PERIOD_SLACK = timedelta(days=1)
 # The day the Hub migrated its old repos: their createdAt is this day, not theirs.
 MIGRATION_DAY = "2022-03-02"
 # How far apart the article and the fetch may be for a growing count to stand for
@@ -62,6 +67,7 @@ COMPONENT = re.compile(
     re.IGNORECASE,
 )
 REPO_WORDS = re.compile(r"(?i)\b(?:repo|repository|repositories)\b")
+WEIGHTS_WORDS = re.compile(r"(?i)\bweights\b")
 COMPONENT_BEFORE = re.compile(
     r"(?P<part>(?:[\w-]+\s+)?(?:encoder|decoder|backbone|adapter|projector|tower|head|"
     r"router|draft model))\s*(?:[:=(]|\bof\b|\bwith\b)\s*[^\s]*$",
@@ -773,6 +779,10 @@ def _storage_size(claim: ClaimFacts, facts: RepoFacts) -> VerdictDraft:
     measures = ((weights_field, weights), (used_field, used))
     if REPO_WORDS.search(claim_clause(claim)) and used is not None:
         measures = ((used_field, used),)
+    elif WEIGHTS_WORDS.search(claim_clause(claim)) and weights is not None:
+        # "its BF16 weights take up about 32 GB": the weights, not the repo that holds
+        # them twice over (Llama's original/ folder)
+        measures = ((weights_field, weights),)
     for field, value in measures:
         if value is not None and _inside(value, readings):
             why = (
@@ -877,11 +887,15 @@ def _release_date(claim: ClaimFacts, facts: RepoFacts) -> VerdictDraft:
             "the date proves nothing"
         )
         return _verdict(VerdictStatus.UNVERIFIABLE, facts, field, value, shown, claimed, why)
-    if start - CREATED_BEFORE <= created < end + CREATED_AFTER:
+    a_day = end - start <= timedelta(days=1)
+    if a_day and start - CREATED_BEFORE <= created < end + CREATED_AFTER_DAY:
         why = (
-            f"created within 14 days before to 7 days after {label} (repos are often "
-            "created privately days before an announcement)"
+            f"created within 14 days before {label} (repos are often created privately "
+            "days before an announcement)"
         )
+        return _verdict(VerdictStatus.SUPPORTED, facts, field, value, shown, claimed, why)
+    if not a_day and start - PERIOD_SLACK <= created < end + PERIOD_SLACK:
+        why = f"created in {label}, at the precision the claim states"
         return _verdict(VerdictStatus.SUPPORTED, facts, field, value, shown, claimed, why)
     why = (
         "created outside that window, which does not contradict it: a repo may be "

@@ -788,6 +788,40 @@ def test_a_routing_verb_names_experts_only_when_experts_are_named(nlp):
             None,
             "Qwen3-32B",
         ),
+        # "1.6 times Meta's total": a ratio, however close the word "downloads" is; the
+        # figure after "Meta's total of" is Meta's
+        (
+            "Qwen passed 700 million downloads on Hugging Face, roughly 1.6 times Meta's "
+            "total of about 450 million.",
+            "roughly 1.6 times",
+            "speedup",
+            "approx",
+            "Qwen",
+        ),
+        (
+            "Qwen passed 700 million downloads on Hugging Face, roughly 1.6 times Meta's "
+            "total of about 450 million.",
+            "about 450 million",
+            "downloads_total",
+            "approx",
+            "Meta",
+        ),
+        # experts that fire per token are the active ones
+        (
+            "DeepSeek-V3 has 256 routed experts, of which 8 fire per token.",
+            "8",
+            "experts_active",
+            None,
+            "DeepSeek-V3",
+        ),
+        # "in its first two weeks": a period since release
+        (
+            "Qwen3-8B passed 1 million downloads in its first two weeks.",
+            "passed 1 million downloads",
+            "downloads_period",
+            "more_than",
+            "Qwen3-8B",
+        ),
         # a count of its own noun is not the sentence's parameter count
         (
             "Qwen3-8B has 8.2 billion parameters, trained on 5 million hours of speech.",
@@ -836,3 +870,9 @@ def test_the_benchmark_of_a_score_is_its_own_clause_s(nlp, text, figure, detail)
     claim, found = _claim(nlp, text, figure)
     assert claim is not None, found
     assert claim.detail == detail
+
+
+def test_no_model_has_thousands_of_parameters(nlp):
+    text = "Llama-3.2-1B stretches a 1-billion-parameter model to 128K."
+    found = {c.text: c.metric for c in extract(nlp, text).claims}
+    assert found.get("128K") != "params_total", found

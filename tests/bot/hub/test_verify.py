@@ -501,3 +501,28 @@ def test_a_contradiction_in_a_sentence_naming_several_models_needs_the_figure_at
     assert verdict.status is status, verdict.reason
     if status is VerdictStatus.UNVERIFIABLE:
         assert "also names Llama-3.1-8B" in verdict.reason
+
+
+def test_most_downloaded_without_a_period_needs_both_counts_to_beat_it():
+    """By 30-day downloads (the Hub's sort) it is second, by all-time first: the words do
+    not say which count, so it is not called false; with the period said, it is."""
+    current = snap(
+        1, NOW, {"Qwen/a": 900, "meta-llama/x": 100}, {"Qwen/a": 10, "meta-llama/x": 20}
+    )
+    sentence = "Qwen is the most downloaded model family on Hugging Face."
+    facts = claim(1, metric="rank", unit="rank", sentence=sentence, text="most downloaded")
+    verdict = verifier(current).verify(facts)
+    assert verdict.status is VerdictStatus.UNVERIFIABLE
+    assert "by all-time downloads it is #1" in verdict.reason
+    monthly = replace(
+        facts, sentence="Qwen is the most downloaded model family of the past 30 days."
+    )
+    assert verifier(current).verify(monthly).status is VerdictStatus.CONTRADICTED
+
+
+def test_app_installs_are_not_hub_downloads():
+    sentence = "Alibaba says its Qwen app passed 800 million installs on Hugging Face."
+    facts = claim(800_000_000, qualifier="more_than", sentence=sentence, text="800 million")
+    verdict = verifier(LATEST).verify(facts)
+    assert verdict.status is VerdictStatus.UNVERIFIABLE
+    assert "an app's installs" in verdict.reason

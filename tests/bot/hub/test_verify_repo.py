@@ -673,6 +673,25 @@ LLAMA_WEIGHTS = 16_060_522_496  # 8,030,261,248 BF16 parameters
     [
         (16e9, "16GB", None, "", S, "safetensors.parameters", "the weights match"),
         (32e9, "32 GB", None, "", S, "usedStorage", "the whole repo matches"),
+        # the weights named: the repo that holds them twice over does not support it
+        (
+            32e9,
+            "32 GB",
+            None,
+            "Its BF16 weights take up about 32 GB.",
+            U,
+            "safetensors.parameters",
+            "the gap proves nothing",
+        ),
+        (
+            16e9,
+            "16 GB",
+            None,
+            "Its BF16 weights take up about 16 GB.",
+            S,
+            "safetensors.parameters",
+            "the weights match",
+        ),
         # 16.06 GB is 14.96 GiB: "15GB" read as binary
         (15e9, "15GB", None, "", S, "safetensors.parameters", "the weights match"),
         (16.5e9, "16.5GB", None, "", S, "safetensors.parameters", "with 5% for rounding"),
@@ -762,11 +781,15 @@ GPT2 = hub({"id": "openai-community/gpt2", "createdAt": "2022-03-02T23:29:04.000
     ("facts", "value", "status", "fragment"),
     [
         # created 2024-12-25, announced 2024-12-26
-        (DEEPSEEK_V3, "2024-12-26", S, "created within 14 days before to 7 days after"),
-        (DEEPSEEK_V3, "2024-12", S, "December 2024"),
-        (DEEPSEEK_V3, "2025-01", S, "repos are often created privately"),  # 7 days before
-        (DEEPSEEK_V3, "2025", S, "created within 14 days before"),
-        (DEEPSEEK_V3, "2024-12-24", S, "created within"),  # a day late, within 7 days
+        (DEEPSEEK_V3, "2024-12-26", S, "created within 14 days before 2024-12-26"),
+        (DEEPSEEK_V3, "2024-12", S, "created in December 2024, at the precision"),
+        (DEEPSEEK_V3, "2024", S, "created in 2024"),
+        # a month or a year at its own precision: created a week before January 2025
+        # does not make "released in January 2025" true (it was out in December)
+        (DEEPSEEK_V3, "2025-01", U, "does not contradict it"),
+        (DEEPSEEK_V3, "2025", U, "does not contradict it"),
+        (DEEPSEEK_V3, "2024-12-24", S, "created within"),  # a day late: time zones
+        (DEEPSEEK_V3, "2024-12-22", U, "does not contradict it"),  # created 3 days after
         (DEEPSEEK_V3, "2025-03", U, "does not contradict it"),  # created long before
         (DEEPSEEK_V3, "2024-06", U, "does not contradict it"),  # an upload after a release?
         (DEEPSEEK_V3, "2023", U, "does not contradict it"),
