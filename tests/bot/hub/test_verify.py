@@ -506,9 +506,7 @@ def test_a_contradiction_in_a_sentence_naming_several_models_needs_the_figure_at
 def test_most_downloaded_without_a_period_needs_both_counts_to_beat_it():
     """By 30-day downloads (the Hub's sort) it is second, by all-time first: the words do
     not say which count, so it is not called false; with the period said, it is."""
-    current = snap(
-        1, NOW, {"Qwen/a": 900, "meta-llama/x": 100}, {"Qwen/a": 10, "meta-llama/x": 20}
-    )
+    current = snap(1, NOW, {"Qwen/a": 900, "meta-llama/x": 100}, {"Qwen/a": 10, "meta-llama/x": 20})
     sentence = "Qwen is the most downloaded model family on Hugging Face."
     facts = claim(1, metric="rank", unit="rank", sentence=sentence, text="most downloaded")
     verdict = verifier(current).verify(facts)
