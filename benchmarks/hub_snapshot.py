@@ -205,7 +205,8 @@ def bench_rankings(hours: int, models: int, queries: int) -> None:
             times = []
             for _ in range(queries):
                 began = time.perf_counter()
-                ranking = load_ranking(settings, engine, by, metric, period, 10)
+                with Session(engine) as session:
+                    ranking = load_ranking(session, settings, by, metric, period, 10)
                 times.append((time.perf_counter() - began) * 1000)
             if not ranking.rows:
                 print(f"    {label:<20} no rows: {'; '.join(ranking.notes)}")

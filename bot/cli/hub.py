@@ -117,11 +117,16 @@ def rankings(
     settings = settings_of(ctx)
     engine = open_database(settings.database, create=False)
     try:
-        ranking = load_ranking(settings, engine, by, metric, window, limit)
-        if chart is not None:
-            from bot.delivery.pictures import ranking_picture
+        from sqlmodel import Session
 
-            picture = ranking_picture(settings, engine, ranking, window)
+        with Session(engine) as session:
+            ranking = load_ranking(session, settings, by, metric, window, limit)
+            picture = None
+            if chart is not None:
+                from bot.delivery.pictures import ranking_picture
+
+                picture = ranking_picture(session, settings, ranking, window)
+        if chart is not None and picture is not None:
             try:
                 chart.write_bytes(picture.data)
             except OSError as exc:

@@ -83,7 +83,9 @@ def post_digest(
     if end - start < MIN_PERIOD:  # the last digest was minutes ago: nothing to cover
         return DigestOutcome(False, start, end, key)
     data = replace(digest_data(settings, engine, start, end), zone=settings.schedule.timezone)
-    draft = replace(compose(data), files=tuple(digest_pictures(settings, engine, data.ranking)))
+    with Session(engine) as session:
+        pictures = tuple(digest_pictures(session, settings, data.ranking))
+    draft = replace(compose(data), files=pictures)
     with Session(engine) as session:
         session.add(
             DigestRun(channel_id=channel_id, period_start=start, period_end=end, outbox_key=key)

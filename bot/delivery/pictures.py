@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.config.schema import Settings
@@ -29,8 +28,8 @@ def _file_name(text: str) -> str:
 
 
 def ranking_picture(
+    session: Session,
     settings: Settings,
-    engine: Engine,
     ranking: Ranking,
     period: timedelta = timedelta(days=7),
 ) -> Attachment:
@@ -39,7 +38,7 @@ def ranking_picture(
     before = None
     if ranking.as_of is not None and ranking.metric is not Metric.GROWTH:
         earlier = load_ranking(
-            settings, engine, by, metric, period, 1000, at=ranking.as_of - period
+            session, settings, by, metric, period, 1000, at=ranking.as_of - period
         )
         if earlier.rows:
             before = {row.name: row.value for row in earlier.rows}
@@ -48,12 +47,11 @@ def ranking_picture(
 
 
 def history_picture(
-    settings: Settings, engine: Engine, subject: str, days: int = HISTORY_DAYS
+    session: Session, settings: Settings, subject: str, days: int = HISTORY_DAYS
 ) -> Attachment | None:
     """A family's or model's downloads over the last ``days``; None for an unknown subject."""
     now = datetime.now(UTC)
-    with Session(engine) as session:
-        found = history(session, settings, subject, since=now - timedelta(days=days))
+    found = history(session, settings, subject, since=now - timedelta(days=days))
     if found is None:
         return None
     figure = history_figure(found, now, settings.schedule.timezone)
@@ -61,15 +59,15 @@ def history_picture(
 
 
 def digest_pictures(
-    settings: Settings, engine: Engine, ranking: Ranking | None
+    session: Session, settings: Settings, ranking: Ranking | None
 ) -> list[Attachment]:
     """The charts ``schedule.digest_charts`` asks for; ``ranking`` is the digest's own."""
     pictures = []
     for name in settings.schedule.digest_charts:
         if name == "ranking" and ranking is not None:
-            pictures.append(ranking_picture(settings, engine, ranking))
+            pictures.append(ranking_picture(session, settings, ranking))
         elif name.startswith("history:"):
-            picture = history_picture(settings, engine, name.split(":", 1)[1])
+            picture = history_picture(session, settings, name.split(":", 1)[1])
             if picture is not None:
                 pictures.append(picture)
     return pictures

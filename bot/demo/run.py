@@ -154,10 +154,11 @@ def run_demo(out: TextIO, keep: Path | None = None) -> DemoResult:
             end = (datetime.now(UTC) + timedelta(minutes=1)).replace(second=0, microsecond=0)
             digest = post_digest(settings, engine, end)
             say(f"4. {digest_line(digest.start, digest.end, settings.schedule.timezone)}")
-            charts = [
-                ranking_picture(settings, engine, load_ranking(settings, engine)),
-                history_picture(settings, engine, "Qwen"),
-            ]
+            with Session(engine) as session:
+                charts = [
+                    ranking_picture(session, settings, load_ranking(session, settings)),
+                    history_picture(session, settings, "Qwen"),
+                ]
             for picture in charts:
                 if picture is not None:
                     (folder / picture.name).write_bytes(picture.data)

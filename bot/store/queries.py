@@ -46,8 +46,8 @@ ALERT_KINDS = (OutboxKind.MILESTONE, OutboxKind.OVERTAKE, OutboxKind.NEW_MODEL, 
 
 
 def load_ranking(
+    session: Session,
     settings: Settings,
-    engine: Engine,
     by: str = "family",
     metric: str = "alltime",
     period: timedelta | None = None,
@@ -55,17 +55,16 @@ def load_ranking(
     at: datetime | None = None,
 ) -> Ranking:
     """The ranking at the latest complete snapshot (or the last one at or before ``at``)."""
-    with Session(engine) as session:
-        run = (
-            hub_store.complete_at_or_before(session, at)
-            if at is not None
-            else hub_store.latest_complete(session)
-        )
-        current = hub_store.load_snapshot(session, run) if run else None
-        baseline = None
-        if current is not None and Metric(metric) is Metric.GROWTH and period is not None:
-            base_run = hub_store.complete_at_or_before(session, current.taken_at - period)
-            baseline = hub_store.load_snapshot(session, base_run) if base_run else None
+    run = (
+        hub_store.complete_at_or_before(session, at)
+        if at is not None
+        else hub_store.latest_complete(session)
+    )
+    current = hub_store.load_snapshot(session, run) if run else None
+    baseline = None
+    if current is not None and Metric(metric) is Metric.GROWTH and period is not None:
+        base_run = hub_store.complete_at_or_before(session, current.taken_at - period)
+        baseline = hub_store.load_snapshot(session, base_run) if base_run else None
     return rank(
         current,
         by=By(by),
@@ -196,8 +195,8 @@ def digest_data(settings: Settings, engine: Engine, start: datetime, end: dateti
         names_before = mention_counts(session, previous_start, start)
         claims = claims_between(session, start, end)
         alerts = alerts_between(session, start, end)
-    ranking = load_ranking(settings, engine, at=end)
-    before = load_ranking(settings, engine, at=start, limit=1000)
+        ranking = load_ranking(session, settings, at=end)
+        before = load_ranking(session, settings, at=start, limit=1000)
     return DigestData(
         start=start,
         end=end,

@@ -240,3 +240,24 @@ def test_the_discord_adapter_holds_no_job_and_no_watcher():
     assert "tasks" not in imported and "loop" not in attributes  # no discord.ext.tasks loops
     assert "Sender" not in built  # the type only; the service builds the one sender
     assert "DiscordSink" in built  # what the bot does provide: the sink for drafts
+
+
+def test_the_cogs_run_every_read_model_through_the_bots_one_read_helper():
+    """Off the loop, a cog runs a read model (a ranking, a chart, a card) only through
+    ``TrendBot.read``; ``asyncio.to_thread`` is left for config.yaml edits, not reads."""
+    import ast
+    from pathlib import Path
+
+    cogs = Path(__file__).resolve().parents[2] / "bot" / "discord" / "cogs"
+    threaded = set()
+    for path in cogs.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "to_thread"
+                and node.args
+                and isinstance(node.args[0], ast.Name)
+            ):
+                threaded.add(node.args[0].id)
+    assert threaded <= {"add_feed", "remove_feed"}, threaded

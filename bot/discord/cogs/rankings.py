@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -52,14 +51,14 @@ class Rankings(commands.Cog):
         chart: bool = False,
     ) -> None:
         bot = self.bot
-        settings, engine = bot.settings, bot.engine
+        settings = bot.settings
         if chart:  # rendering takes longer than Discord's three seconds may allow
             await interaction.response.defer(thinking=True)
         week = timedelta(days=7)
-        ranking = await asyncio.to_thread(load_ranking, settings, engine, by, metric, week, limit)
+        ranking = await bot.read(load_ranking, settings, by, metric, week, limit)
         draft = ranking_reply(ranking, local_times(bot))
         if chart:
-            picture = await asyncio.to_thread(ranking_picture, settings, engine, ranking, week)
+            picture = await bot.read(ranking_picture, settings, ranking, week)
             draft = _with_picture(draft, picture)
         await reply(interaction, draft)
 
@@ -70,9 +69,7 @@ class Rankings(commands.Cog):
         card = await self.bot.read(model_card, repo_id)
         draft = model_reply(card, local_times(self.bot))
         if card.model is not None:
-            picture = await asyncio.to_thread(
-                history_picture, self.bot.settings, self.bot.engine, repo_id, 30
-            )
+            picture = await self.bot.read(history_picture, self.bot.settings, repo_id, 30)
             if picture is not None:
                 draft = _with_picture(draft, picture)
         await reply(interaction, draft)

@@ -88,7 +88,8 @@ def test_too_little_history_is_a_clear_picture_not_an_error(points):
 
 def test_the_ranking_chart_plots_the_ranking(engine):
     seed(engine, days=2)
-    ranking = load_ranking(SETTINGS, engine)
+    with Session(engine) as session:
+        ranking = load_ranking(session, SETTINGS)
     figure = ranking_figure(ranking, {"Qwen": 600e6})
     (axes,) = figure.axes
     widths = [bar.get_width() for bar in axes.patches][::-1]  # drawn bottom-up
@@ -121,7 +122,8 @@ def test_the_history_chart_gives_its_times_in_the_configured_zone(engine):
 
 def test_the_ranking_chart_gives_its_data_time_in_the_configured_zone(engine):
     seed(engine, days=2)  # the newest snapshot: 2 Jun 00:00 UTC, 05:30 in Kolkata
-    ranking = load_ranking(SETTINGS, engine)
+    with Session(engine) as session:
+        ranking = load_ranking(session, SETTINGS)
     text = caption(ranking_figure(ranking, None, "Asia/Kolkata", T0 + timedelta(days=10)))
     assert "data as of 2 Jun 05:30 (Asia/Kolkata)" in text and "UTC" not in text
 
@@ -142,8 +144,9 @@ def test_the_attached_charts_use_schedule_timezone(engine, monkeypatch):
 
     monkeypatch.setattr(pictures, "history_figure", recording(history_figure))
     monkeypatch.setattr(pictures, "ranking_figure", recording(ranking_figure))
-    pictures.ranking_picture(settings, engine, load_ranking(settings, engine))
-    assert pictures.history_picture(settings, engine, "Qwen", days=100_000) is not None
+    with Session(engine) as session:
+        pictures.ranking_picture(session, settings, load_ranking(session, settings))
+        assert pictures.history_picture(session, settings, "Qwen", days=100_000) is not None
     assert zones == ["Asia/Kolkata", "Asia/Kolkata"]
 
 
