@@ -312,8 +312,15 @@ RELATIVE = re.compile(r",?\s+(?:whose|which|who)\b")
 # side-by-side list, so the figures after it are not plainly anyone's
 CONTRAST_BEFORE = re.compile(r"\d[\d.,]*\s*(?:[A-Za-z][\w-]*\s+){0,2}to\s+$")
 CONTRAST_AFTER = re.compile(r"(?:'s|’s)\s+(?:[a-z-]+\s+)?\d")
+# where a score's clause ends: "69.4, and on MATH it posts 80.4" is not a MATH score
+CLAUSE_AFTER = re.compile(r";|,\s*(?:and|but|while|whereas)\b")
 # "59.1 for Qwen2.5-72B-Instruct": the name right after a figure and "for"
 FOR_AFTER = re.compile(r"\s+for\s+(?:the\s+)?")
+COMPARED_FIGURE_BEFORE = re.compile(
+    r"(?i)\b(?:times|twice|double|triple|half|than|versus|vs\.?|against|ahead of|behind)\s+"
+    r"(?:the\s+|its\s+)(?:[\w-]+(?:'s|’s)\s+)?$"
+)
+NAMED_AFTER = re.compile(r"\s*(?:downloads?\s+|likes\s+)?(?:that\s+|which\s+)?")
 # "the former resolves 65.8%, the latter 64.2%": the first or second of the two named
 FORMER_LATTER = re.compile(r"(?i)\bthe\s+(?P<which>former|latter)\b")
 # "the smaller model's 410 derivatives": of the two named, the one whose size says so
@@ -349,6 +356,13 @@ SANE_MAXIMUM = {
     Metric.HIDDEN_SIZE: 1e6,
     Metric.QUANT_BITS: 64,
 }
+# "35 billion of them for any given token", "3 billion parameters busy for each token",
+# "37 billion at a time": the active part, said after the figure in its own clause
+PER_TOKEN_AFTER = re.compile(
+    r"(?i)(?:(?!\b(?:but|while|whereas|and)\b)[^,;.\d]){0,40}?"
+    r"\b(?:(?:per|for each|for every|for any given|for any|on each|on every)"
+    r"\s+(?:input\s+|generated\s+)?token\b|at (?:a|any one|any given) time\b)"
+)
 ACTIVATES_BEFORE = re.compile(r"(?i)\b(?:activat\w*|active)\s+(?:just\s+|only\s+)?$")
 UNIT_WORDS: list[tuple[str, Unit]] = [
     (r"param(?:eter)?s?\b", Unit.PARAMETERS),
@@ -1151,8 +1165,8 @@ class ClaimFinder:
         name a benchmark trendbot does not know ("70.1 on TAU-bench")."""
         cuts = [m.end() for m in re.finditer(r";", text[lo:start])]
         lo = lo + cuts[-1] if cuts else lo
-        after = text.find(";", end, hi)
-        hi = after if after >= 0 else hi
+        after = CLAUSE_AFTER.search(text, end, hi)
+        hi = after.start() if after else hi
         named = re.match(
             r"\s+on\s+(?:the\s+)?(?P<name>[A-Z][\w.+-]*(?:[\s-][A-Z0-9][\w.+-]*)?)", text[end:hi]
         )
@@ -1213,6 +1227,8 @@ class ClaimFinder:
                 return Metric.PARAMS_ACTIVE
             if ACTIVATES_BEFORE.search(text[max(lo, start - 30) : start]):
                 return Metric.PARAMS_ACTIVE  # "activates just 3 billion of its 30 billion"
+            if PER_TOKEN_AFTER.match(text, end, hi):
+                return Metric.PARAMS_ACTIVE  # "wakes only 35 billion of them for each token"
             return Metric.PARAMS_TOTAL
         if unit == Unit.TOKENS:
             # "trained with 128K-token sequences": no training set is that small, so a
@@ -1295,6 +1311,7 @@ class ClaimFinder:
         if metric == Metric.PARAMS_TOTAL and (
             ACTIVATES_BEFORE.search(text[max(lo, start - 30) : start])
             or ACTIVE_AFTER.match(text, end)
+            or PER_TOKEN_AFTER.match(text, end, hi)
         ):
             return Metric.PARAMS_ACTIVE  # "activates 32 billion parameters per token"
         return metric
@@ -1336,6 +1353,14 @@ class ClaimFinder:
         )
         if given is not None and given.kind == preferred:
             return given
+        # "four times the 12.8 million Meta's repos managed", "more than twice the
+        # flagship's 1.3 million": the figure compared with, not the sentence subject's;
+        # it is the one named right after it, or no one's
+        if COMPARED_FIGURE_BEFORE.search(text, max(0, start - 40), start):
+            named = next((m for m in local if m.start >= end), None)
+            if named is not None and NAMED_AFTER.fullmatch(text, end, named.start):
+                return named
+            return None
         # "48 layers to gpt-oss-20b's 24, 128 experts to 32": which side each later
         # figure is on, the words do not say plainly
         if any(m.end <= start and _contrast_partner(text, m) for m in local):

@@ -822,6 +822,39 @@ def test_a_routing_verb_names_experts_only_when_experts_are_named(nlp):
             "more_than",
             "Qwen3-8B",
         ),
+        # parameters used "for each token" or "at a time" are the active ones, and the
+        # total before them stays the total
+        (
+            "Qwen3-30B-A3B holds 30 billion parameters but wakes only 3 billion of them for "
+            "any given token.",
+            "30 billion parameters",
+            "params_total",
+            None,
+            "Qwen3-30B-A3B",
+        ),
+        (
+            "Qwen3-30B-A3B holds 30 billion parameters but wakes only 3 billion of them for "
+            "any given token.",
+            "3 billion",
+            "params_active",
+            None,
+            "Qwen3-30B-A3B",
+        ),
+        # the figure compared with is the one named right after it, or no one's
+        (
+            "Qwen repos drew 40 million downloads, four times the 10 million Meta's repos managed.",
+            "10 million",
+            "downloads_total",
+            None,
+            "Meta",
+        ),
+        (
+            "GLM-4.5-Air has 2.4 million downloads, more than twice the flagship's 1.1 million.",
+            "1.1 million",
+            "downloads_total",
+            None,
+            None,
+        ),
         # a count of its own noun is not the sentence's parameter count
         (
             "Qwen3-8B has 8.2 billion parameters, trained on 5 million hours of speech.",
@@ -862,6 +895,12 @@ def test_and_makes_a_range_only_after_between(nlp):
         ("Kimi-K2-Instruct lists 75.1 on GPQA-Diamond.", "75.1", "GPQA-Diamond"),
         # not borrowed from another clause after a semicolon
         ("Qwen3-8B lists 75.1 on GPQA-Diamond; on MMLU it posts 80.", "75.1", "GPQA-Diamond"),
+        # not borrowed from the next clause either
+        (
+            "Phi-4 posts 84.8 on MMLU, ahead of Qwen3-8B's 69.4, and on MATH it has 80.",
+            "69.4",
+            "MMLU",
+        ),
         # a benchmark trendbot does not know, named right after the score: none
         ("Qwen3-8B scored 70.1 on Zebra-Logic, and 80 on MMLU.", "70.1", None),
     ],
