@@ -40,7 +40,15 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list the dev set's misses")
     args = parser.parse_args()
     sets = {
-        "dev": ["dev.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl", "dev5.jsonl", "dev6.jsonl", "dev7.jsonl"],
+        "dev": [
+            "dev.jsonl",
+            "dev2.jsonl",
+            "dev3.jsonl",
+            "dev4.jsonl",
+            "dev5.jsonl",
+            "dev6.jsonl",
+            "dev7.jsonl",
+        ],
         "heldout": ["heldout.jsonl"],
     }
     for name, files in sets.items():
