@@ -38,3 +38,15 @@ def test_the_held_out_set_does_not_get_worse():
     score = evaluate(DATA / "world.json", load_records(DATA / "heldout.jsonl"))
     assert len(score.wrong) <= 2
     assert score.coverage >= 0.7
+
+
+def test_the_labelled_sets_are_well_formed():
+    """tests/data/verdicts/validate.py passes: every claim an exact substring of its text,
+    ids in sequence, verdicts allowed, every model-like name a repo of the world."""
+    import subprocess
+    import sys
+
+    script = DATA / "validate.py"
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "dev2: 45 records" in done.stdout  # every set is checked, dev2 included

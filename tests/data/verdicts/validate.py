@@ -74,6 +74,7 @@ def main() -> int:
 
     for split, prefix, first in (
         ("dev", "vd", 1),
+        ("dev2", "vd", 101),
         ("heldout", "vh", 1),
         ("dev3", "vd", 201),
         ("dev4", "vd", 301),
