@@ -64,6 +64,22 @@ class OneLineOutages(logging.Filter):
         return True
 
 
+class CoalescedRuns(logging.Filter):
+    """Drop APScheduler's "skipped: maximum number of running instances reached".
+
+    Every job runs with ``max_instances=1`` and ``coalesce=True`` on purpose: an
+    outbox pass that takes a minute (rate limits) or a crawl that takes longer than
+    its 10 s tick is meant to run once, not pile up. APScheduler warns at each skipped
+    tick, which would be a line every few seconds for something that is not wrong.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.name.startswith("apscheduler")
+            and "maximum number of running instances reached" in str(record.msg)
+        )
+
+
 class Redact(logging.Filter):
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
@@ -132,7 +148,8 @@ def setup_logging(
         as_json = (os.environ.get(FORMAT_ENV) or configured_format).lower() == "json"
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if as_json else KeyValueFormatter())
-    handler.addFilter(OneLineOutages())  # first: the reason it adds is redacted too
+    handler.addFilter(CoalescedRuns())
+    handler.addFilter(OneLineOutages())  # before Redact: the reason it adds is redacted too
     handler.addFilter(Redact(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -126,3 +126,20 @@ def test_the_bot_does_not_warn_about_voice(tmp_path, caplog):
     Service(parse_settings("{}"), engine, None).with_discord()
     engine.dispose()
     assert not [r for r in caplog.records if "voice" in r.getMessage()]
+
+
+def test_a_skipped_tick_of_a_job_still_running_is_not_a_warning(capsys):
+    """A long outbox pass or crawl makes APScheduler skip ticks, by design (one run at a
+    time, coalesced); that is not worth a warning every few seconds. Its other warnings
+    still show."""
+    setup_logging("info")
+    scheduler = logging.getLogger("apscheduler.scheduler")
+    scheduler.warning(
+        'Execution of job "%s" skipped: maximum number of running instances reached (%d)',
+        "Service.deliver (trigger: interval[0:00:02])",
+        1,
+    )
+    scheduler.warning('Run time of job "%s" was missed by %s', "Service.digest", "0:01:00")
+    err = capsys.readouterr().err
+    assert "maximum number of running instances" not in err
+    assert "was missed by" in err
