@@ -498,6 +498,14 @@ def _month_year(month: int, year: int | None, published: date | None) -> int | N
     return published.year - 1 if month > published.month else published.year
 
 
+# where a figure's clause ends for its period: "which Alibaba released in September"
+# is a clause of its own
+PERIOD_CLAUSE = re.compile(r"(?i);|,\s*(?:and|but|while|whereas|which|who)\b|\s(?:while|whereas)\s")
+# "3.6 million in total", "60 million all-time downloads to date": a running total
+ALL_TIME_AFTER = re.compile(
+    r"(?i)\s*(?:downloads?\s+)?(?:in total|in all|all[- ]time|to date|so far|since (?:its )?"
+    r"(?:release|launch))\b"
+)
 CLAUSE_START = re.compile(r"(?i)[;:]|,\s*(?:and|but|while|whereas)\b")
 PERIOD_WINDOW = re.compile(r"(?i)\b(?:past|last)\s+(?:30|thirty)\s+days\b")
 CALENDAR_MONTH = re.compile(r"(?i)\b(last|this)\s+month\b")
@@ -630,6 +638,23 @@ def _pointed(pointer: re.Match[str], mentions: Sequence[Mention], preferred: str
     larger = pair[0] if (sizes[0] or 0) > (sizes[1] or 0) else pair[1]
     smaller = pair[1] if larger is pair[0] else pair[0]
     return larger if which in ("larger", "bigger", "heavier") else smaller
+
+
+def _dates_a_release(text: str, found: re.Match[str]) -> bool:
+    """Whether a period's words are a month a release word dates ("released in September")."""
+    return bool(
+        NAMED_MONTH.match(found.group().strip()) or re.match(r"(?i)in\s+\w+$", found.group())
+    ) and bool(RELEASE.search(text, max(0, found.start() - 40), found.start()))
+
+
+def _count_period(segment: str, published: date | None) -> Period | None:
+    """:func:`period_of` of ``segment``, passing over a month that a release word dates."""
+    found = period_of(segment, published)
+    if found is not None and found.month and not found.days:
+        at = segment.find(found.words)
+        if at >= 0 and RELEASE.search(segment, max(0, at - 40), at):
+            return period_of(segment[:at] + segment[at + len(found.words) :], published)
+    return found
 
 
 def _too_large(value: Any, maximum: float) -> bool:
@@ -1127,7 +1152,9 @@ class ClaimFinder:
             detail = self._benchmark_near(text, start, end, lo, hi)
         subject = self._subject(text, start, end, metric, local, previous, earlier)
         sentence = text[lo:hi].strip()
-        period = period_of(sentence, published) if metric in SNAPSHOT_METRICS else None
+        period = None
+        if metric in SNAPSHOT_METRICS:
+            period = self._period(text, start, end, lo, hi, published)
         return Claim(
             text=text[start:end],
             start=start,
@@ -1143,6 +1170,16 @@ class ClaimFinder:
             period=period,
             detail=detail,
         )
+
+    def _period(
+        self, text: str, start: int, end: int, lo: int, hi: int, published: date | None
+    ) -> Period | None:
+        """The period of the figure's own clause, else of its sentence; a month that dates
+        a release ("which Alibaba released in September") dates no count."""
+        cuts = [m.end() for m in PERIOD_CLAUSE.finditer(text, lo, start)]
+        after = PERIOD_CLAUSE.search(text, end, hi)
+        own = text[cuts[-1] if cuts else lo : after.start() if after else hi]
+        return _count_period(own, published) or _count_period(text[lo:hi], published)
 
     def _unknown_between(self, text: str, a: int, b: int, mentions: list[Mention]) -> bool:
         """Whether a name-like token no rule knows stands between a mention and a figure."""
@@ -1205,11 +1242,14 @@ class ClaimFinder:
         if unit == Unit.DOWNLOADS:
             if FIRST_PERIOD.search(text[start : min(hi, end + 40)]):
                 return Metric.DOWNLOADS_PERIOD  # "passed 1 million in its first week"
+            if ALL_TIME_AFTER.match(text, end, hi):
+                return Metric.DOWNLOADS_TOTAL  # "3.6 million in total", "... to date"
             # "passed 700 million downloads in January": a running total crossing a mark,
             # dated by the period, not a count made within it
             if CROSSING.search(text[max(lo, candidate.start - 30) : candidate.start]):
                 return Metric.DOWNLOADS_TOTAL
-            if PERIOD.search(near):
+            windows = PERIOD.finditer(text, max(lo, start - 40), min(hi, end + 40))
+            if any(not _dates_a_release(text, window) for window in windows):
                 return Metric.DOWNLOADS_PERIOD
             # "Over the past 30 days, X logged 8.4 million downloads": a period that opens
             # the sentence dates each of its counts

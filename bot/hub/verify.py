@@ -87,6 +87,9 @@ OWN_SCOPE = re.compile(
     r"(?i)\b(?:ever|its own|of its|their own|in its (?:lineup|catalog(?:ue)?|portfolio))\b"
     r"|(?:'s|’s)\s+(?:own\s+)?(?:most|top|best|largest)\b"
     r"|\b(?:it|they|the company|the lab) (?:has|have) (?:put|released|published|shipped)\b"
+    # "the most liked model Mistral has published": among that lab's own
+    r"|\b(?:model|models|repo|repos|release|checkpoint)\s+(?:[A-Z][\w.-]*(?:\s+AI)?\s+)"
+    r"(?:has|have|had)\s+(?:ever\s+)?(?:put|released|published|shipped|uploaded|open-sourced)\b"
 )
 # a rank over a time trendbot keeps no ranking of
 RANK_TIME = re.compile(

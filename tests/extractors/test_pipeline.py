@@ -915,3 +915,21 @@ def test_no_model_has_thousands_of_parameters(nlp):
     text = "Llama-3.2-1B stretches a 1-billion-parameter model to 128K."
     found = {c.text: c.metric for c in extract(nlp, text).claims}
     assert found.get("128K") != "params_total", found
+
+
+def test_a_count_takes_the_period_of_its_own_clause(nlp):
+    """ "which Alibaba released in September" dates the release, not the 30-day count."""
+    text = (
+        "Qwen3-8B, which Alibaba released in September, drew 611,000 downloads in the "
+        "past 30 days and 3.6 million in total."
+    )
+    found = {c.text: c for c in extract(nlp, text, PUBLISHED).claims}
+    recent = found["611,000 downloads"]
+    assert recent.metric == "downloads_period" and recent.period.days == 30
+    assert found["3.6 million"].metric == "downloads_total"
+
+
+def test_a_release_month_does_not_make_a_count_a_period_count(nlp):
+    text = "Qwen3-8B, released in September 2025, is closing in on 170 million downloads."
+    [count] = [c for c in extract(nlp, text, PUBLISHED).claims if c.unit == "downloads"]
+    assert count.metric == "downloads_total" and count.period is None

@@ -30,7 +30,7 @@ def test_no_verdict_on_the_development_sets_is_wrong(dev):
 def test_most_hub_checkable_claims_on_the_development_sets_are_judged(dev):
     # dev5 (written to trap a checker) is judged less often than the others
     assert dev.coverage >= 0.53
-    assert len(dev.judged) >= 655
+    assert len(dev.judged) >= 670
 
 
 def test_the_held_out_set_does_not_get_worse():

@@ -440,6 +440,10 @@ def test_the_same_count_on_the_hub_is_judged():
         ),
         ("Qwen is Alibaba's most downloaded family on the Hub.", "among the lab's own repos"),
         ("Qwen topped the most downloaded chart this week.", "(this week)"),
+        (
+            "Qwen is the most downloaded model Alibaba has published.",
+            "among the lab's own repos",
+        ),
         # within a kind of model the tracked field is not sorted by
         (
             "Qwen is the most downloaded speech recognition family on the site.",
