@@ -48,6 +48,7 @@ def main() -> None:
             "dev5.jsonl",
             "dev6.jsonl",
             "dev7.jsonl",
+            "dev8.jsonl",
         ],
         "heldout": ["heldout.jsonl"],
     }

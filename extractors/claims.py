@@ -356,6 +356,8 @@ SANE_MAXIMUM = {
     Metric.HIDDEN_SIZE: 1e6,
     Metric.QUANT_BITS: 64,
 }
+# "eight experts out of 256", "8 experts of its 128": the figure before the pool
+OUT_OF_POOL_AFTER = re.compile(r"(?i)\s+(?:out\s+of|of\s+(?:its|the|a\s+pool\s+of))\s+\d")
 # "35 billion of them for any given token", "3 billion parameters busy for each token",
 # "37 billion at a time": the active part, said after the figure in its own clause
 PER_TOKEN_AFTER = re.compile(
@@ -1332,6 +1334,8 @@ class ClaimFinder:
         if metric == Metric.EXPERTS_TOTAL:
             if context is not None and context.metric == "experts_active":
                 return Metric.EXPERTS_ACTIVE
+            if OUT_OF_POOL_AFTER.match(text, end):
+                return Metric.EXPERTS_ACTIVE  # "eight experts out of 256": the chosen ones
             if re.match(
                 r"^\s*(?:are\s+|being\s+|get\s+)?(?:active|activated|"
                 r"(?:(?:picked|chosen|selected|routed|used|engaged|consulted|called|fire|fires|"

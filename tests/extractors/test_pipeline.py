@@ -806,6 +806,14 @@ def test_a_routing_verb_names_experts_only_when_experts_are_named(nlp):
             "approx",
             "Meta",
         ),
+        # "eight experts out of 128": the chosen ones, before the pool
+        (
+            "In Qwen3-30B-A3B a router chooses eight experts out of 128.",
+            "eight experts",
+            "experts_active",
+            None,
+            "Qwen3-30B-A3B",
+        ),
         # experts that fire per token are the active ones
         (
             "DeepSeek-V3 has 256 routed experts, of which 8 fire per token.",

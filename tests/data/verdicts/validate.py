@@ -1,9 +1,10 @@
 """Check the labelled verdict sets against their world: python tests/data/verdicts/validate.py
 
 - world.json and every line of dev.jsonl / heldout.jsonl / dev3.jsonl / dev4.jsonl /
-  dev5.jsonl / dev6.jsonl / dev7.jsonl parse,
+  dev2.jsonl / dev5.jsonl / dev6.jsonl / dev7.jsonl / dev8.jsonl parse,
   with the expected keys;
-- ids are unique and numbered vd001.. / vh001.. / vd201.. / vd301.. / vd401.. / vd501.. / vd601..;
+- ids are unique and numbered vd001.. / vd101.. / vh001.. / vd201.. / vd301.. / vd401.. /
+  vd501.. / vd601.. / vd701..;
 - every claim is an exact substring of its text (and a warning when it occurs twice);
 - every verdict is one of the four allowed values, every claim has a one-line why;
 - every id-like model name in a record with a supported/contradicted claim is a repo
@@ -81,6 +82,7 @@ def main() -> int:
         ("dev5", "vd", 401),
         ("dev6", "vd", 501),
         ("dev7", "vd", 601),
+        ("dev8", "vd", 701),
     ):
         path = HERE / f"{split}.jsonl"
         seen: set[str] = set()
