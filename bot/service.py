@@ -95,7 +95,6 @@ class Service:
         self.gate = DatabaseGate(self.engine, on_back=self._catch_up)
         self.sender: Sender | None = None
         self._sink_ready: Callable[[], bool] = lambda: True
-        self.config_problems: list[str] = []  # what the last look at config.yaml found
         self._missed: set[str] = set()
 
     def deliver_to(self, sender: Sender, ready: Callable[[], bool] = lambda: True) -> None:
@@ -282,7 +281,7 @@ class Service:
             self.snapshot,
             IntervalTrigger(seconds=settings.hub.snapshot_interval.total_seconds()),
             id="hub",
-            next_run_time=self._next_snapshot(now),
+            next_run_time=self._next_snapshot(now, settings.hub.snapshot_interval),
             misfire_grace_time=int(settings.hub.snapshot_interval.total_seconds() // 2),
             **common,
         )
@@ -308,8 +307,17 @@ class Service:
                 **common,
             )
 
-    def _next_snapshot(self, now: datetime) -> datetime:
-        """A minute after start, or when the last snapshot's interval ends if that is later."""
+    def _next_snapshot(self, now: datetime, interval: timedelta) -> datetime:
+        """A minute after start, or when the last snapshot's interval ends if that is later.
+
+        A reload that keeps the interval keeps the hub job's next run, which is already
+        that time: looking it up again would be a query on the event loop at every edit
+        of config.yaml.
+        """
+        job = self.scheduler.get_job("hub")
+        kept = job is not None and getattr(job.trigger, "interval", None) == interval
+        if kept and job.next_run_time is not None:
+            return job.next_run_time
         from sqlmodel import Session
 
         from bot.store.hub import latest_run
@@ -321,7 +329,7 @@ class Service:
         except DatabaseError:  # away for now (the gate says so): the job waits for it anyway
             return due
         if last is not None:
-            due = max(due, last.started_at + self.settings.hub.snapshot_interval)
+            due = max(due, last.started_at + interval)
         return due
 
     async def watch_config(self) -> None:
@@ -340,7 +348,6 @@ class Service:
         Invalid edits are logged and queued for the admins once per version of the file.
         """
         settings, problems = await self.watcher.check(force=not only_if_changed)
-        self.config_problems = problems
         if problems:
             await asyncio.to_thread(self._report_config_problems, problems)
         elif settings is not None:

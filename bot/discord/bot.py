@@ -67,7 +67,6 @@ class Control(Protocol):
     engine: Engine
     config_path: Path | None  # None: no config.yaml to edit or watch
     sender: Sender | None
-    config_problems: list[str]
 
     def apply(self, settings: Settings) -> None:
         """Run on ``settings`` from now on (an admin edited config.yaml)."""

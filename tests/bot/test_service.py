@@ -261,3 +261,39 @@ def test_the_cogs_run_every_read_model_through_the_bots_one_read_helper():
             ):
                 threaded.add(node.args[0].id)
     assert threaded <= {"add_feed", "remove_feed"}, threaded
+
+
+def test_a_reload_that_keeps_the_interval_keeps_the_next_snapshot_without_a_query(engine):
+    """The hub job's next run is only looked up in the database at start and when the
+    interval changes, not at every edit of config.yaml (that query runs on the loop)."""
+    from sqlalchemy import event
+
+    from bot.config.load import parse_settings
+    from bot.service import Service
+
+    service = Service(
+        parse_settings("hub: {authors: [Qwen], snapshot_interval: 1h}\n"), engine, None
+    )
+    queries = []
+
+    def count(*_args):
+        queries.append(1)
+
+    async def run():
+        service.scheduler.start(paused=True)
+        service.schedule()
+        first = service.scheduler.get_job("hub").next_run_time
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            service.apply(parse_settings("hub: {authors: [Qwen, google], snapshot_interval: 1h}\n"))
+            kept = service.scheduler.get_job("hub").next_run_time
+            quiet = len(queries)
+            service.apply(parse_settings("hub: {authors: [Qwen], snapshot_interval: 2h}\n"))
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+            service.scheduler.shutdown(wait=False)
+        return first, kept, quiet, len(queries)
+
+    first, kept, quiet, after_change = asyncio.run(run())
+    assert kept == first and quiet == 0
+    assert after_change > 0  # a new interval is looked up again
