@@ -312,8 +312,6 @@ RELATIVE = re.compile(r",?\s+(?:whose|which|who)\b")
 # side-by-side list, so the figures after it are not plainly anyone's
 CONTRAST_BEFORE = re.compile(r"\d[\d.,]*\s*(?:[A-Za-z][\w-]*\s+){0,2}to\s+$")
 CONTRAST_AFTER = re.compile(r"(?:'s|’s)\s+(?:[a-z-]+\s+)?\d")
-# where a score's clause ends: "69.4, and on MATH it posts 80.4" is not a MATH score
-CLAUSE_AFTER = re.compile(r";|,\s*(?:and|but|while|whereas)\b")
 # "59.1 for Qwen2.5-72B-Instruct": the name right after a figure and "for"
 FOR_AFTER = re.compile(r"\s+for\s+(?:the\s+)?")
 COMPARED_FIGURE_BEFORE = re.compile(
@@ -643,10 +641,11 @@ def _pointed(pointer: re.Match[str], mentions: Sequence[Mention], preferred: str
 
 
 def _dates_a_release(text: str, found: re.Match[str]) -> bool:
-    """Whether a period's words are a month a release word dates ("released in September")."""
-    return bool(
-        NAMED_MONTH.match(found.group().strip()) or re.match(r"(?i)in\s+\w+$", found.group())
-    ) and bool(RELEASE.search(text, max(0, found.start() - 40), found.start()))
+    """Whether a period's words are a month a release word dates ("released in September");
+    PERIOD writes a named month as "in <month>"."""
+    return bool(re.fullmatch(r"(?i)in\s+\w+", found.group())) and bool(
+        RELEASE.search(text, max(0, found.start() - 40), found.start())
+    )
 
 
 def _count_period(segment: str, published: date | None) -> Period | None:
@@ -1204,7 +1203,7 @@ class ClaimFinder:
         name a benchmark trendbot does not know ("70.1 on TAU-bench")."""
         cuts = [m.end() for m in re.finditer(r";", text[lo:start])]
         lo = lo + cuts[-1] if cuts else lo
-        after = CLAUSE_AFTER.search(text, end, hi)
+        after = CLAUSE_START.search(text, end, hi)
         hi = after.start() if after else hi
         named = re.match(
             r"\s+on\s+(?:the\s+)?(?P<name>[A-Z][\w.+-]*(?:[\s-][A-Z0-9][\w.+-]*)?)", text[end:hi]

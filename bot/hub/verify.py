@@ -145,8 +145,6 @@ GIVEN_TO = re.compile(r"(?i)\s*(?:for|of|from|by)\s+(?:the\s+)?")
 BENCHMARK_NAMES = re.compile(
     "|".join(re.escape(n) for n in claim_terms().benchmarks), re.IGNORECASE
 )
-# where the claim's clause starts (the last break before it)
-CLAUSE_START_BEFORE = re.compile(r"(?s).*(?:[;:]|,\s+(?:and|but|while|whereas)\b)")
 CLAUSE_BREAK = re.compile(
     r"[;:]|,\s+(?:and|but|while|whereas|with|yet|though|although)\b|\s+while\s+|\s+whereas\s+"
 )
@@ -775,8 +773,7 @@ def _other_model(claim: ClaimFacts) -> str | None:
     mine = folded.rfind(own, 0, at)
     if mine < 0:
         # the subject after the figure ("59.1 for X"): a name before it in its clause competes
-        start = CLAUSE_START_BEFORE.search(sentence[:at])
-        lo = start.end() if start else 0
+        lo = _clause_start(sentence, at)
         competing = [m for m in names if lo <= m.start() < at]
     else:
         between = sentence[mine + len(own) : at]
@@ -820,10 +817,14 @@ def claim_clause(claim: ClaimFacts) -> str:
     at = sentence.find(claim.text)
     if at < 0:
         return sentence
-    cuts = [m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, at)]
-    start = cuts[-1] if cuts else 0
     after = CLAUSE_BREAK.search(sentence, at + len(claim.text))
-    return sentence[start : after.start() if after else len(sentence)]
+    return sentence[_clause_start(sentence, at) : after.start() if after else len(sentence)]
+
+
+def _clause_start(sentence: str, at: int) -> int:
+    """Where the clause holding position ``at`` starts: after the last break before it."""
+    cuts = [m.end() for m in CLAUSE_BREAK.finditer(sentence, 0, at)]
+    return cuts[-1] if cuts else 0
 
 
 def _rank_words(claim: ClaimFacts) -> str:
